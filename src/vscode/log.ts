@@ -1,0 +1,24 @@
+// One LogOutputChannel for Pacer, with a sub-logger per area ("[gate]", "[chat]") so a user can
+// tell at a glance which part spoke. Never pass API keys or prompt text at info level.
+import type * as vscode from 'vscode';
+
+export interface Logger {
+  trace(message: string, ...args: unknown[]): void;
+  debug(message: string, ...args: unknown[]): void;
+  info(message: string, ...args: unknown[]): void;
+  warn(message: string, ...args: unknown[]): void;
+  error(message: string | Error, ...args: unknown[]): void;
+  child(area: string): Logger;
+}
+
+export function createLogger(channel: vscode.LogOutputChannel, area?: string): Logger {
+  const tag = (m: string) => (area ? `[${area}] ${m}` : m);
+  return {
+    trace: (m, ...a) => channel.trace(tag(m), ...a),
+    debug: (m, ...a) => channel.debug(tag(m), ...a),
+    info: (m, ...a) => channel.info(tag(m), ...a),
+    warn: (m, ...a) => channel.warn(tag(m), ...a),
+    error: (m, ...a) => channel.error(typeof m === 'string' ? tag(m) : m, ...a),
+    child: (sub) => createLogger(channel, area ? `${area}:${sub}` : sub),
+  };
+}
