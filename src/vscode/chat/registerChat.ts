@@ -1,10 +1,86 @@
-// Registers the chat webview view and its commands. (Skeleton: the chat feature fills it.)
-import type * as vscode from 'vscode';
+// Registers the chat webview view and its commands, and wires the session to the model service,
+// the editor context and the storage.
+import * as vscode from 'vscode';
+import type { ModelOption } from '../../core/chatProtocol';
+import { ChatSession, type ChatFallbackHook } from '../../core/chat/chatSession';
+import { ConversationStore } from '../../core/chat/conversationStore';
+import { realClock } from '../../core/clock';
 import type { Logger } from '../log';
 import type { PacerServices } from '../providers/registerProviders';
+import { readSettings } from '../settings';
+import { CHAT_VIEW_ID, ChatViewProvider } from './chatViewProvider';
+import { EditorContext } from './editorContext';
+import { FileChatStorage } from './fileChatStorage';
+
+export interface ChatOptions {
+  /** The router's failover seam for the "Use <fallback> now" button (see ChatFallbackHook). */
+  fallback?: ChatFallbackHook;
+}
+
+const BUILT_IN_MODELS: ModelOption[] = [
+  { id: 'deepseek-flash', label: 'DeepSeek Flash' },
+  { id: 'deepseek-v4-pro', label: 'DeepSeek V4 Pro' },
+];
+
+// Without a router hook the button opens the provider picker: still one click to move on.
+const pickerFallback: ChatFallbackHook = {
+  label: () => 'another provider',
+  useNow: () => void vscode.commands.executeCommand('pacer.switchProvider'),
+};
 
 export function registerChat(
-  _context: vscode.ExtensionContext,
-  _log: Logger,
-  _services: PacerServices,
-): void {}
+  context: vscode.ExtensionContext,
+  log: Logger,
+  services: PacerServices,
+  options: ChatOptions = {},
+): { session: ChatSession; provider: ChatViewProvider } {
+  const editorContext = new EditorContext();
+  const provider = new ChatViewProvider(context.extensionUri, editorContext, log);
+  const store = new ConversationStore({
+    storage: new FileChatStorage(
+      vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'chats'),
+    ),
+    clock: realClock,
+    onError: (message, error) =>
+      log.warn(`${message}: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  const session = new ChatSession({
+    models: services.models,
+    store,
+    post: (m) => provider.post(m),
+    context: editorContext,
+    defaults: () => {
+      const s = readSettings().chat;
+      return { model: s.model, thinking: s.thinking, deadlineMs: s.deadlineSeconds * 1000 };
+    },
+    modelOptions: () => {
+      const configured = readSettings().chat.model;
+      return BUILT_IN_MODELS.some((m) => m.id === configured)
+        ? BUILT_IN_MODELS
+        : [...BUILT_IN_MODELS, { id: configured, label: configured }];
+    },
+    fallback: options.fallback ?? pickerFallback,
+    clock: realClock,
+    log: {
+      warn: (m) => log.warn(m),
+      error: (m, e) => log.error(`${m}: ${e instanceof Error ? e.message : String(e)}`),
+    },
+  });
+  provider.attach(session);
+
+  context.subscriptions.push(
+    editorContext,
+    provider,
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
+    vscode.commands.registerCommand('pacer.newChat', async () => {
+      await provider.reveal();
+      await session.newChat();
+    }),
+    vscode.commands.registerCommand('pacer.showChatHistory', async () => {
+      provider.postWhenReady({ type: 'showHistory' });
+      await provider.reveal();
+    }),
+    { dispose: () => void session.dispose() },
+  );
+  return { session, provider };
+}

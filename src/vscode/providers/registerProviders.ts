@@ -1,22 +1,152 @@
-// Builds the providers, their gates and the router, and registers the provider commands.
-// (Skeleton: replaced by the providers/router work.)
-import type * as vscode from 'vscode';
-import { PacerError } from '../../core/errors';
+// Builds the providers, their gates and the router, and registers the provider commands: keys,
+// switching, usage, cache, spend limit. The router is the ModelService every feature uses.
+import * as vscode from 'vscode';
 import type { ModelService } from '../../core/modelService';
+import { createProviderService } from '../../core/providerService';
+import type { ProviderInfo } from '../../core/providers/catalog';
+import { keyOrPlaceholder, toEndpoint } from '../../core/providers/catalog';
+import type { LedgerSnapshot } from '../../core/providers/cost';
+import { formatUsd } from '../../core/providers/statusView';
+import type { RouterSettings } from '../../core/providers/router';
+import { Router } from '../../core/providers/router';
+import { renderUsageReport } from '../../core/providers/usageReport';
 import type { Logger } from '../log';
+import type { PacerSettings } from '../settings';
+import { onDidChangeSettings, readSettings } from '../settings';
 import { StatusBar } from '../statusBar';
+import { ApiKeys } from './apiKeys';
+import { clearApiKeyCommand, keyNeededNotifier, setApiKeyCommand } from './keyPrompt';
+import { ProxySettings } from './proxySettings';
+import { switchProviderCommand } from './switchProvider';
 
 export interface PacerServices {
+  /** The router: failover between providers behind one ModelService. */
   models: ModelService;
   status: StatusBar;
+  /** State, health, keys and cache of every provider (status, quick pick, "use X now"). */
+  router: Router;
 }
 
-export function registerProviders(context: vscode.ExtensionContext, _log: Logger): PacerServices {
-  const status = new StatusBar();
-  context.subscriptions.push(status);
-  const notWired = (): never => {
-    throw new PacerError({ kind: 'unavailable', message: 'No provider is configured yet.' });
+const LEDGER_KEY = 'pacer.usageLedger';
+const USAGE_URI = vscode.Uri.parse('pacer-usage:/Pacer%20usage.md');
+
+export function routerSettings(s: PacerSettings): RouterSettings {
+  return {
+    providers: s.providers,
+    failoverAfterMs: s.chat.failoverAfterMs,
+    probeIntervalMs: Math.max(1, s.health.probeIntervalSeconds) * 1000,
+    dailyLimitUsd: s.budget.dailyLimitUsd,
+    chatDeadlineMs: s.chat.deadlineSeconds * 1000,
+    completionDeadlineMs: s.completion.deadlineMs,
+    maxConcurrency: s.gate.maxConcurrency,
   };
-  const models: ModelService = { chat: async () => notWired(), complete: async () => notWired() };
-  return { models, status };
+}
+
+export function registerProviders(context: vscode.ExtensionContext, log: Logger): PacerServices {
+  const keys = new ApiKeys(context.secrets);
+  const proxy = new ProxySettings(log.child('proxy'));
+  context.subscriptions.push(keys, proxy);
+
+  let settings = readSettings();
+  const createService = (info: ProviderInfo) =>
+    createProviderService(
+      toEndpoint(info, async () => keyOrPlaceholder(await keys.get(info.id), info.baseUrl), proxy.fetch),
+      {
+        gate: { aimd: { initial: settings.gate.initialConcurrency, max: settings.gate.maxConcurrency } },
+        cache: { maxBytes: settings.cache.maxMB * 1024 * 1024, ttlMs: settings.cache.ttlSeconds * 1000 },
+      },
+    );
+  const router = new Router({
+    settings: routerSettings(settings),
+    createService,
+    log: log.child('router'),
+    ledger: context.globalState.get<LedgerSnapshot>(LEDGER_KEY),
+  });
+  const status = new StatusBar(() => router.state());
+  context.subscriptions.push(router, status);
+
+  // Key presence first, so a provider without a key is skipped (and announced) before any request.
+  const syncKeys = async () => {
+    await keys.load(router.knownProviders().map((p) => p.id));
+    for (const p of router.knownProviders()) if (p.needsKey) router.setKeyPresent(p.id, keys.has(p.id) ?? false);
+  };
+  void syncKeys().then(() => router.discover());
+  context.subscriptions.push(
+    keys.onDidChange((id) => router.setKeyPresent(id, keys.has(id) ?? false)),
+    keyNeededNotifier(router, keys, log),
+  );
+
+  // The status item and the persisted ledger follow the router's state.
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  const saveLedger = () => void context.globalState.update(LEDGER_KEY, router.ledgerSnapshot());
+  context.subscriptions.push(
+    router.onDidChange(() => {
+      status.update(router.state());
+      saveTimer ??= setTimeout(() => {
+        saveTimer = undefined;
+        saveLedger();
+      }, 5000);
+    }),
+    { dispose: () => (clearTimeout(saveTimer), saveLedger()) },
+  );
+  status.update(router.state());
+
+  context.subscriptions.push(
+    router.onDidCrossSpendLimit(async (s) => {
+      if (s.kind === 'warning') {
+        void vscode.window.showWarningMessage(
+          `Pacer: ${formatUsd(s.spentUsd)} spent today, over 80 % of your ${formatUsd((s as { limitUsd: number }).limitUsd)} limit.`,
+        );
+      } else if (s.kind === 'paused') {
+        const choice = await vscode.window.showWarningMessage(
+          `Pacer: today's spend limit (${formatUsd(s.limitUsd)}) is reached. Paid providers are paused; local ones still serve.`,
+          "Lift Today's Limit",
+        );
+        if (choice) await vscode.commands.executeCommand('pacer.liftSpendLimit');
+      }
+    }),
+  );
+
+  // Settings apply without a reload. Cache and gate sizes need fresh services.
+  context.subscriptions.push(
+    onDidChangeSettings(() => {
+      const next = readSettings();
+      const rebuild = JSON.stringify([next.cache, next.gate.initialConcurrency]) !== JSON.stringify([settings.cache, settings.gate.initialConcurrency]);
+      settings = next;
+      router.updateSettings(routerSettings(next));
+      if (rebuild) router.recreateServices();
+      void syncKeys().then(() => router.discover());
+    }),
+  );
+
+  const usage = new (class implements vscode.TextDocumentContentProvider {
+    readonly changed = new vscode.EventEmitter<vscode.Uri>();
+    readonly onDidChange = this.changed.event;
+    provideTextDocumentContent(): string {
+      return renderUsageReport(router.state());
+    }
+  })();
+  context.subscriptions.push(usage.changed, vscode.workspace.registerTextDocumentContentProvider('pacer-usage', usage));
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('pacer.switchProvider', () => switchProviderCommand(router, keys, log)),
+    vscode.commands.registerCommand('pacer.setApiKey', (id?: unknown) => setApiKeyCommand(router, keys, log, id)),
+    vscode.commands.registerCommand('pacer.clearApiKey', (id?: unknown) => clearApiKeyCommand(router, keys, log, id)),
+    vscode.commands.registerCommand('pacer.showUsage', async () => {
+      usage.changed.fire(USAGE_URI);
+      const doc = await vscode.workspace.openTextDocument(USAGE_URI);
+      await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
+    }),
+    vscode.commands.registerCommand('pacer.clearCache', () => {
+      router.clearCache();
+      log.info('answer cache cleared');
+      void vscode.window.showInformationMessage('Pacer: cached answers cleared.');
+    }),
+    vscode.commands.registerCommand('pacer.liftSpendLimit', () => {
+      router.liftSpendLimit();
+      void vscode.window.showInformationMessage("Pacer: today's spend limit is lifted; paid providers serve again until midnight.");
+    }),
+  );
+
+  return { models: router, status, router };
 }

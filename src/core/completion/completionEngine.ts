@@ -1,0 +1,340 @@
+// Ties the completion pieces together for one editor: what may be sent (language, exclusions),
+// what can be answered without a request (the suggestion on screen, recent answers, a request
+// already on its way), when to ask (the debounce), what to ask (the context window) and how to
+// clean the answer. Pure TypeScript on an injected clock: the VS Code provider, the unit tests
+// and the typing benchmark all drive this same class.
+import type { Clock } from '../clock';
+import { sleep } from '../clock';
+import { PacerError, isAbandoned } from '../errors';
+import type { ModelService } from '../modelService';
+import type { CacheOptions } from './answerCache';
+import { AnswerCache, DEFAULT_CACHE_OPTIONS } from './answerCache';
+import type { ContextBudget, CursorLines } from './contextWindow';
+import { DEFAULT_BUDGET, buildContext, cursorLines } from './contextWindow';
+import type { Debouncer } from './debounce';
+import { classifyContext } from './debounce';
+import type { ExclusionMatcher } from './exclusions';
+import { createExclusionMatcher } from './exclusions';
+import { InflightRequests } from './inflight';
+import { decideLineMode, postProcess } from './postProcess';
+import type { ContextDoc, Snippet, SnippetOptions } from './snippets';
+import { DEFAULT_SNIPPET_OPTIONS, selectSnippets } from './snippets';
+import { Typeahead } from './typeahead';
+
+export interface CompletionSettings {
+  /** Per language id; `*` is the default for the rest. */
+  languages: Record<string, boolean>;
+  exclude: readonly string[];
+  model?: string;
+  maxTokens: number;
+  deadlineMs: number;
+  contextFromOpenEditors: boolean;
+}
+
+export interface ReuseOptions {
+  typeahead: boolean;
+  inflight: boolean;
+  cache: boolean;
+}
+
+export const FULL_REUSE: ReuseOptions = { typeahead: true, inflight: true, cache: true };
+export const NO_REUSE: ReuseOptions = { typeahead: false, inflight: false, cache: false };
+
+export interface CompletionInput {
+  /** Identifies the document (its URI). */
+  docKey: string;
+  /** Workspace-relative path: shown to the model and matched against the exclude globs. */
+  path: string;
+  languageId: string;
+  text: string;
+  offset: number;
+  /** Document version; a new one means a keystroke (for the debounce's rhythm). */
+  version?: number;
+  /** The user asked explicitly (no debounce, no cached "nothing"). */
+  explicit?: boolean;
+  /** Other open documents for context; the engine bounds the time and drops excluded ones. */
+  otherDocs?: () => readonly ContextDoc[] | Promise<readonly ContextDoc[]>;
+}
+
+export type CompletionSource = 'typeahead' | 'cache' | 'inflight' | 'request';
+
+export interface CompletionOutput {
+  text: string;
+  source: CompletionSource;
+}
+
+export type EngineEvent =
+  | { type: 'request'; docKey: string; id: number }
+  | { type: 'answer'; docKey: string; id: number; latencyMs: number; text: string }
+  | { type: 'served'; docKey: string; source: CompletionSource; text: string }
+  | { type: 'error'; docKey: string; error: PacerError }
+  | { type: 'skipped'; docKey: string; reason: 'language' | 'excluded' };
+
+export interface EngineLogger {
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+export interface CompletionEngineOptions {
+  models: ModelService;
+  clock: Clock;
+  debouncer: Debouncer;
+  settings: CompletionSettings;
+  reuse?: ReuseOptions;
+  budget?: ContextBudget;
+  snippets?: SnippetOptions;
+  cache?: CacheOptions;
+  /** How long a request whose caller was cancelled waits to be adopted by the next keystroke. */
+  adoptGraceMs?: number;
+  /** Each context source gets this long; a slow one is left out rather than delaying the request. */
+  contextTimeoutMs?: number;
+  log?: EngineLogger;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+export interface EngineStats {
+  requests: number;
+  answers: number;
+  errors: number;
+  served: Record<CompletionSource, number>;
+}
+
+const INLINE_MAX_TOKENS = 64;
+
+export class CompletionEngine {
+  private settings: CompletionSettings;
+  private excluded: ExclusionMatcher;
+  private readonly reuse: ReuseOptions;
+  private readonly cache: AnswerCache;
+  private readonly typeahead = new Typeahead();
+  private readonly inflight: InflightRequests;
+  private readonly versions = new Map<string, number>();
+  private readonly snippetMemo = new Map<string, Snippet[]>();
+  private lastErrorKind: string | undefined;
+  readonly stats: EngineStats = {
+    requests: 0,
+    answers: 0,
+    errors: 0,
+    served: { typeahead: 0, cache: 0, inflight: 0, request: 0 },
+  };
+
+  constructor(private readonly options: CompletionEngineOptions) {
+    this.settings = options.settings;
+    this.excluded = createExclusionMatcher(options.settings.exclude);
+    this.reuse = options.reuse ?? FULL_REUSE;
+    this.cache = new AnswerCache(options.clock, options.cache ?? DEFAULT_CACHE_OPTIONS);
+    this.inflight = new InflightRequests(options.clock, this.reuse.inflight ? (options.adoptGraceMs ?? 150) : 0);
+  }
+
+  configure(settings: CompletionSettings): void {
+    this.settings = settings;
+    this.excluded = createExclusionMatcher(settings.exclude);
+  }
+
+  /** Whether this file may be completed (and sent) at all. */
+  allows(path: string, languageId: string): 'ok' | 'language' | 'excluded' {
+    const langs = this.settings.languages;
+    if (!(langs[languageId] ?? langs['*'] ?? true)) return 'language';
+    if (this.excluded(path)) return 'excluded';
+    return 'ok';
+  }
+
+  isExcluded(path: string): boolean {
+    return this.excluded(path);
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+    this.typeahead.clear();
+  }
+
+  dispose(): void {
+    this.inflight.abortAll();
+  }
+
+  async provide(input: CompletionInput, signal: AbortSignal): Promise<CompletionOutput | undefined> {
+    const { clock } = this.options;
+    const calledAt = clock.now();
+    const allowed = this.allows(input.path, input.languageId);
+    if (allowed !== 'ok') {
+      this.emit({ type: 'skipped', docKey: input.docKey, reason: allowed });
+      return undefined;
+    }
+    const { docKey } = input;
+    const offset = Math.max(0, Math.min(input.offset, input.text.length));
+    const prefix = input.text.slice(0, offset);
+    const suffix = input.text.slice(offset);
+    const lines = cursorLines(input.text, offset);
+    const keyContext = classifyContext(lines.linePrefix);
+    if (input.version === undefined || this.versions.get(docKey) !== input.version) {
+      this.options.debouncer.observeKey(docKey, calledAt, keyContext);
+      if (input.version !== undefined) this.versions.set(docKey, input.version);
+    }
+
+    if (this.reuse.typeahead) {
+      const hit = this.typeahead.match(docKey, prefix, suffix);
+      if (hit) return this.served(docKey, 'typeahead', hit.text);
+    }
+    if (this.reuse.cache) {
+      const hit = this.cache.lookup(docKey, prefix, suffix);
+      if (hit && hit.text !== '') {
+        this.typeahead.show(docKey, prefix, suffix, hit.text);
+        return this.served(docKey, 'cache', hit.text);
+      }
+      // The model recently had nothing to say here: do not ask again unless asked explicitly.
+      if (hit && !input.explicit) return undefined;
+    }
+    if (this.reuse.inflight) {
+      const found = this.inflight.find(docKey, prefix, suffix);
+      if (found) {
+        const text = await this.inflight.attach(found.request, signal);
+        if (signal.aborted) return undefined;
+        if (text !== undefined && text.length > found.typed.length && text.startsWith(found.typed)) {
+          const rest = text.slice(found.typed.length);
+          this.typeahead.show(docKey, prefix, suffix, rest);
+          return this.served(docKey, 'inflight', rest);
+        }
+      }
+    }
+    // Whatever is still on its way for this document answers another position now.
+    this.inflight.supersedeOrphans(docKey);
+
+    const wait = input.explicit ? 0 : this.options.debouncer.delayMs(keyContext) - (clock.now() - calledAt);
+    if (wait > 0) {
+      try {
+        await sleep(clock, wait, signal);
+      } catch {
+        return undefined;
+      }
+    }
+    if (signal.aborted) return undefined;
+
+    const snippets = await this.snippetsFor(input, prefix, signal);
+    if (signal.aborted) return undefined;
+    const request = this.inflight.start(docKey, prefix, suffix, (s) =>
+      this.ask(input, offset, lines, snippets, prefix, suffix, s),
+    );
+    const text = await this.inflight.attach(request, signal);
+    if (signal.aborted || text === undefined || text === '') return undefined;
+    this.typeahead.show(docKey, prefix, suffix, text);
+    return this.served(docKey, 'request', text);
+  }
+
+  private async ask(
+    input: CompletionInput,
+    offset: number,
+    lines: CursorLines,
+    snippets: Snippet[],
+    prefix: string,
+    suffix: string,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    const { clock, models } = this.options;
+    const built = buildContext(
+      { path: input.path, languageId: input.languageId, text: input.text, offset, snippets },
+      this.options.budget ?? DEFAULT_BUDGET,
+    );
+    const inline = decideLineMode(input.languageId, lines.linePrefix, lines.lineSuffix) === 'inline';
+    const id = ++this.stats.requests;
+    this.emit({ type: 'request', docKey: input.docKey, id });
+    const sentAt = clock.now();
+    try {
+      const result = await models.complete(
+        {
+          prompt: built.prompt,
+          suffix: built.suffix,
+          model: this.settings.model,
+          // The rest of one line needs few tokens, and stopping at the line end saves latency.
+          maxTokens: inline ? Math.min(this.settings.maxTokens, INLINE_MAX_TOKENS) : this.settings.maxTokens,
+          stop: inline ? ['\n'] : undefined,
+        },
+        { signal, deadlineMs: this.settings.deadlineMs },
+      );
+      const latencyMs = clock.now() - sentAt;
+      this.options.debouncer.observeLatency(latencyMs);
+      const text = postProcess(result.text, { ...lines, languageId: input.languageId });
+      this.stats.answers++;
+      this.lastErrorKind = undefined;
+      this.emit({ type: 'answer', docKey: input.docKey, id, latencyMs, text });
+      if (this.reuse.cache) this.cache.put(input.docKey, prefix, suffix, text);
+      return text;
+    } catch (error) {
+      this.noteError(input.docKey, error, signal);
+      return undefined;
+    }
+  }
+
+  /** Errors while typing never reach the user as popups: they go to the log, once per kind. */
+  private noteError(docKey: string, error: unknown, signal: AbortSignal): void {
+    const pacerError = PacerError.is(error)
+      ? error
+      : signal.aborted
+        ? new PacerError({ kind: 'cancelled', message: 'The completion was cancelled.', cause: error })
+        : new PacerError({ kind: 'unavailable', message: String(error), cause: error });
+    if (isAbandoned(pacerError.kind) || signal.aborted) {
+      this.options.log?.debug(`completion dropped: ${pacerError.kind}`);
+      return;
+    }
+    this.stats.errors++;
+    this.emit({ type: 'error', docKey, error: pacerError });
+    if (pacerError.kind !== this.lastErrorKind) {
+      this.options.log?.warn(`completion failed (${pacerError.kind}): ${pacerError.message}`);
+      this.lastErrorKind = pacerError.kind;
+    } else {
+      this.options.log?.debug(`completion failed again (${pacerError.kind})`);
+    }
+  }
+
+  private async snippetsFor(input: CompletionInput, prefix: string, signal: AbortSignal): Promise<Snippet[]> {
+    if (!this.settings.contextFromOpenEditors || !input.otherDocs) return [];
+    // Recomputed once per block of lines so the prompt head (and DeepSeek's cache) stays stable.
+    const lineNo = countLines(prefix);
+    const quantum = (this.options.budget ?? DEFAULT_BUDGET).lineQuantum;
+    const memoKey = `${input.docKey}\u0001${Math.floor(lineNo / quantum)}`;
+    const memo = this.snippetMemo.get(memoKey);
+    if (memo) return memo;
+    const docs = await this.withinTime(Promise.resolve().then(input.otherDocs), signal);
+    if (!docs) return [];
+    // Language switches are about showing completions; exclusions are about privacy, so only
+    // they decide what may be sent as context.
+    const allowed = docs.filter((d) => d.path !== input.path && !this.excluded(d.path));
+    const nearCursor = prefix.slice(Math.max(0, prefix.length - 1500));
+    const snippets = selectSnippets(nearCursor, allowed, this.options.snippets ?? DEFAULT_SNIPPET_OPTIONS);
+    this.snippetMemo.set(memoKey, snippets);
+    if (this.snippetMemo.size > 50) this.snippetMemo.delete(this.snippetMemo.keys().next().value as string);
+    return snippets;
+  }
+
+  private withinTime<T>(work: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+    const { clock } = this.options;
+    const ms = this.options.contextTimeoutMs ?? 100;
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(() => resolve(undefined), ms);
+      const onAbort = () => resolve(undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (v) => resolve(v),
+        () => resolve(undefined),
+      ).finally(() => {
+        clock.clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      });
+    });
+  }
+
+  private served(docKey: string, source: CompletionSource, text: string): CompletionOutput {
+    this.stats.served[source]++;
+    this.emit({ type: 'served', docKey, source, text });
+    return { text, source };
+  }
+
+  private emit(event: EngineEvent): void {
+    this.options.onEvent?.(event);
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}

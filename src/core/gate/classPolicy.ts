@@ -1,0 +1,46 @@
+// How each kind of request is treated. Chat is what the user is staring at: first in line, retried
+// through rate limits until its deadline. Completions are worthless once the user typed on: short
+// deadline, at most one quick retry that still fits in it. Background work goes last.
+import type { PacerErrorKind } from '../errors';
+import type { RequestClass } from '../modelService';
+
+export interface ClassPolicy {
+  /** Higher runs first. */
+  priority: number;
+  deadlineMs: number;
+  /** Abort a running attempt when the deadline passes (a chat answer that is streaming keeps going). */
+  deadlineAbortsRunning: boolean;
+  /** Most HTTP attempts per request; retries happen only while the next one can start before the deadline. */
+  maxAttempts: number;
+}
+
+export type ClassPolicies = Record<RequestClass, ClassPolicy>;
+
+export const DEFAULT_POLICIES: ClassPolicies = {
+  chat: { priority: 2, deadlineMs: 180_000, deadlineAbortsRunning: false, maxAttempts: Number.POSITIVE_INFINITY },
+  completion: { priority: 1, deadlineMs: 1500, deadlineAbortsRunning: true, maxAttempts: 2 },
+  background: { priority: 0, deadlineMs: 60_000, deadlineAbortsRunning: true, maxAttempts: 5 },
+};
+
+export function mergePolicies(overrides?: Partial<Record<RequestClass, Partial<ClassPolicy>>>): ClassPolicies {
+  return {
+    chat: { ...DEFAULT_POLICIES.chat, ...overrides?.chat },
+    completion: { ...DEFAULT_POLICIES.completion, ...overrides?.completion },
+    background: { ...DEFAULT_POLICIES.background, ...overrides?.background },
+  };
+}
+
+/** Failures another attempt may fix. 400/401/402/422 (and budget) never are; nor is a caller who left. */
+export function isRetryable(kind: PacerErrorKind): boolean {
+  switch (kind) {
+    case 'rateLimited':
+    case 'server':
+    case 'network':
+    case 'timeout':
+    case 'stalled':
+    case 'malformed':
+      return true;
+    default:
+      return false;
+  }
+}

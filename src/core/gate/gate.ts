@@ -1,0 +1,429 @@
+// The gate: every request to one provider passes here. A priority queue (p-queue) whose
+// concurrency follows the slot source's adaptive limit, one cooldown that pauses the whole queue
+// after a 429, per-class deadlines and retries, and end-to-end cancellation. The gate is generic:
+// a task is "one HTTP attempt"; the gate decides when (and whether) to run it again.
+import PQueue from 'p-queue';
+import type { Clock } from '../clock';
+import { realClock, sleep } from '../clock';
+import type { PacerErrorKind } from '../errors';
+import { isAbandoned, PacerError } from '../errors';
+import type { RequestClass, Usage, WaitInfo } from '../modelService';
+import type { ModelPricing } from '../providerEndpoint';
+import { abortReason } from './abort';
+import type { AimdOptions } from './aimdLimiter';
+import type { BackoffOptions } from './backoff';
+import { fullJitterMs } from './backoff';
+import type { ClassPolicies, ClassPolicy } from './classPolicy';
+import { isRetryable, mergePolicies } from './classPolicy';
+import type { CooldownReason } from './cooldown';
+import { Cooldown } from './cooldown';
+import { estimateCostUsd } from './cost';
+import type { Disposable } from './emitter';
+import { Emitter } from './emitter';
+import type { ProviderStats } from './metrics';
+import { Metrics } from './metrics';
+import { RequestScope } from './requestScope';
+import type { RetryHints } from './retryHints';
+import type { SlotSource } from './slotSource';
+import { LocalSlotSource } from './slotSource';
+
+export interface GateOptions {
+  providerId: string;
+  /** Name in messages ("DeepSeek"); the id when omitted. */
+  label?: string;
+  clock?: Clock;
+  /** [0, 1) source for jitter; injectable for tests. */
+  random?: () => number;
+  /** Where slots come from; a local AIMD limiter when omitted. */
+  slotSource?: SlotSource;
+  /** AIMD settings of the local slot source (initial 2, max 16 ...). */
+  aimd?: Partial<AimdOptions>;
+  /** Provider-wide wait after a 429 without hints: full jitter over consecutive 429s. */
+  cooldownBackoff?: BackoffOptions;
+  /** Per-request wait after a 5xx / network failure / stall. */
+  retryBackoff?: BackoffOptions;
+  /** Random extra on top of a provider's retry hint, as a fraction of it (default 0.1, capped at 1 s). */
+  hintJitter?: number;
+  policies?: Partial<Record<RequestClass, Partial<ClassPolicy>>>;
+  /** Prices by model, for the cost estimate. */
+  pricing?: (model: string) => ModelPricing | undefined;
+}
+
+export interface RunOptions {
+  cls: RequestClass;
+  signal?: AbortSignal;
+  /** Overrides the class's deadline (ms from now). */
+  deadlineMs?: number;
+  /** The request waits (queued, cooling down, backing off before a retry). */
+  onWait?(info: WaitInfo): void;
+  /** An attempt failed and another one will follow (chat uses it to drop partial text). */
+  onRetry?(info: { attempt: number; error: PacerError }): void;
+}
+
+export interface AttemptContext {
+  /** Abort the HTTP request when this fires. */
+  signal: AbortSignal;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Rate-limit headers of a successful answer (a budget at 0 starts a cooldown before the refusal). */
+  reportHints(hints: RetryHints): void;
+}
+
+export interface GateSnapshot {
+  providerId: string;
+  /** Requests waiting: in the queue or backing off before a retry. */
+  queued: number;
+  inFlight: number;
+  /** Requests the gate runs at once right now (learned). */
+  limit: number;
+  /** Clock time the cooldown ends, while one is active. */
+  cooldownUntil?: number;
+  cooldownReason?: CooldownReason;
+  cooldownRemainingMs: number;
+  /** Consecutive 429 events since the last success. */
+  consecutive429: number;
+  /** DeepSeek's account-wide concurrency from the last 429 body. */
+  reportedConcurrency?: number;
+  lastError?: { kind: PacerErrorKind; message: string; atMs: number };
+  stats: ProviderStats;
+}
+
+interface Waiter {
+  onWait(info: WaitInfo): void;
+  attempt: number;
+  error?: PacerError;
+}
+
+export const DEFAULT_COOLDOWN_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 8000 };
+export const DEFAULT_RETRY_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 8000 };
+
+export class Gate implements Disposable {
+  readonly providerId: string;
+  private readonly label: string;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly slots: SlotSource;
+  private readonly queue: PQueue;
+  private readonly cooldown: Cooldown;
+  private readonly metrics = new Metrics();
+  private readonly changed = new Emitter<void>();
+  private readonly waiters = new Set<Waiter>();
+  private readonly scopes = new Set<RequestScope>();
+  private readonly subscriptions: Disposable[] = [];
+  private readonly pricing: GateOptions['pricing'];
+  private policies: ClassPolicies;
+  private retryBackoff: BackoffOptions;
+  private sleeping = 0;
+  private changePending = false;
+  private disposed = false;
+  private reportedConcurrency: number | undefined;
+  private lastError: GateSnapshot['lastError'];
+
+  /** Fires (batched per microtask) whenever the snapshot may have changed. */
+  readonly onDidChange = (listener: () => void): Disposable => this.changed.event(listener);
+
+  constructor(options: GateOptions) {
+    this.providerId = options.providerId;
+    this.label = options.label ?? options.providerId;
+    this.clock = options.clock ?? realClock;
+    this.random = options.random ?? Math.random;
+    this.pricing = options.pricing;
+    this.policies = mergePolicies(options.policies);
+    this.retryBackoff = options.retryBackoff ?? DEFAULT_RETRY_BACKOFF;
+    this.slots = options.slotSource ?? new LocalSlotSource({ clock: this.clock, ...options.aimd });
+    this.queue = new PQueue({ concurrency: this.slots.limit });
+    this.cooldown = new Cooldown({
+      clock: this.clock,
+      random: this.random,
+      backoff: options.cooldownBackoff ?? DEFAULT_COOLDOWN_BACKOFF,
+      hintJitter: options.hintJitter,
+    });
+    this.subscriptions.push(
+      this.slots.onDidChangeLimit(() => {
+        this.queue.concurrency = Math.max(1, this.slots.limit);
+        this.scheduleChange();
+      }),
+      this.cooldown.onDidChange(() => this.onCooldownChange()),
+    );
+  }
+
+  /**
+   * Runs `task` (one HTTP attempt) under the gate's pacing: queued by class priority, paused by
+   * the provider's cooldown, retried per class policy until the deadline. Rejects with a PacerError.
+   */
+  async run<T>(task: (ctx: AttemptContext) => Promise<T>, options: RunOptions): Promise<T> {
+    if (this.disposed) throw this.unavailable();
+    const policy = this.policies[options.cls];
+    const deadlineMs = options.deadlineMs ?? policy.deadlineMs;
+    const scope = new RequestScope(this.clock, options.signal, this.clock.now() + deadlineMs, () =>
+      this.deadlineError(deadlineMs),
+    );
+    this.scopes.add(scope);
+    this.metrics.count('requests');
+    let lastError: PacerError | undefined;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (this.cooldown.active && this.cooldown.until >= scope.deadlineAt) {
+          // Waiting cannot help this request: say so now, so the router can try another provider.
+          throw this.coolingPastDeadline(lastError);
+        }
+        try {
+          const value = await this.enqueue(task, scope, attempt, policy, options.onWait, lastError);
+          this.metrics.count('succeeded');
+          return value;
+        } catch (caught) {
+          const error = this.asPacerError(caught, scope.signal);
+          if (isAbandoned(error.kind) || !isRetryable(error.kind) || attempt >= policy.maxAttempts) throw error;
+          // A chat answer that failed after its deadline passed is not tried again.
+          if (scope.signal.aborted) throw error;
+          lastError = error;
+          await this.beforeRetry(error, scope, attempt + 1, options);
+        }
+      }
+    } catch (caught) {
+      const error = this.asPacerError(caught, scope.signal);
+      if (isAbandoned(error.kind)) this.metrics.count('dropped');
+      else {
+        this.metrics.count('failed');
+        this.lastError = { kind: error.kind, message: error.message, atMs: this.clock.now() };
+      }
+      throw error;
+    } finally {
+      scope.dispose();
+      this.scopes.delete(scope);
+      this.scheduleChange();
+    }
+  }
+
+  /**
+   * Runs a health probe now: no queue, no cooldown, no slot (probes exist to find out whether the
+   * cooldown can end). Failures come back as PacerErrors and do not touch the gate's state.
+   */
+  async probe<T>(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await task(controller.signal);
+    } catch (caught) {
+      throw this.asPacerError(caught, controller.signal);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Adds a finished request's tokens and estimated cost to the metrics. */
+  recordUsage(model: string, usage: Usage): void {
+    this.metrics.usage(usage, estimateCostUsd(usage, this.pricing?.(model), this.clock.now()));
+    this.scheduleChange();
+  }
+
+  /** Counts answers that did not need the provider. */
+  recordShortcut(kind: 'cacheHits' | 'coalesced'): void {
+    this.metrics.count(kind);
+    this.scheduleChange();
+  }
+
+  /** Ends the cooldown now (a probe succeeded, or the user asked to retry now). */
+  clearCooldown(): void {
+    this.cooldown.clear();
+  }
+
+  configure(options: { initialConcurrency?: number; maxConcurrency?: number; policies?: GateOptions['policies'] }): void {
+    if (options.policies) this.policies = mergePolicies(options.policies);
+    this.slots.configure?.({ initial: options.initialConcurrency, max: options.maxConcurrency });
+  }
+
+  setRetryBackoff(backoff: BackoffOptions): void {
+    this.retryBackoff = backoff;
+  }
+
+  snapshot(): GateSnapshot {
+    const active = this.cooldown.active;
+    return {
+      providerId: this.providerId,
+      queued: this.queue.size + this.sleeping,
+      inFlight: this.slots.inFlight,
+      limit: this.slots.limit,
+      cooldownUntil: active ? this.cooldown.until : undefined,
+      cooldownReason: this.cooldown.reason,
+      cooldownRemainingMs: this.cooldown.remainingMs(),
+      consecutive429: this.cooldown.consecutive,
+      reportedConcurrency: this.reportedConcurrency,
+      lastError: this.lastError,
+      stats: this.metrics.snapshot(),
+    };
+  }
+
+  /** Rejects every waiting and running request ('unavailable') and stops all timers. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const scope of [...this.scopes]) scope.abort(this.unavailable());
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.cooldown.dispose();
+    this.slots.dispose();
+    this.changed.dispose();
+  }
+
+  private enqueue<T>(
+    task: (ctx: AttemptContext) => Promise<T>,
+    scope: RequestScope,
+    attempt: number,
+    policy: ClassPolicy,
+    onWait: RunOptions['onWait'],
+    lastError: PacerError | undefined,
+  ): Promise<T> {
+    // p-queue keeps listening to the signal it is given while the task runs and would free the
+    // slot before the HTTP request has closed; so it gets a signal that only fires while waiting.
+    const wait = new AbortController();
+    let started = false;
+    const onScopeAbort = () => {
+      if (!started) wait.abort(scope.signal.reason);
+    };
+    scope.signal.addEventListener('abort', onScopeAbort, { once: true });
+    const waiter: Waiter | undefined = onWait ? { onWait, attempt, error: lastError } : undefined;
+    const cleanup = () => {
+      scope.signal.removeEventListener('abort', onScopeAbort);
+      if (waiter) this.waiters.delete(waiter);
+    };
+    const promise = this.queue.add(
+      () => {
+        started = true;
+        cleanup();
+        return this.execute(task, scope, attempt, policy);
+      },
+      { priority: policy.priority, signal: wait.signal },
+    );
+    if (!started) {
+      if (waiter) {
+        this.waiters.add(waiter);
+        this.notifyWaiter(waiter);
+      }
+      this.scheduleChange();
+    }
+    return promise.finally(cleanup);
+  }
+
+  private async execute<T>(task: (ctx: AttemptContext) => Promise<T>, scope: RequestScope, attempt: number, policy: ClassPolicy): Promise<T> {
+    const signal = policy.deadlineAbortsRunning ? scope.signal : scope.hardSignal;
+    if (signal.aborted) throw abortReason(signal, this.providerId);
+    const slot = await this.slots.acquire({ signal, waiting: this.queue.size });
+    const sentAt = this.clock.now();
+    this.metrics.count('attempts');
+    this.scheduleChange();
+    try {
+      const value = await task({ signal, attempt, reportHints: (hints) => this.applySuccessHints(hints) });
+      slot.release({ kind: 'success' });
+      this.cooldown.onSuccess();
+      this.metrics.latency(this.clock.now() - sentAt);
+      return value;
+    } catch (caught) {
+      const error = this.asPacerError(caught, signal);
+      if (error.kind === 'rateLimited') {
+        this.metrics.count('rateLimited');
+        if (error.reportedConcurrency !== undefined) this.reportedConcurrency = error.reportedConcurrency;
+        slot.release({ kind: 'rateLimited', reportedConcurrency: error.reportedConcurrency });
+        this.cooldown.trigger({ hintMs: error.retryAfterMs, sentAt });
+      } else {
+        slot.release({ kind: isAbandoned(error.kind) ? 'aborted' : 'failed' });
+      }
+      throw error;
+    } finally {
+      this.scheduleChange();
+    }
+  }
+
+  /** Waits before attempt `next`; throws when that wait cannot end before the deadline. */
+  private async beforeRetry(error: PacerError, scope: RequestScope, next: number, options: RunOptions): Promise<void> {
+    if (error.kind === 'rateLimited') {
+      // The cooldown this 429 started pauses the queue; the next attempt simply queues behind it.
+      if (this.cooldown.active && this.cooldown.until >= scope.deadlineAt) throw this.coolingPastDeadline(error);
+      options.onRetry?.({ attempt: next, error });
+      return;
+    }
+    const delay = error.retryAfterMs ?? fullJitterMs(next - 1, this.retryBackoff, this.random);
+    if (this.clock.now() + delay >= scope.deadlineAt) throw error;
+    options.onRetry?.({ attempt: next, error });
+    options.onWait?.({ providerId: this.providerId, reason: 'retrying', untilMs: this.clock.now() + delay, attempt: next, error });
+    this.sleeping++;
+    this.scheduleChange();
+    try {
+      await sleep(this.clock, delay, scope.signal);
+    } finally {
+      this.sleeping--;
+      this.scheduleChange();
+    }
+  }
+
+  private applySuccessHints(hints: RetryHints): void {
+    // A provider that says "0 requests left until <reset>" will refuse the next one: pause first.
+    if (hints.remainingRequests === 0 && hints.retryAfterMs !== undefined && hints.retryAfterMs > 0) {
+      this.cooldown.trigger({ hintMs: hints.retryAfterMs, reason: 'budgetExhausted' });
+    }
+  }
+
+  private onCooldownChange(): void {
+    if (this.cooldown.active) {
+      this.queue.pause();
+      for (const waiter of this.waiters) this.notifyWaiter(waiter);
+    } else if (!this.disposed) {
+      this.queue.start();
+    }
+    this.scheduleChange();
+  }
+
+  private notifyWaiter(waiter: Waiter): void {
+    const cooling = this.cooldown.active;
+    waiter.onWait({
+      providerId: this.providerId,
+      reason: cooling ? 'rateLimited' : 'queued',
+      untilMs: cooling ? this.cooldown.until : undefined,
+      attempt: waiter.attempt,
+      error: waiter.error,
+    });
+  }
+
+  private scheduleChange(): void {
+    if (this.changePending || !this.changed.hasListeners) return;
+    this.changePending = true;
+    queueMicrotask(() => {
+      this.changePending = false;
+      this.changed.fire();
+    });
+  }
+
+  private asPacerError(caught: unknown, signal: AbortSignal): PacerError {
+    if (caught instanceof PacerError) return caught;
+    if (signal.aborted) return abortReason(signal, this.providerId);
+    const message = caught instanceof Error ? caught.message : String(caught);
+    // Tasks throw PacerErrors; anything else is a bug, which no retry fixes.
+    return new PacerError({ kind: 'badRequest', providerId: this.providerId, message: `Internal error: ${message}`, cause: caught });
+  }
+
+  private coolingPastDeadline(lastError: PacerError | undefined): PacerError {
+    const remaining = this.cooldown.remainingMs();
+    return new PacerError({
+      kind: 'rateLimited',
+      providerId: this.providerId,
+      status: lastError?.status,
+      retryAfterMs: remaining,
+      reportedConcurrency: lastError?.reportedConcurrency,
+      message: `${this.label} is rate-limited for another ${Math.ceil(remaining / 1000)} s, longer than this request may wait.`,
+      cause: lastError,
+    });
+  }
+
+  private deadlineError(deadlineMs: number): PacerError {
+    return new PacerError({
+      kind: 'deadline',
+      providerId: this.providerId,
+      message: `${this.label} could not answer within ${Math.round(deadlineMs / 100) / 10} s.`,
+    });
+  }
+
+  private unavailable(): PacerError {
+    return new PacerError({ kind: 'unavailable', providerId: this.providerId, message: `${this.label} was shut down.` });
+  }
+}

@@ -1,0 +1,83 @@
+// Counters and a latency window per provider, for the status bar tooltip and 'Show usage'.
+import type { Usage } from '../modelService';
+
+export interface TokenTotals {
+  prompt: number;
+  completion: number;
+  cacheHit: number;
+  cacheMiss: number;
+}
+
+export interface ProviderStats {
+  /** Requests handed to the gate (each may take several HTTP attempts). */
+  requests: number;
+  /** HTTP attempts sent. */
+  attempts: number;
+  succeeded: number;
+  /** HTTP 429 responses. */
+  rateLimited: number;
+  /** Requests that ended in an error (not counting callers who gave up). */
+  failed: number;
+  /** Requests dropped: cancelled, superseded or past their deadline. */
+  dropped: number;
+  /** Answers served from the cache / shared with an identical request in flight. */
+  cacheHits: number;
+  coalesced: number;
+  latencyP50Ms?: number;
+  latencyP95Ms?: number;
+  tokens: TokenTotals;
+  costUsd: number;
+}
+
+const WINDOW = 256;
+
+export function percentile(sorted: ArrayLike<number>, p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export class Metrics {
+  private readonly latencies = new Float64Array(WINDOW);
+  private latencyCount = 0;
+  private readonly stats: Omit<ProviderStats, 'latencyP50Ms' | 'latencyP95Ms'> = {
+    requests: 0,
+    attempts: 0,
+    succeeded: 0,
+    rateLimited: 0,
+    failed: 0,
+    dropped: 0,
+    cacheHits: 0,
+    coalesced: 0,
+    tokens: { prompt: 0, completion: 0, cacheHit: 0, cacheMiss: 0 },
+    costUsd: 0,
+  };
+
+  count(key: 'requests' | 'attempts' | 'succeeded' | 'rateLimited' | 'failed' | 'dropped' | 'cacheHits' | 'coalesced'): void {
+    this.stats[key]++;
+  }
+
+  latency(ms: number): void {
+    this.latencies[this.latencyCount % WINDOW] = ms;
+    this.latencyCount++;
+  }
+
+  usage(usage: Usage, costUsd: number): void {
+    const t = this.stats.tokens;
+    t.prompt += usage.promptTokens;
+    t.completion += usage.completionTokens;
+    t.cacheHit += usage.cacheHitTokens;
+    t.cacheMiss += usage.cacheMissTokens;
+    this.stats.costUsd += costUsd;
+  }
+
+  snapshot(): ProviderStats {
+    const window = this.latencies.slice(0, Math.min(this.latencyCount, WINDOW)).sort();
+    return {
+      ...this.stats,
+      tokens: { ...this.stats.tokens },
+      latencyP50Ms: percentile(window, 50),
+      latencyP95Ms: percentile(window, 95),
+    };
+  }
+}

@@ -1,0 +1,304 @@
+// One provider's HTTP calls through the real `openai` SDK, with `maxRetries: 0` so the gate is the
+// only retry loop. Every failure leaves here as a PacerError; streams are guarded by watchdogs.
+import OpenAI from 'openai';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
+import type { Clock } from './clock';
+import { realClock } from './clock';
+import { PacerError } from './errors';
+import type { ChatRequest, FimRequest, Usage } from './modelService';
+import type { ProviderEndpoint } from './providerEndpoint';
+import type { RetryHints } from './gate/retryHints';
+import { parseRetryHints } from './gate/retryHints';
+import type { WatchdogLimits } from './streamWatchdog';
+import { StreamWatchdog } from './streamWatchdog';
+import { toPacerError } from './toPacerError';
+import { abortReason } from './gate/abort';
+
+export interface ProviderClientOptions {
+  clock?: Clock;
+  /** Chat stream watchdogs; defaults: first token 60 s, idle 30 s. */
+  chatWatchdog?: WatchdogLimits;
+  /** Longest a FIM request (or a chat standing in for FIM) may take; default 30 s. */
+  fimTimeoutMs?: number;
+  /** Longest `GET /models` may take; default 10 s. */
+  probeTimeoutMs?: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface StreamCallbacks extends CallOptions {
+  onContent?(delta: string): void;
+  onReasoning?(delta: string): void;
+}
+
+export interface ChatAttemptResult {
+  text: string;
+  reasoning: string;
+  usage?: Usage;
+  model: string;
+  finishReason: string | null;
+  /** Rate-limit headers of the successful response (the gate may cool down before a refusal). */
+  hints: RetryHints;
+}
+
+export interface FimAttemptResult {
+  text: string;
+  usage?: Usage;
+  model: string;
+  finishReason: string | null;
+  hints: RetryHints;
+}
+
+interface RawUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_cache_hit_tokens?: number;
+  prompt_cache_miss_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+}
+
+/** DeepSeek's cache fields, or OpenAI's `cached_tokens`, as one `Usage`. */
+export function mapUsage(raw: RawUsage | null | undefined): Usage | undefined {
+  if (!raw) return undefined;
+  const promptTokens = raw.prompt_tokens ?? 0;
+  const cacheHitTokens = raw.prompt_cache_hit_tokens ?? raw.prompt_tokens_details?.cached_tokens ?? 0;
+  return {
+    promptTokens,
+    completionTokens: raw.completion_tokens ?? 0,
+    cacheHitTokens,
+    cacheMissTokens: raw.prompt_cache_miss_tokens ?? Math.max(0, promptTokens - cacheHitTokens),
+  };
+}
+
+const FIM_VIA_CHAT_SYSTEM =
+  'You are a code completion engine. The user sends a file with the marker <FILL_HERE> at the cursor. ' +
+  'Reply with only the text that belongs at the marker: no explanation, no markdown fences, and do not ' +
+  'repeat code that is already before or after the marker.';
+
+/** Placeholder key for local servers that accept anything (the SDK refuses an empty key). */
+const NO_KEY = 'pacer-no-key';
+
+export class ProviderClient {
+  private readonly clock: Clock;
+  private readonly chatLimits: WatchdogLimits;
+  private readonly fimTimeoutMs: number;
+  private readonly probeTimeoutMs: number;
+  private sdk: { apiKey: string; chat: OpenAI; fim: OpenAI } | undefined;
+
+  constructor(
+    readonly endpoint: ProviderEndpoint,
+    options: ProviderClientOptions = {},
+  ) {
+    this.clock = options.clock ?? realClock;
+    this.chatLimits = options.chatWatchdog ?? { firstTokenMs: 60_000, idleMs: 30_000 };
+    this.fimTimeoutMs = options.fimTimeoutMs ?? 30_000;
+    this.probeTimeoutMs = options.probeTimeoutMs ?? 10_000;
+  }
+
+  /** Streams a chat answer; resolves with the whole text once the provider says it is finished. */
+  async streamChat(request: ChatRequest, callbacks: StreamCallbacks = {}): Promise<ChatAttemptResult> {
+    const { chat } = await this.clients();
+    const watchdog = this.watchdog(this.chatLimits, callbacks.signal);
+    const model = request.model ?? this.endpoint.chatModel;
+    const body = {
+      model,
+      messages: request.messages,
+      stream: true,
+      stream_options: { include_usage: true },
+      ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...this.thinkingField(request.thinking ?? false),
+    } as ChatCompletionCreateParamsStreaming;
+    const result: ChatAttemptResult = { text: '', reasoning: '', model, finishReason: null, hints: {} };
+    try {
+      const { data: stream, response } = await chat.chat.completions
+        .create(body, { signal: watchdog.signal })
+        .withResponse();
+      result.hints = parseRetryHints(response.headers, undefined, this.clock.now());
+      for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
+        if (chunk.model) result.model = chunk.model;
+        if (chunk.usage) result.usage = mapUsage(chunk.usage as RawUsage);
+        const choice = chunk.choices?.[0];
+        if (!choice) continue;
+        const delta = choice.delta as { content?: string | null; reasoning_content?: string | null } | undefined;
+        if (delta?.reasoning_content) {
+          watchdog.progress();
+          result.reasoning += delta.reasoning_content;
+          callbacks.onReasoning?.(delta.reasoning_content);
+        }
+        if (delta?.content) {
+          watchdog.progress();
+          result.text += delta.content;
+          callbacks.onContent?.(delta.content);
+        }
+        if (choice.finish_reason) result.finishReason = choice.finish_reason;
+      }
+    } catch (error) {
+      throw this.failure(error, watchdog, callbacks.signal);
+    } finally {
+      watchdog.dispose();
+    }
+    // The SDK ends the iteration quietly when its signal aborts, so check why the loop ended.
+    this.throwIfStopped(watchdog, callbacks.signal);
+    if (result.finishReason === null) {
+      throw new PacerError({
+        kind: 'network',
+        providerId: this.endpoint.id,
+        message: `The connection to ${this.endpoint.label} ended before the answer was complete.`,
+      });
+    }
+    return result;
+  }
+
+  /** Fill-in-the-middle through `/completions` (DeepSeek: on the `/beta` base URL). */
+  async fim(request: FimRequest, options: CallOptions = {}): Promise<FimAttemptResult> {
+    if (!this.endpoint.supportsFim) return this.fimViaChat(request, options);
+    const { fim } = await this.clients();
+    const watchdog = this.watchdog({ totalMs: this.fimTimeoutMs }, options.signal);
+    const model = request.model ?? this.endpoint.completionModel;
+    const body = {
+      model,
+      prompt: request.prompt,
+      suffix: request.suffix,
+      max_tokens: request.maxTokens,
+      stream: false,
+      ...(request.stop?.length ? { stop: request.stop } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      // FIM works in non-thinking mode only.
+      ...this.thinkingField(false),
+    } as CompletionCreateParamsNonStreaming;
+    try {
+      const { data, response } = await fim.completions.create(body, { signal: watchdog.signal }).withResponse();
+      const choice = data.choices?.[0];
+      if (!choice || typeof choice.text !== 'string') throw this.malformed('a completion without text');
+      return {
+        text: choice.text,
+        usage: mapUsage(data.usage as RawUsage | undefined),
+        model: data.model ?? model,
+        finishReason: choice.finish_reason ?? null,
+        hints: parseRetryHints(response.headers, undefined, this.clock.now()),
+      };
+    } catch (error) {
+      throw this.failure(error, watchdog, options.signal);
+    } finally {
+      watchdog.dispose();
+    }
+  }
+
+  /** For providers without FIM: a chat prompt asking for the missing middle; raw text back. */
+  async fimViaChat(request: FimRequest, options: CallOptions = {}): Promise<FimAttemptResult> {
+    const { chat } = await this.clients();
+    const watchdog = this.watchdog({ totalMs: this.fimTimeoutMs }, options.signal);
+    const model = request.model ?? this.endpoint.completionModel;
+    const body = {
+      model,
+      messages: [
+        { role: 'system', content: FIM_VIA_CHAT_SYSTEM },
+        { role: 'user', content: `${request.prompt}<FILL_HERE>${request.suffix}` },
+      ],
+      max_tokens: request.maxTokens,
+      stream: false,
+      ...(request.stop?.length ? { stop: request.stop } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...this.thinkingField(false),
+    } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+    try {
+      const { data, response } = await chat.chat.completions.create(body, { signal: watchdog.signal }).withResponse();
+      const choice = data.choices?.[0];
+      const text = choice?.message?.content;
+      if (typeof text !== 'string') throw this.malformed('a chat answer without content');
+      return {
+        text,
+        usage: mapUsage(data.usage as RawUsage | undefined),
+        model: data.model ?? model,
+        finishReason: choice?.finish_reason ?? null,
+        hints: parseRetryHints(response.headers, undefined, this.clock.now()),
+      };
+    } catch (error) {
+      throw this.failure(error, watchdog, options.signal);
+    } finally {
+      watchdog.dispose();
+    }
+  }
+
+  /** `GET /models`: a cheap health probe, and the model ids the provider offers today. */
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    const { chat } = await this.clients();
+    const watchdog = this.watchdog({ totalMs: this.probeTimeoutMs }, signal);
+    try {
+      const page = await chat.models.list({ signal: watchdog.signal });
+      return page.data.map((model) => model.id);
+    } catch (error) {
+      throw this.failure(error, watchdog, signal);
+    } finally {
+      watchdog.dispose();
+    }
+  }
+
+  private thinkingField(enabled: boolean): Record<string, unknown> {
+    return this.endpoint.thinkingToggle ? { thinking: { type: enabled ? 'enabled' : 'disabled' } } : {};
+  }
+
+  private watchdog(limits: WatchdogLimits, signal: AbortSignal | undefined): StreamWatchdog {
+    return new StreamWatchdog(this.clock, limits, signal, this.endpoint.id, this.endpoint.label);
+  }
+
+  private async clients(): Promise<{ chat: OpenAI; fim: OpenAI }> {
+    const key = await this.endpoint.getApiKey();
+    if (!key && this.endpoint.needsKey !== false) {
+      throw new PacerError({
+        kind: 'needsKey',
+        providerId: this.endpoint.id,
+        message: `No API key for ${this.endpoint.label} yet. Run 'Pacer: Set API Key' to add one.`,
+      });
+    }
+    const apiKey = key || NO_KEY;
+    if (this.sdk?.apiKey !== apiKey) {
+      const make = (baseURL: string) =>
+        new OpenAI({
+          apiKey,
+          baseURL,
+          maxRetries: 0,
+          // Our watchdogs time requests; this only bounds a connection that never sends headers.
+          timeout: 10 * 60_000,
+          fetch: this.endpoint.fetch,
+          // Never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment for another provider.
+          organization: null,
+          project: null,
+          // The SDK would print unparsable chunks (prompt text) to the console.
+          logLevel: 'off',
+        });
+      const chat = make(this.endpoint.baseUrl);
+      const fimBase = this.endpoint.fimBaseUrl ?? this.endpoint.baseUrl;
+      this.sdk = { apiKey, chat, fim: fimBase === this.endpoint.baseUrl ? chat : make(fimBase) };
+    }
+    return this.sdk;
+  }
+
+  private malformed(what: string): PacerError {
+    return new PacerError({
+      kind: 'malformed',
+      providerId: this.endpoint.id,
+      message: `${this.endpoint.label} sent ${what}.`,
+    });
+  }
+
+  private throwIfStopped(watchdog: StreamWatchdog, signal: AbortSignal | undefined): void {
+    if (watchdog.fired) throw watchdog.fired;
+    if (signal?.aborted) throw abortReason(signal, this.endpoint.id);
+  }
+
+  private failure(error: unknown, watchdog: StreamWatchdog, signal: AbortSignal | undefined): PacerError {
+    if (watchdog.fired) return watchdog.fired;
+    if (signal?.aborted) return abortReason(signal, this.endpoint.id);
+    return toPacerError(error, {
+      providerId: this.endpoint.id,
+      label: this.endpoint.label,
+      billingUrl: this.endpoint.billingUrl,
+      nowMs: this.clock.now(),
+    });
+  }
+}

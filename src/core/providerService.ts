@@ -1,0 +1,164 @@
+// ModelService for ONE provider: its gate plus its client. Chat runs first in line with restart
+// semantics; completions go through the cache and share identical requests in flight. The router
+// (failover between providers) wraps several of these and reads their gates' snapshots.
+//
+// Coalescing is for completions only: two identical chat requests are two questions the user
+// asked on purpose (e.g. "regenerate"), and fanning one stream's deltas out to several panels
+// would tie their restarts together for little gain.
+import type { Clock } from './clock';
+import { realClock } from './clock';
+import type { ChatEvents, ChatRequest, ChatResult, CompletionResult, FimRequest, ModelService, RequestOptions, Usage } from './modelService';
+import type { FimAttemptResult, ProviderClientOptions } from './providerClient';
+import { ProviderClient } from './providerClient';
+import type { ProviderEndpoint } from './providerEndpoint';
+import { pricingFor } from './providerEndpoint';
+import { Coalescer } from './gate/coalescer';
+import type { Disposable } from './gate/emitter';
+import type { GateOptions, GateSnapshot } from './gate/gate';
+import { Gate } from './gate/gate';
+import { cacheKey, ResponseCache } from './gate/responseCache';
+
+export type { GateSnapshot } from './gate/gate';
+
+export interface ProviderServiceOptions {
+  clock?: Clock;
+  random?: () => number;
+  /** Gate tuning: AIMD, backoff, class policies (deadlines), slot source. */
+  gate?: Omit<GateOptions, 'providerId' | 'label' | 'clock' | 'random' | 'pricing'>;
+  client?: Omit<ProviderClientOptions, 'clock'>;
+  /** Completion cache; 16 MB and 5 minutes by default; 0 disables. */
+  cache?: { maxBytes: number; ttlMs: number };
+}
+
+export interface ProviderService extends ModelService, Disposable {
+  readonly id: string;
+  readonly endpoint: ProviderEndpoint;
+  readonly gate: Gate;
+  readonly client: ProviderClient;
+  complete(request: FimRequest, options?: RequestOptions & Pick<ChatEvents, 'onWait'>): Promise<CompletionResult>;
+  snapshot(): GateSnapshot;
+  onDidChange(listener: () => void): Disposable;
+  /** `GET /models` outside the queue and cooldown: does the provider answer? */
+  probe(signal?: AbortSignal): Promise<string[]>;
+  clearCache(): void;
+}
+
+interface CachedCompletion {
+  text: string;
+  usage?: Usage;
+  model: string;
+}
+
+export function createProviderService(endpoint: ProviderEndpoint, options: ProviderServiceOptions = {}): ProviderService {
+  const clock = options.clock ?? realClock;
+  const client = new ProviderClient(endpoint, { ...options.client, clock });
+  const gate = new Gate({
+    ...options.gate,
+    providerId: endpoint.id,
+    label: endpoint.label,
+    clock,
+    random: options.random,
+    pricing: (model) => pricingFor(endpoint, model),
+  });
+  const cache = new ResponseCache<CachedCompletion>({
+    maxBytes: options.cache?.maxBytes ?? 16 * 1024 * 1024,
+    ttlMs: options.cache?.ttlMs ?? 300_000,
+    clock,
+  });
+  const coalescer = new Coalescer<CachedCompletion>();
+
+  async function chat(request: ChatRequest, events: RequestOptions & ChatEvents = {}): Promise<ChatResult> {
+    const model = request.model ?? endpoint.chatModel;
+    let shownPartial = false;
+    let restarts = 0;
+    const result = await gate.run(
+      async (ctx) => {
+        if (ctx.attempt === 1) events.onProvider?.(endpoint.id, false);
+        const answer = await client.streamChat(
+          { ...request, model },
+          {
+            signal: ctx.signal,
+            onContent: (delta) => {
+              shownPartial = true;
+              events.onContent?.(delta);
+            },
+            onReasoning: (delta) => {
+              shownPartial = true;
+              events.onReasoning?.(delta);
+            },
+          },
+        );
+        ctx.reportHints(answer.hints);
+        return answer;
+      },
+      {
+        cls: 'chat',
+        signal: events.signal,
+        deadlineMs: events.deadlineMs,
+        onWait: events.onWait,
+        onRetry: ({ attempt, error }) => {
+          if (!shownPartial) return;
+          // The next attempt streams the answer from the start: the caller drops what it showed.
+          shownPartial = false;
+          restarts++;
+          events.onRestart?.({ providerId: endpoint.id, attempt, error });
+        },
+      },
+    );
+    if (result.usage) gate.recordUsage(result.model, result.usage);
+    return {
+      text: result.text,
+      reasoning: result.reasoning,
+      usage: result.usage,
+      providerId: endpoint.id,
+      model: result.model,
+      finishReason: result.finishReason,
+      restarts,
+    };
+  }
+
+  // `onWait` (a seam for the router): tells a caller its completion is waiting (queued, cooling
+  // down) rather than in flight, so a router can move it elsewhere without aborting a live request.
+  async function complete(
+    request: FimRequest,
+    requestOptions: RequestOptions & Pick<ChatEvents, 'onWait'> = {},
+  ): Promise<CompletionResult> {
+    const model = request.model ?? endpoint.completionModel;
+    const key = cacheKey(endpoint.id, model, [request.prompt, request.suffix, request.maxTokens, request.stop ?? null, request.temperature ?? null]);
+    const hit = cache.get(key);
+    if (hit) {
+      gate.recordShortcut('cacheHits');
+      return { ...hit, providerId: endpoint.id, fromCache: true };
+    }
+    const { value, shared } = await coalescer.run(key, requestOptions.signal, async (signal) => {
+      const answer: FimAttemptResult = await gate.run(
+        async (ctx) => {
+          const result = await client.fim({ ...request, model }, { signal: ctx.signal });
+          ctx.reportHints(result.hints);
+          return result;
+        },
+        { cls: 'completion', signal, deadlineMs: requestOptions.deadlineMs, onWait: requestOptions.onWait },
+      );
+      if (answer.usage) gate.recordUsage(answer.model, answer.usage);
+      const cached: CachedCompletion = { text: answer.text, usage: answer.usage, model: answer.model };
+      cache.set(key, cached);
+      return cached;
+    });
+    if (shared) gate.recordShortcut('coalesced');
+    return { ...value, providerId: endpoint.id, fromCache: false };
+  }
+
+  return {
+    id: endpoint.id,
+    endpoint,
+    gate,
+    client,
+    chat,
+    complete,
+    snapshot: () => gate.snapshot(),
+    onDidChange: (listener) => gate.onDidChange(listener),
+    probe: (signal) => gate.probe((probeSignal) => client.listModels(probeSignal), signal),
+    clearCache: () => cache.clear(),
+    dispose: () => gate.dispose(),
+  };
+}

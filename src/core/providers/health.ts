@@ -1,0 +1,258 @@
+// The health of one provider, computed from what its gate and the router see: the circuit
+// breaker, the gate's cooldown, the last auth/balance answer and a short window of outcomes.
+// `computeHealth` is a pure function of those inputs; `HealthTracker` keeps the inputs.
+import type { Clock } from '../clock';
+import type { PacerErrorKind } from '../errors';
+import type { CircuitOptions, CircuitState } from './circuitBreaker';
+import { CircuitBreaker, countsAgainstProvider, DEFAULT_CIRCUIT } from './circuitBreaker';
+
+export type HealthState =
+  | { kind: 'healthy' }
+  | { kind: 'rateLimited'; untilMs: number }
+  | { kind: 'degraded'; reason: 'slow' | 'failing' }
+  | { kind: 'down'; reason: string; nextProbeMs: number }
+  | { kind: 'needsKey' }
+  | { kind: 'noBalance' };
+
+export type HealthKind = HealthState['kind'];
+
+/** What the user must fix before the provider can serve again (no probe can fix it). */
+export type AuthState = 'ok' | 'needsKey' | 'noBalance';
+
+export interface HealthInputs {
+  now: number;
+  auth: AuthState;
+  circuit: CircuitState;
+  /** End of the gate's cooldown (clock ms), if one is running. */
+  cooldownUntilMs?: number;
+  /** Outcomes in the recent window: failures that count against the provider, and the total. */
+  recentFailures: number;
+  recentTotal: number;
+  /** Median latency of recent successful completions (ms), when there are enough of them. */
+  completionP50Ms?: number;
+}
+
+export interface DegradeRules {
+  /** Failure share in the window above which the provider is "failing often". */
+  failureShare: number;
+  /** Fewest outcomes before the share means anything. */
+  minSamples: number;
+  /** Median completion latency above which the provider is "slow" for ghost text. */
+  slowCompletionMs: number;
+}
+
+export const DEFAULT_DEGRADE: DegradeRules = { failureShare: 0.25, minSamples: 4, slowCompletionMs: 1500 };
+
+function describe(kind: PacerErrorKind | undefined): string {
+  switch (kind) {
+    case 'rateLimited':
+      return '429 storm';
+    case 'server':
+      return 'server errors';
+    case 'network':
+      return 'not reachable';
+    case 'timeout':
+    case 'stalled':
+      return 'not answering';
+    case 'malformed':
+      return 'malformed answers';
+    default:
+      return 'repeated failures';
+  }
+}
+
+export function computeHealth(input: HealthInputs, rules: DegradeRules = DEFAULT_DEGRADE): HealthState {
+  if (input.auth === 'needsKey') return { kind: 'needsKey' };
+  if (input.auth === 'noBalance') return { kind: 'noBalance' };
+  if (input.circuit.kind === 'open') {
+    return { kind: 'down', reason: describe(input.circuit.lastError), nextProbeMs: input.circuit.nextProbeMs };
+  }
+  if (input.cooldownUntilMs !== undefined && input.cooldownUntilMs > input.now) {
+    return { kind: 'rateLimited', untilMs: input.cooldownUntilMs };
+  }
+  if (input.recentTotal >= rules.minSamples && input.recentFailures / input.recentTotal >= rules.failureShare) {
+    return { kind: 'degraded', reason: 'failing' };
+  }
+  if (input.completionP50Ms !== undefined && input.completionP50Ms > rules.slowCompletionMs) {
+    return { kind: 'degraded', reason: 'slow' };
+  }
+  return { kind: 'healthy' };
+}
+
+/** Whether the state lets no request through until the user acts or a probe answers. */
+export function isUnusable(state: HealthState): boolean {
+  return state.kind === 'down' || state.kind === 'needsKey' || state.kind === 'noBalance';
+}
+
+export interface HealthTrackerOptions {
+  circuit?: CircuitOptions;
+  degrade?: DegradeRules;
+  /** How far back outcomes count for "failing often" / "slow". */
+  windowMs?: number;
+}
+
+interface Outcome {
+  atMs: number;
+  failed: boolean;
+  /** Latency of a successful completion (only those say whether ghost text is fast enough). */
+  completionMs?: number;
+}
+
+export type OutcomeInput =
+  | { ok: true; requestClass: 'chat' | 'completion' | 'background'; latencyMs: number }
+  | { ok: false; kind: PacerErrorKind; retryAfterMs?: number };
+
+export class HealthTracker {
+  readonly circuit: CircuitBreaker;
+  private auth: AuthState = 'ok';
+  private outcomes: Outcome[] = [];
+  private cooldownUntilMs: number | undefined;
+  private lastProbeMs = -Infinity;
+  private readonly windowMs: number;
+  private readonly degrade: DegradeRules;
+  private probeIntervalMs: number;
+
+  constructor(
+    private readonly clock: Clock,
+    options: HealthTrackerOptions = {},
+  ) {
+    const circuit = options.circuit ?? DEFAULT_CIRCUIT;
+    this.circuit = new CircuitBreaker(clock, circuit);
+    this.probeIntervalMs = circuit.probeIntervalMs;
+    this.windowMs = options.windowMs ?? 60_000;
+    this.degrade = options.degrade ?? DEFAULT_DEGRADE;
+  }
+
+  setCircuitOptions(options: CircuitOptions): void {
+    this.probeIntervalMs = options.probeIntervalMs;
+    this.circuit.setOptions(options);
+  }
+
+  /** Records a request's (or one attempt's) outcome. Returns true when the health may have changed. */
+  record(outcome: OutcomeInput): boolean {
+    const now = this.clock.now();
+    this.prune(now);
+    if (outcome.ok) {
+      this.outcomes.push({
+        atMs: now,
+        failed: false,
+        completionMs: outcome.requestClass === 'completion' ? outcome.latencyMs : undefined,
+      });
+      // A real answer proves the key and balance work again.
+      this.auth = 'ok';
+      // While open, a success is a request sent before the trouble finishing late: only a probe
+      // decides when traffic may go back.
+      if (this.circuit.state.kind !== 'open') this.circuit.recordSuccess();
+      return true;
+    }
+    if (outcome.kind === 'needsKey' || outcome.kind === 'noBalance') {
+      this.auth = outcome.kind;
+      return true;
+    }
+    if (!countsAgainstProvider(outcome.kind)) return false;
+    this.outcomes.push({ atMs: now, failed: true });
+    if (outcome.kind === 'rateLimited' && outcome.retryAfterMs !== undefined) {
+      this.observeCooldown(now + outcome.retryAfterMs);
+    }
+    this.circuit.recordFailure(outcome.kind);
+    return true;
+  }
+
+  /** The gate's cooldown end as it reports it (undefined: no cooldown). */
+  observeCooldown(untilMs: number | undefined): void {
+    this.cooldownUntilMs = untilMs;
+  }
+
+  /** The user set a new key (or topped up and asked to retry): forget auth failures. */
+  resetAuth(): void {
+    this.auth = 'ok';
+  }
+
+  /** A manual switch or a settings change: start from a clean slate. */
+  reset(): void {
+    this.auth = 'ok';
+    this.outcomes = [];
+    this.cooldownUntilMs = undefined;
+    this.circuit.reset();
+  }
+
+  /** Trips the circuit, e.g. when the cooldown is longer than anyone would wait. */
+  trip(kind: PacerErrorKind): void {
+    this.circuit.trip(kind);
+  }
+
+  /** Whether a failback probe should run now: circuit open and due, or a long cooldown running. */
+  probeDue(): boolean {
+    const now = this.clock.now();
+    if (this.auth !== 'ok') return false;
+    if (this.circuit.state.kind === 'open') return this.circuit.probeDue();
+    const cooling = this.cooldownUntilMs !== undefined && this.cooldownUntilMs > now;
+    return cooling && now - this.lastProbeMs >= this.probeIntervalMs;
+  }
+
+  probeStarted(): void {
+    this.lastProbeMs = this.clock.now();
+  }
+
+  probeResult(ok: boolean, kind?: PacerErrorKind): void {
+    if (ok) {
+      // The failures that opened the circuit belong to the outage that just ended; keeping them
+      // would show "failing often" for a minute after a clean failback.
+      if (this.circuit.probeSucceeded()) this.outcomes = [];
+      // The probe bypassed the cooldown and got through: the gate ends its cooldown on the same
+      // evidence; do not wait for its next snapshot to show it.
+      this.cooldownUntilMs = undefined;
+      return;
+    }
+    if (kind === 'needsKey' || kind === 'noBalance') {
+      this.auth = kind;
+      return;
+    }
+    if (this.circuit.state.kind === 'closed' && kind !== undefined) {
+      // A probe runs while the provider cools down. If even that cheap request is refused with a
+      // 429, the provider refuses everything: a storm, not a blip; other failures count as usual.
+      if (kind === 'rateLimited') this.circuit.trip(kind);
+      else this.circuit.recordFailure(kind);
+      return;
+    }
+    this.circuit.probeFailed(kind);
+  }
+
+  state(): HealthState {
+    const now = this.clock.now();
+    this.prune(now);
+    let failures = 0;
+    const latencies: number[] = [];
+    for (const o of this.outcomes) {
+      if (o.failed) failures++;
+      else if (o.completionMs !== undefined) latencies.push(o.completionMs);
+    }
+    return computeHealth(
+      {
+        now,
+        auth: this.auth,
+        circuit: this.circuit.state,
+        cooldownUntilMs: this.cooldownUntilMs,
+        recentFailures: failures,
+        recentTotal: this.outcomes.length,
+        completionP50Ms: latencies.length >= this.degrade.minSamples ? median(latencies) : undefined,
+      },
+      this.degrade,
+    );
+  }
+
+  private prune(now: number): void {
+    const from = now - this.windowMs;
+    let drop = 0;
+    while (drop < this.outcomes.length && this.outcomes[drop].atMs < from) drop++;
+    if (drop > 0) this.outcomes.splice(0, drop);
+    // Bound memory under very heavy traffic: the share over the last 200 is as good as any.
+    if (this.outcomes.length > 200) this.outcomes.splice(0, this.outcomes.length - 200);
+  }
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -1,0 +1,675 @@
+// The router: a ModelService over several providers (each its own ProviderService = gate +
+// client). It picks a provider per request with the rules in routing.ts, moves a request to the
+// next provider when its provider fails or stalls it (a chat request that moves completes on the
+// fallback: nothing is lost), probes a provider that is down or cooling for failback, and keeps
+// today's cost with the daily spend limit. Features never know which provider answered.
+import type { Clock, TimerHandle } from '../clock';
+import { realClock } from '../clock';
+import { isAbandoned, PacerError } from '../errors';
+import { abortReason } from '../gate/abort';
+import type { Disposable } from '../gate/emitter';
+import { Emitter } from '../gate/emitter';
+import type {
+  ChatEvents,
+  ChatRequest,
+  ChatResult,
+  CompletionResult,
+  FimRequest,
+  ModelService,
+  RequestOptions,
+  Usage,
+  WaitInfo,
+} from '../modelService';
+import { pricingFor } from '../providerEndpoint';
+import type { ProviderService } from '../providerService';
+import type { ProviderInfo, ProviderSettings } from './catalog';
+import { orderFor, resolveProviders } from './catalog';
+import type { CircuitOptions } from './circuitBreaker';
+import type { LedgerSnapshot } from './cost';
+import { UsageLedger } from './cost';
+import type { RouterState } from './routerState';
+import type { RouterLog } from './routerMember';
+import { RouterMember } from './routerMember';
+import type { Route, RouteClass, RouteContext } from './routing';
+import { pickRoute, primaryFor, shouldMoveChat, usableFor } from './routing';
+import type { SpendStatus } from './spendLimit';
+import { SpendLimit } from './spendLimit';
+
+export interface RouterSettings {
+  providers: ProviderSettings;
+  /** Chat moves when its provider's cooldown lasts longer than this. */
+  failoverAfterMs: number;
+  probeIntervalMs: number;
+  dailyLimitUsd: number;
+  chatDeadlineMs: number;
+  completionDeadlineMs: number;
+  /** Upper bound of each gate's learned concurrency (pacer.gate.maxConcurrency); 16 by default. */
+  maxConcurrency?: number;
+}
+
+export interface RouterOptions {
+  settings: RouterSettings;
+  /** Builds the gate + client for one provider (the caller supplies key lookup, proxy fetch, gate tuning). */
+  createService(info: ProviderInfo): ProviderService;
+  clock?: Clock;
+  log?: RouterLog;
+  /** Consecutive router-observed failures that open a circuit (default 3). */
+  failureThreshold?: number;
+  /** Consecutive 429 events (cooldowns with no success between) that make a storm (default 2). */
+  stormEvents?: number;
+  /** Today's ledger from the last session. */
+  ledger?: LedgerSnapshot;
+}
+
+export interface KeyNeeded {
+  providerId: string;
+  label: string;
+  /** 'missing': no key stored; 'rejected': the provider answered 401. */
+  why: 'missing' | 'rejected';
+  requestClass: RouteClass;
+}
+
+const NO_LOG: RouterLog = { info: () => {}, warn: () => {}, debug: () => {} };
+const TICK_MS = 250;
+
+export class Router implements ModelService, Disposable {
+  private readonly clock: Clock;
+  private readonly log: RouterLog;
+  private readonly members = new Map<string, RouterMember>();
+  /** Services replaced by a settings change, disposed once idle. */
+  private readonly retiring = new Set<RouterMember>();
+  private readonly ledger: UsageLedger;
+  private readonly spendLimit: SpendLimit;
+  private settings: RouterSettings;
+  private known: ProviderInfo[] = [];
+  private order: Record<RouteClass, string[]> = { chat: [], completion: [] };
+  private tick: TimerHandle | undefined;
+  private changePending = false;
+  private disposed = false;
+  private readonly changed = new Emitter<void>();
+  private readonly spendCrossed = new Emitter<SpendStatus>();
+  private readonly keyNeeded = new Emitter<KeyNeeded>();
+  /** Providers already announced as missing a key (until the key store changes). */
+  private readonly announcedMissing = new Set<string>();
+
+  /** The state may have changed (batched per microtask). */
+  readonly onDidChange = this.changed.event;
+  /** The spend crossed 80 % or 100 % of the daily limit (once per day each). */
+  readonly onDidCrossSpendLimit = this.spendCrossed.event;
+  /** A request wanted a provider that has no (valid) key. */
+  readonly onDidNeedKey = this.keyNeeded.event;
+
+  constructor(private readonly options: RouterOptions) {
+    this.clock = options.clock ?? realClock;
+    this.log = options.log ?? NO_LOG;
+    this.settings = options.settings;
+    this.ledger = new UsageLedger(() => this.clock.now());
+    this.ledger.restore(options.ledger);
+    this.spendLimit = new SpendLimit(options.settings.dailyLimitUsd);
+    this.applySettings(options.settings);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ModelService
+
+  async chat(request: ChatRequest, options: RequestOptions & ChatEvents = {}): Promise<ChatResult> {
+    const deadlineAt = this.clock.now() + (options.deadlineMs ?? this.settings.chatDeadlineMs);
+    const tried = new Set<string>();
+    let lastError: PacerError | undefined;
+    let shownPartial = false;
+    let restarts = 0;
+    for (let hop = 1; ; hop++) {
+      if (options.signal?.aborted) throw abortReason(options.signal);
+      const route = this.pick('chat', tried);
+      if (route.kind === 'none') throw this.exhausted('chat', route, lastError);
+      const member = this.members.get(route.id)!;
+      const remaining = deadlineAt - this.clock.now();
+      if (remaining <= 0) throw lastError ?? this.deadline('chat', options.deadlineMs ?? this.settings.chatDeadlineMs);
+      if (route.isFallback) this.log.info(`chat → ${member.info.label} (fallback)`);
+      options.onProvider?.(member.id, route.isFallback);
+
+      const scope = new MoveScope(options.signal);
+      const moveIfBetterElsewhere = (reason: string) => {
+        if (scope.moved || this.settings.providers.routing === 'pinned') return;
+        if (!this.hasUsableAlternative('chat', tried, member.id)) return;
+        scope.move(
+          new PacerError({ kind: 'unavailable', providerId: member.id, message: `${member.info.label} ${reason}; moved to another provider.` }),
+        );
+      };
+      // Only a request that is WAITING on this provider (cooling down, sleeping before a retry) is
+      // moved when the provider goes down; one in flight may still answer and is left alone.
+      const moveIfDownWhileWaiting = () => {
+        const h = member.health();
+        if (!scope.isWaiting(this.clock.now())) return;
+        if (h.kind === 'down') moveIfBetterElsewhere('is down');
+        else if (h.kind === 'needsKey' || h.kind === 'noBalance') moveIfBetterElsewhere('needs the user');
+      };
+      const watch = member.service.onDidChange(moveIfDownWhileWaiting);
+      const started = this.clock.now();
+      try {
+        const result = await member.service.chat(
+          { ...request, model: member.modelFor('chat', request.model) },
+          {
+            signal: scope.signal,
+            deadlineMs: remaining,
+            onContent: (delta) => {
+              shownPartial = true;
+              scope.noteStarted();
+              options.onContent?.(delta);
+            },
+            onReasoning: (delta) => {
+              shownPartial = true;
+              scope.noteStarted();
+              options.onReasoning?.(delta);
+            },
+            onRestart: (info) => {
+              shownPartial = false;
+              restarts++;
+              options.onRestart?.(info);
+            },
+            onWait: (info: WaitInfo) => {
+              scope.noteWait(info);
+              options.onWait?.(info);
+              if (info.reason === 'retrying' && info.error) member.observe({ ok: false, kind: info.error.kind });
+              if (info.reason === 'rateLimited' && shouldMoveChat(info.untilMs, this.clock.now(), this.settings.failoverAfterMs)) {
+                moveIfBetterElsewhere(`is rate-limited for ${Math.ceil(((info.untilMs ?? 0) - this.clock.now()) / 1000)} s`);
+              } else {
+                moveIfDownWhileWaiting();
+              }
+            },
+          },
+        );
+        member.observe({ ok: true, requestClass: 'chat', latencyMs: this.clock.now() - started });
+        this.account(member, result.model, result.usage);
+        return { ...result, restarts: result.restarts + restarts };
+      } catch (caught) {
+        const error = caught instanceof PacerError ? caught : abortReasonOrWrap(caught, scope.signal, member.id);
+        if (options.signal?.aborted) throw abortReason(options.signal, member.id);
+        if (!scope.moved) {
+          member.observe({ ok: false, kind: error.kind });
+          if (error.kind === 'needsKey') this.keyFailure(member, 'chat', error);
+          if (this.settings.providers.routing === 'pinned' || isAbandoned(error.kind) || error.kind === 'badRequest') throw error;
+        }
+        lastError = scope.moved ?? error;
+        tried.add(member.id);
+        if (shownPartial) {
+          // The next provider answers from the start: the caller drops the partial text.
+          shownPartial = false;
+          restarts++;
+          options.onRestart?.({ providerId: member.id, attempt: hop + 1, error: lastError });
+        }
+        this.log.info(`chat left ${member.info.label}: ${lastError.message}`);
+      } finally {
+        watch.dispose();
+        scope.dispose();
+      }
+    }
+  }
+
+  async complete(request: FimRequest, options: RequestOptions = {}): Promise<CompletionResult> {
+    const deadlineMs = options.deadlineMs ?? this.settings.completionDeadlineMs;
+    const deadlineAt = this.clock.now() + deadlineMs;
+    const tried = new Set<string>();
+    let lastError: PacerError | undefined;
+    for (;;) {
+      if (options.signal?.aborted) throw abortReason(options.signal);
+      const route = this.pick('completion', tried);
+      if (route.kind === 'none') throw this.exhausted('completion', route, lastError);
+      const member = this.members.get(route.id)!;
+      const remaining = deadlineAt - this.clock.now();
+      if (remaining <= 0) throw this.deadline('completion', deadlineMs);
+
+      const scope = new MoveScope(options.signal);
+      // A completion never waits out a cooldown or an open circuit when another provider answers
+      // now. In flight during a cooldown it is left to finish (the provider accepted it); when the
+      // circuit opens it moves wherever it is (queued behind chat, or in flight on a failing
+      // provider): it is cheap, and its deadline is short.
+      const moveIfStuck = () => {
+        if (scope.moved || this.settings.providers.routing === 'pinned') return;
+        const h = member.health();
+        if (usableFor('completion', h, this.clock.now(), this.settings.failoverAfterMs)) return;
+        if (h.kind === 'rateLimited' && !scope.isWaiting(this.clock.now())) return;
+        if (!this.hasUsableAlternative('completion', tried, member.id)) return;
+        scope.move(new PacerError({ kind: 'unavailable', providerId: member.id, message: `${member.info.label} cannot answer now.` }));
+      };
+      const watch = member.service.onDidChange(moveIfStuck);
+      const started = this.clock.now();
+      try {
+        const result = await member.service.complete(
+          { ...request, model: member.modelFor('completion', request.model) },
+          {
+            signal: scope.signal,
+            deadlineMs: remaining,
+            onWait: (info) => {
+              scope.noteWait(info);
+              moveIfStuck();
+            },
+          },
+        );
+        if (!result.fromCache) {
+          member.observe({ ok: true, requestClass: 'completion', latencyMs: this.clock.now() - started });
+          this.account(member, result.model, result.usage);
+        }
+        return result;
+      } catch (caught) {
+        const error = caught instanceof PacerError ? caught : abortReasonOrWrap(caught, scope.signal, member.id);
+        if (options.signal?.aborted) throw abortReason(options.signal, member.id);
+        if (!scope.moved) {
+          member.observe({ ok: false, kind: error.kind });
+          if (error.kind === 'needsKey') this.keyFailure(member, 'completion', error);
+          // Abandoned (deadline, superseded) ends the request; any provider failure moves it.
+          if (this.settings.providers.routing === 'pinned' || isAbandoned(error.kind)) throw error;
+        }
+        lastError = scope.moved ?? error;
+        tried.add(member.id);
+      } finally {
+        watch.dispose();
+        scope.dispose();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State, settings, commands
+
+  state(): RouterState {
+    const now = this.clock.now();
+    const ctx = this.routeContext();
+    const ids = [...new Set([...this.order.chat, ...this.order.completion])];
+    const spent = this.ledger.costToday((id) => this.members.get(id)?.info.paid ?? false);
+    return {
+      now,
+      routing: ctx.routing,
+      pinned: ctx.pinned,
+      primary: { chat: primaryFor('chat', this.order.chat, ctx), completion: primaryFor('completion', this.order.completion, ctx) },
+      route: { chat: this.pick('chat', new Set(), false), completion: this.pick('completion', new Set(), false) },
+      providers: ids.flatMap((id) => {
+        const m = this.members.get(id);
+        if (!m) return [];
+        const snap = m.service.snapshot();
+        return [
+          {
+            id,
+            label: m.info.label,
+            health: m.health(),
+            local: m.info.local,
+            paid: m.info.paid,
+            supportsFim: m.info.supportsFim,
+            fitForCompletions: m.candidate().fitForCompletions,
+            chatModel: m.modelFor('chat', undefined),
+            completionModel: m.modelFor('completion', undefined),
+            models: m.models,
+            limit: snap.limit,
+            inFlight: snap.inFlight,
+            queued: snap.queued,
+            requests: snap.stats.requests,
+            rateLimited: snap.stats.rateLimited,
+            failed: snap.stats.failed,
+            p50Ms: snap.stats.latencyP50Ms,
+            today: this.ledger.today(id),
+          },
+        ];
+      }),
+      spend: this.spendLimit.status(spent, this.ledger.currentDay()),
+    };
+  }
+
+  /** Every provider the settings know (enabled or not), for the quick pick and key commands. */
+  knownProviders(): readonly ProviderInfo[] {
+    return this.known;
+  }
+
+  updateSettings(settings: RouterSettings): void {
+    this.settings = settings;
+    this.spendLimit.setLimit(settings.dailyLimitUsd);
+    this.applySettings(settings);
+    this.scheduleChange();
+  }
+
+  /** Builds every provider's service anew (cache or gate sizes changed); running requests finish on the old ones. */
+  recreateServices(): void {
+    for (const [id, m] of this.members) {
+      this.members.delete(id);
+      this.retire(m);
+    }
+    this.applySettings(this.settings);
+    this.scheduleChange();
+  }
+
+  /** The secret store says whether a key is stored (a change also clears 401/402 states). */
+  setKeyPresent(providerId: string, present: boolean): void {
+    this.announcedMissing.delete(providerId);
+    this.members.get(providerId)?.setKeyPresent(present);
+  }
+
+  /** Forget failures of one provider (all when omitted): a manual switch means "try it". */
+  resetHealth(providerId?: string): void {
+    for (const m of this.members.values()) if (!providerId || m.id === providerId) m.resetHealth();
+    this.ensureTicking();
+  }
+
+  /** Reads `/models` from every enabled provider that can answer: model lists and reachability. */
+  async discover(): Promise<void> {
+    await Promise.all([...this.members.values()].filter((m) => m.hasKey).map((m) => m.probe('discovery')));
+    this.ensureTicking();
+  }
+
+  liftSpendLimit(): void {
+    this.spendLimit.lift(this.ledger.currentDay());
+    this.log.info("today's spend limit lifted");
+    this.scheduleChange();
+  }
+
+  clearCache(): void {
+    for (const m of this.members.values()) m.service.clearCache();
+  }
+
+  ledgerSnapshot(): LedgerSnapshot {
+    return this.ledger.toJSON();
+  }
+
+  /** The single-provider service, e.g. for a test or a "use this one now" action. */
+  service(providerId: string): ProviderService | undefined {
+    return this.members.get(providerId)?.service;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.tick !== undefined) this.clock.clearTimeout(this.tick);
+    for (const m of [...this.members.values(), ...this.retiring]) m.dispose();
+    this.members.clear();
+    this.retiring.clear();
+    this.changed.dispose();
+    this.spendCrossed.dispose();
+    this.keyNeeded.dispose();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private applySettings(settings: RouterSettings): void {
+    this.known = resolveProviders(settings.providers);
+    this.order = { chat: orderFor('chat', settings.providers, this.known), completion: orderFor('completion', settings.providers, this.known) };
+    const wanted = new Set([...this.order.chat, ...this.order.completion]);
+    if (settings.providers.routing === 'pinned') wanted.add(settings.providers.pinned);
+    const memberOptions = {
+      circuit: this.circuitOptions(),
+      stormEvents: this.options.stormEvents ?? 2,
+    };
+    for (const [id, m] of this.members) {
+      const info = this.known.find((p) => p.id === id);
+      if (!info || !wanted.has(id) || !sameEndpoint(m.info, info)) {
+        this.members.delete(id);
+        this.retire(m);
+      } else {
+        m.info = info;
+        m.setOptions(memberOptions);
+      }
+    }
+    for (const id of wanted) {
+      if (this.members.has(id)) continue;
+      const info = this.known.find((p) => p.id === id);
+      if (!info) continue;
+      const service = this.options.createService(info);
+      this.members.set(id, new RouterMember(info, service, this.clock, memberOptions, () => this.onMemberChange(), this.log));
+    }
+    this.tuneGates(settings);
+  }
+
+  /**
+   * With somewhere to move to, a completion that fails once moves at once instead of the gate
+   * retrying it on the same provider (its deadline is too short for both); alone or pinned, the
+   * gate's one quick retry is its best chance.
+   */
+  private tuneGates(settings: RouterSettings): void {
+    const fit = this.order.completion.filter((id) => this.members.get(id)?.candidate().fitForCompletions);
+    const canMove = settings.providers.routing === 'automatic' && fit.length >= 2;
+    for (const m of this.members.values()) {
+      const gate = m.service.gate;
+      gate.configure({
+        // configure() needs both bounds; the current learned limit stays as it is.
+        initialConcurrency: gate.snapshot().limit,
+        maxConcurrency: settings.maxConcurrency ?? 16,
+        policies: { completion: { maxAttempts: canMove ? 1 : 2 } },
+      });
+    }
+  }
+
+  private circuitOptions(): CircuitOptions {
+    return { failureThreshold: this.options.failureThreshold ?? 3, probeIntervalMs: this.settings.probeIntervalMs };
+  }
+
+  /** A replaced service finishes what it is doing, then goes. */
+  private retire(m: RouterMember): void {
+    const idle = () => {
+      const s = m.service.snapshot();
+      return s.inFlight === 0 && s.queued === 0;
+    };
+    if (idle()) return m.dispose();
+    this.retiring.add(m);
+    const sub = m.service.onDidChange(() => {
+      if (!idle()) return;
+      sub.dispose();
+      this.retiring.delete(m);
+      m.dispose();
+    });
+  }
+
+  private routeContext(): RouteContext {
+    const spent = this.ledger.costToday((id) => this.members.get(id)?.info.paid ?? false);
+    return {
+      now: this.clock.now(),
+      routing: this.settings.providers.routing,
+      pinned: this.settings.providers.pinned,
+      failoverAfterMs: this.settings.failoverAfterMs,
+      budgetPaused: this.spendLimit.status(spent, this.ledger.currentDay()).kind === 'paused',
+    };
+  }
+
+  private pick(cls: RouteClass, tried: ReadonlySet<string>, forRequest = true): Route {
+    const candidates = new Map([...this.members].map(([id, m]) => [id, m.candidate()]));
+    const ctx = this.routeContext();
+    const route = pickRoute(cls, this.order[cls], candidates, ctx, tried);
+    if (forRequest) {
+      // "Asked for on first use": the first choice has no key yet.
+      const primary = primaryFor(cls, this.order[cls], ctx);
+      const m = primary ? this.members.get(primary) : undefined;
+      if (m && !m.hasKey && tried.size === 0 && !this.announcedMissing.has(m.id)) {
+        this.announcedMissing.add(m.id);
+        this.fireKeyNeeded(m, cls, 'missing');
+      }
+    }
+    return route;
+  }
+
+  private hasUsableAlternative(cls: RouteClass, tried: ReadonlySet<string>, current: string): boolean {
+    const route = this.pick(cls, new Set([...tried, current]), false);
+    if (route.kind !== 'route') return false;
+    const m = this.members.get(route.id);
+    return !!m && usableFor(cls, m.health(), this.clock.now(), this.settings.failoverAfterMs);
+  }
+
+  private exhausted(cls: RouteClass, route: Extract<Route, { kind: 'none' }>, lastError: PacerError | undefined): PacerError {
+    if (lastError) return lastError;
+    const primary = route.primaryId ? this.members.get(route.primaryId) : undefined;
+    const label = primary?.info.label ?? 'The provider';
+    const h = primary?.health();
+    switch (route.reason) {
+      case 'budget':
+        return new PacerError({
+          kind: 'budget',
+          providerId: route.primaryId,
+          message: "Today's spend limit is reached, so paid providers are paused. Run 'Pacer: Lift Today's Spend Limit' or raise pacer.budget.dailyLimitUsd.",
+        });
+      case 'notFit':
+        return new PacerError({
+          kind: 'unavailable',
+          providerId: route.primaryId,
+          message: `${label} cannot serve inline completions (no FIM and no fast chat model). Pick another provider with 'Pacer: Switch Provider'.`,
+        });
+      case 'noProvider':
+        return new PacerError({
+          kind: 'unavailable',
+          message: "No provider is enabled. Check pacer.providers.enabled or run 'Pacer: Switch Provider'.",
+        });
+      case 'rateLimited':
+        return new PacerError({
+          kind: 'rateLimited',
+          providerId: route.primaryId,
+          retryAfterMs: h?.kind === 'rateLimited' ? Math.max(0, h.untilMs - this.clock.now()) : undefined,
+          message: `${label} is rate-limited and no other provider can take ${cls === 'chat' ? 'chat' : 'completions'} right now.`,
+        });
+      case 'unusable':
+        if (h?.kind === 'needsKey') {
+          return new PacerError({ kind: 'needsKey', providerId: route.primaryId, message: `${label} needs an API key: run 'Pacer: Set API Key'.` });
+        }
+        if (h?.kind === 'noBalance') {
+          return new PacerError({
+            kind: 'noBalance',
+            providerId: route.primaryId,
+            message: `${label} is out of balance: top up${primary?.info.billingUrl ? ` at ${primary.info.billingUrl}` : ''}, or switch provider with 'Pacer: Switch Provider'.`,
+          });
+        }
+        return new PacerError({
+          kind: 'unavailable',
+          providerId: route.primaryId,
+          message: `${label} is not answering and no other provider can take ${cls === 'chat' ? 'chat' : 'completions'}. Pacer keeps checking; or switch provider with 'Pacer: Switch Provider'.`,
+        });
+    }
+  }
+
+  private deadline(cls: RouteClass, ms: number): PacerError {
+    return new PacerError({
+      kind: 'deadline',
+      message: `No provider answered the ${cls === 'chat' ? 'chat request' : 'completion'} within ${Math.round(ms / 100) / 10} s.`,
+    });
+  }
+
+  private account(member: RouterMember, model: string, usage: Usage | undefined): void {
+    this.ledger.record(member.id, usage, pricingFor(member.service.endpoint, model));
+    const spent = this.ledger.costToday((id) => this.members.get(id)?.info.paid ?? false);
+    const day = this.ledger.currentDay();
+    const crossing = this.spendLimit.crossing(spent, day);
+    if (crossing) {
+      const status = this.spendLimit.status(spent, day);
+      this.log.warn(`spend today ${spent.toFixed(4)} USD: ${crossing === 'paused' ? 'limit reached, paid providers paused' : 'over 80 % of the limit'}`);
+      this.spendCrossed.fire(status);
+    }
+    this.scheduleChange();
+  }
+
+  /** A 401 (the key was rejected) or the client finding no key at all (no HTTP status). */
+  private keyFailure(member: RouterMember, cls: RouteClass, error: PacerError): void {
+    if (error.status !== undefined) return this.fireKeyNeeded(member, cls, 'rejected');
+    member.setKeyPresent(false);
+    if (this.announcedMissing.has(member.id)) return;
+    this.announcedMissing.add(member.id);
+    this.fireKeyNeeded(member, cls, 'missing');
+  }
+
+  private fireKeyNeeded(member: RouterMember, cls: RouteClass, why: KeyNeeded['why']): void {
+    this.keyNeeded.fire({ providerId: member.id, label: member.info.label, why, requestClass: cls });
+  }
+
+  private onMemberChange(): void {
+    // A provider that just started cooling down is probed at once, not on the next tick: a probe
+    // refused too tells a 429 storm from a blip before waiting chats sit out the cooldown.
+    for (const m of this.members.values()) if (m.probeDue()) void m.probe('failback');
+    this.ensureTicking();
+    this.scheduleChange();
+  }
+
+  /** Probes run from a short timer while any provider is down or cooling; idle otherwise. */
+  private ensureTicking(): void {
+    if (this.disposed || this.tick !== undefined) return;
+    if (![...this.members.values()].some((m) => m.needsTicks())) return;
+    this.tick = this.clock.setTimeout(() => {
+      this.tick = undefined;
+      for (const m of this.members.values()) if (m.probeDue()) void m.probe('failback');
+      // Countdowns in the status bar and cooldowns that ended by themselves.
+      this.scheduleChange();
+      this.ensureTicking();
+    }, TICK_MS);
+  }
+
+  private scheduleChange(): void {
+    if (this.changePending || this.disposed) return;
+    this.changePending = true;
+    queueMicrotask(() => {
+      this.changePending = false;
+      if (!this.disposed) this.changed.fire();
+    });
+  }
+}
+
+/** A child signal per provider hop: aborted by the caller, or by the router moving the request. */
+class MoveScope {
+  private readonly controller = new AbortController();
+  private movedError: PacerError | undefined;
+  private readonly onParentAbort = () => this.controller.abort(this.parent?.reason);
+
+  constructor(private readonly parent: AbortSignal | undefined) {
+    if (parent?.aborted) this.onParentAbort();
+    else parent?.addEventListener('abort', this.onParentAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get moved(): PacerError | undefined {
+    return this.movedError;
+  }
+
+  private lastWait: WaitInfo | undefined;
+
+  /** The gate said the request waits (it notifies only waiting requests, at each cooldown change). */
+  noteWait(info: WaitInfo): void {
+    this.lastWait = info;
+  }
+
+  /** Tokens arrived: the request is in flight. */
+  noteStarted(): void {
+    this.lastWait = undefined;
+  }
+
+  /**
+   * Whether the request is surely waiting now: paused by a cooldown that is still running, or
+   * sleeping before a retry that has not come yet. ('queued' may have started since.)
+   */
+  isWaiting(now: number): boolean {
+    const w = this.lastWait;
+    return !!w && (w.reason === 'rateLimited' || w.reason === 'retrying') && (w.untilMs ?? 0) > now;
+  }
+
+  move(reason: PacerError): void {
+    if (this.movedError || this.controller.signal.aborted) return;
+    this.movedError = reason;
+    // Deferred: the gate may be in the middle of notifying waiters when we decide.
+    queueMicrotask(() =>
+      this.controller.abort(new PacerError({ kind: 'cancelled', providerId: reason.providerId, message: reason.message, cause: reason })),
+    );
+  }
+
+  dispose(): void {
+    this.parent?.removeEventListener('abort', this.onParentAbort);
+  }
+}
+
+function abortReasonOrWrap(caught: unknown, signal: AbortSignal, providerId: string): PacerError {
+  if (signal.aborted) return abortReason(signal, providerId);
+  const message = caught instanceof Error ? caught.message : String(caught);
+  return new PacerError({ kind: 'badRequest', providerId, message: `Internal error: ${message}`, cause: caught });
+}
+
+function sameEndpoint(a: ProviderInfo, b: ProviderInfo): boolean {
+  return (
+    a.baseUrl === b.baseUrl &&
+    a.fimBaseUrl === b.fimBaseUrl &&
+    a.supportsFim === b.supportsFim &&
+    a.needsKey === b.needsKey &&
+    a.chatModel === b.chatModel &&
+    a.completionModel === b.completionModel &&
+    a.label === b.label
+  );
+}

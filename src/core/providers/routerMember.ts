@@ -1,0 +1,190 @@
+// One provider as the router sees it: its ProviderService (gate + client), its health tracker
+// fed from the gate's snapshots and from what the router observes, its `/models` list and its
+// failback probes.
+import type { Clock } from '../clock';
+import type { PacerErrorKind } from '../errors';
+import { PacerError } from '../errors';
+import type { Disposable } from '../gate/emitter';
+import type { ProviderService } from '../providerService';
+import type { ProviderInfo } from './catalog';
+import { fitForCompletions } from './catalog';
+import type { CircuitOptions } from './circuitBreaker';
+import type { HealthState, OutcomeInput } from './health';
+import { HealthTracker } from './health';
+import type { RouteCandidate } from './routing';
+
+export interface MemberOptions {
+  circuit: CircuitOptions;
+  /** Consecutive 429 events (the gate's count, one per cooldown) that make a "429 storm". */
+  stormEvents: number;
+}
+
+export interface RouterLog {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+export class RouterMember implements Disposable {
+  readonly tracker: HealthTracker;
+  models: string[] | undefined;
+  /** False when the provider needs a key and none is stored (known before any request). */
+  private keyPresent = true;
+  private last = { rateLimited: 0, succeeded: 0, consecutive429: 0 };
+  private probing: Promise<void> | undefined;
+  private readonly subscription: Disposable;
+  private disposed = false;
+
+  constructor(
+    public info: ProviderInfo,
+    readonly service: ProviderService,
+    clock: Clock,
+    private options: MemberOptions,
+    private readonly onChange: () => void,
+    private readonly log: RouterLog,
+  ) {
+    this.tracker = new HealthTracker(clock, { circuit: options.circuit });
+    const snap = service.snapshot();
+    this.last = { rateLimited: snap.stats.rateLimited, succeeded: snap.stats.succeeded, consecutive429: snap.consecutive429 };
+    this.subscription = service.onDidChange(() => this.onGateChange());
+  }
+
+  get id(): string {
+    return this.info.id;
+  }
+
+  setOptions(options: MemberOptions): void {
+    this.options = options;
+    this.tracker.setCircuitOptions(options.circuit);
+  }
+
+  health(): HealthState {
+    if (this.info.needsKey && !this.keyPresent) return { kind: 'needsKey' };
+    return this.tracker.state();
+  }
+
+  candidate(): RouteCandidate {
+    return { id: this.id, health: this.health(), fitForCompletions: fitForCompletions(this.info), paid: this.info.paid };
+  }
+
+  setKeyPresent(present: boolean): void {
+    const changed = this.keyPresent !== present;
+    this.keyPresent = present;
+    // A new key may fix a 401 or a 402 (another account): let the next request find out.
+    this.tracker.resetAuth();
+    if (changed) this.onChange();
+  }
+
+  get hasKey(): boolean {
+    return !this.info.needsKey || this.keyPresent;
+  }
+
+  /** The model a request of this class uses here: the user's choice, else the feature's if this provider has it. */
+  modelFor(cls: 'chat' | 'completion', requested: string | undefined): string {
+    const pinned = cls === 'chat' ? this.info.modelsPinnedByUser.chat : this.info.modelsPinnedByUser.completion;
+    const configured = cls === 'chat' ? this.info.chatModel : this.info.completionModel;
+    if (pinned) return configured;
+    if (requested && (this.models?.includes(requested) ?? this.id === 'deepseek')) return requested;
+    if (this.models && this.models.length > 0 && !this.models.includes(configured)) return this.models[0];
+    return configured;
+  }
+
+  observe(outcome: OutcomeInput): void {
+    // 429s are counted from the gate's snapshots (per response), not here, so none is counted twice.
+    if (!outcome.ok && outcome.kind === 'rateLimited') return;
+    const before = this.health().kind;
+    this.tracker.record(outcome);
+    this.afterChange(before);
+  }
+
+  /** Runs a failback (or discovery) probe unless one is running; never throws. */
+  probe(reason: 'failback' | 'discovery'): Promise<void> {
+    if (this.probing || this.disposed) return this.probing ?? Promise.resolve();
+    if (this.info.needsKey && !this.keyPresent) return Promise.resolve();
+    this.tracker.probeStarted();
+    this.probing = this.runProbe(reason).finally(() => {
+      this.probing = undefined;
+    });
+    return this.probing;
+  }
+
+  probeDue(): boolean {
+    return !this.probing && this.hasKey && this.tracker.probeDue();
+  }
+
+  /** Whether the router's timer must keep ticking for this member (probe or countdown pending). */
+  needsTicks(): boolean {
+    const kind = this.health().kind;
+    return kind === 'down' || kind === 'rateLimited';
+  }
+
+  /** Manual switch / settings change: forget what we learnt about failures. */
+  resetHealth(): void {
+    this.tracker.reset();
+    this.service.gate.clearCooldown();
+    this.onChange();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.subscription.dispose();
+    this.service.dispose();
+  }
+
+  private async runProbe(reason: 'failback' | 'discovery'): Promise<void> {
+    const before = this.health().kind;
+    try {
+      const models = await this.service.probe();
+      if (this.disposed) return;
+      this.models = models;
+      this.tracker.probeResult(true);
+      // The probe bypassed the cooldown and got an answer: end the cooldown so traffic resumes now.
+      this.service.gate.clearCooldown();
+      if (reason === 'failback') this.log.info(`${this.info.label} answers again: traffic fails back to it`);
+    } catch (caught) {
+      if (this.disposed) return;
+      const kind: PacerErrorKind = PacerError.is(caught) ? caught.kind : 'network';
+      if (kind === 'cancelled') return;
+      this.tracker.probeResult(false, kind);
+      // A local server that is not running is down from the start, not after three failures.
+      if (reason === 'discovery' && (kind === 'network' || kind === 'timeout')) this.tracker.trip(kind);
+      this.log.debug(`${this.info.label} ${reason} probe failed: ${kind}`);
+    }
+    this.afterChange(before);
+  }
+
+  private onGateChange(): void {
+    if (this.disposed) return;
+    const before = this.health().kind;
+    const snap = this.service.snapshot();
+    this.tracker.observeCooldown(snap.cooldownUntil);
+    const new429 = snap.stats.rateLimited - this.last.rateLimited;
+    const newSuccesses = snap.stats.succeeded - this.last.succeeded;
+    const newEvent = snap.consecutive429 > this.last.consecutive429;
+    this.last = { rateLimited: snap.stats.rateLimited, succeeded: snap.stats.succeeded, consecutive429: snap.consecutive429 };
+    const circuit = this.tracker.circuit;
+    if (new429 > 0 && circuit.state.kind === 'halfOpen') {
+      // The trial traffic after a probe is refused again: back to open, probe later.
+      circuit.recordFailure('rateLimited');
+    } else if (newEvent && snap.consecutive429 >= this.options.stormEvents) {
+      if (circuit.trip('rateLimited')) {
+        this.log.warn(`${this.info.label}: ${snap.consecutive429} rate-limit events in a row: circuit open, failing over`);
+      }
+    } else if (newSuccesses > 0 && circuit.state.kind !== 'open') {
+      // While open, a success is a request sent before the storm finishing late: only probes
+      // decide when to fail back.
+      circuit.recordSuccess();
+    }
+    this.afterChange(before);
+  }
+
+  private afterChange(before: HealthState['kind']): void {
+    const after = this.health();
+    if (after.kind !== before) {
+      const detail = after.kind === 'down' ? ` (${after.reason})` : '';
+      this.log.info(`${this.info.label}: ${before} → ${after.kind}${detail}`);
+    }
+    this.onChange();
+  }
+}

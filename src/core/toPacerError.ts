@@ -1,0 +1,126 @@
+// One place that turns whatever the `openai` SDK, fetch or the stream throws into a PacerError
+// whose kind drives retries and UI actions and whose message says what to do next.
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { PacerError } from './errors';
+import { parseRetryHints } from './gate/retryHints';
+
+export interface ErrorContext {
+  providerId: string;
+  label: string;
+  billingUrl?: string;
+  nowMs: number;
+}
+
+function providerMessage(error: APIError): string | undefined {
+  const body = error.error as { message?: unknown } | undefined;
+  if (body && typeof body.message === 'string' && body.message.trim() !== '') return body.message.trim();
+  return undefined;
+}
+
+function detail(error: APIError): string {
+  const message = providerMessage(error);
+  return message ? ` (${message.slice(0, 300)})` : '';
+}
+
+/** Socket-level failures that undici reports as TypeError("terminated" / "fetch failed") with a cause. */
+function isNetworkLike(error: Error): boolean {
+  const text = `${error.name} ${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`;
+  const code = (error as { code?: unknown }).code ?? ((error as { cause?: { code?: unknown } }).cause?.code as unknown);
+  return (
+    typeof code === 'string' ||
+    /terminated|socket|ECONNRESET|ECONNREFUSED|EPIPE|other side closed|fetch failed|network/i.test(text)
+  );
+}
+
+export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
+  if (error instanceof PacerError) return error;
+  const { providerId, label } = ctx;
+  const base = { providerId, cause: error };
+
+  if (error instanceof APIUserAbortError) {
+    return new PacerError({ ...base, kind: 'cancelled', message: 'The request was cancelled.' });
+  }
+  if (error instanceof APIConnectionTimeoutError) {
+    return new PacerError({ ...base, kind: 'timeout', message: `${label} did not answer in time.` });
+  }
+  if (error instanceof APIConnectionError) {
+    return new PacerError({
+      ...base,
+      kind: 'network',
+      message: `Could not reach ${label}: ${error.message}. Check the network or the provider's base URL.`,
+    });
+  }
+  if (error instanceof APIError) {
+    const status = error.status;
+    if (status === undefined) {
+      // An `error` event inside an SSE stream: the provider gave up midway; a new attempt may work.
+      return new PacerError({
+        ...base,
+        kind: 'server',
+        message: `${label} reported an error in the middle of the answer${detail(error)}.`,
+      });
+    }
+    const hints = parseRetryHints(error.headers, error.error, ctx.nowMs);
+    const withStatus = { ...base, status, retryAfterMs: hints.retryAfterMs };
+    if (status === 401 || status === 403) {
+      return new PacerError({
+        ...withStatus,
+        kind: 'needsKey',
+        // No provider detail here: DeepSeek's 401 text quotes part of the key.
+        message: `${label} rejected the API key. Run 'Pacer: Set API Key' to enter a valid one.`,
+      });
+    }
+    if (status === 402) {
+      const where = ctx.billingUrl ? ` at ${ctx.billingUrl}` : '';
+      return new PacerError({
+        ...withStatus,
+        kind: 'noBalance',
+        message: `${label} says the account has no balance left: top up${where}, or switch provider with 'Pacer: Switch Provider'.`,
+      });
+    }
+    if (status === 429) {
+      return new PacerError({
+        ...withStatus,
+        kind: 'rateLimited',
+        reportedConcurrency: hints.reportedConcurrency,
+        message: `${label} is rate-limiting requests (HTTP 429); Pacer waits and retries.`,
+      });
+    }
+    if (status === 408) {
+      return new PacerError({ ...withStatus, kind: 'timeout', message: `${label} timed out (HTTP 408).` });
+    }
+    if (status >= 500) {
+      return new PacerError({
+        ...withStatus,
+        kind: 'server',
+        message: `${label} had a server error (HTTP ${status})${detail(error)}; Pacer retries after a short wait.`,
+      });
+    }
+    // 400, 404, 409, 413, 422 ...: the request itself is wrong, so a retry would fail the same way.
+    return new PacerError({
+      ...withStatus,
+      kind: 'badRequest',
+      message: `${label} refused the request (HTTP ${status})${detail(error)}. Check the model name and settings.`,
+    });
+  }
+  if (error instanceof SyntaxError) {
+    return new PacerError({
+      ...base,
+      kind: 'malformed',
+      message: `${label} sent an answer Pacer could not read (invalid JSON).`,
+    });
+  }
+  if (error instanceof Error && isNetworkLike(error)) {
+    return new PacerError({
+      ...base,
+      kind: 'network',
+      message: `The connection to ${label} broke: ${error.message}.`,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new PacerError({
+    ...base,
+    kind: 'malformed',
+    message: `Unexpected answer from ${label}: ${message}.`,
+  });
+}

@@ -1,0 +1,174 @@
+// The context chips: the active file and, when there is one, the selection in it. The user can
+// remove either chip (it stays removed until the editor or selection changes, or they add it
+// back). Files matching `pacer.completion.exclude` never become context.
+import * as vscode from 'vscode';
+import type { ContextKind, ContextRef } from '../../core/chatProtocol';
+import type { ContextItem } from '../../core/chat/conversation';
+import type { ChatContextSource } from '../../core/chat/chatSession';
+import { readSettings } from '../settings';
+
+/** Longest text one chip sends (about 25k tokens): a huge file must not eat the whole budget. */
+export const MAX_CONTEXT_CHARS = 100_000;
+
+const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
+
+// Chip ids travel to the webview: a short hash instead of a long path.
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+interface Chip {
+  ref: ContextRef;
+  read(): ContextItem;
+}
+
+export class EditorContext implements ChatContextSource, vscode.Disposable {
+  private editor: vscode.TextEditor | undefined;
+  private readonly removed = new Set<string>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    this.track(vscode.window.activeTextEditor);
+    this.disposables.push(
+      this.changed,
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        // Focus moving to the chat view leaves the last text editor as the one the chips describe.
+        if (e && this.track(e)) this.fireSoon();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (e.textEditor === this.editor || this.track(e.textEditor)) this.fireSoon();
+      }),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc === this.editor?.document) {
+          this.editor = undefined;
+          this.fireSoon();
+        }
+      }),
+    );
+  }
+
+  /** The text editor the user worked in last (where Insert puts code). */
+  lastEditor(): vscode.TextEditor | undefined {
+    return this.editor;
+  }
+
+  chips(): ContextRef[] {
+    return this.current()
+      .filter((c) => !this.removed.has(c.ref.id))
+      .map((c) => c.ref);
+  }
+
+  addable(): ContextKind[] {
+    return this.current()
+      .filter((c) => this.removed.has(c.ref.id))
+      .map((c) => c.ref.kind);
+  }
+
+  async snapshot(): Promise<ContextItem[]> {
+    return this.current()
+      .filter((c) => !this.removed.has(c.ref.id))
+      .map((c) => c.read());
+  }
+
+  remove(id: string): void {
+    this.removed.add(id);
+    this.changed.fire();
+  }
+
+  add(kind: ContextKind): void {
+    for (const c of this.current()) if (c.ref.kind === kind) this.removed.delete(c.ref.id);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private track(editor: vscode.TextEditor | undefined): boolean {
+    if (!editor || !SCHEMES.has(editor.document.uri.scheme)) return false;
+    this.editor = editor;
+    return true;
+  }
+
+  private fireSoon(): void {
+    // Selection events come per keystroke and drag; the chips only need to be right when looked at.
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.changed.fire();
+    }, 150);
+  }
+
+  private excluded(doc: vscode.TextDocument): boolean {
+    return readSettings().completion.exclude.some((pattern) => vscode.languages.match({ pattern }, doc) > 0);
+  }
+
+  private current(): Chip[] {
+    const editor = this.editor;
+    if (!editor || editor.document.isClosed || this.excluded(editor.document)) return [];
+    const doc = editor.document;
+    const path = doc.isUntitled ? doc.fileName : vscode.workspace.asRelativePath(doc.uri, false);
+    const name = path.split(/[\\/]/).pop() || path;
+    const key = doc.uri.toString();
+    const cut = (text: string) =>
+      text.length > MAX_CONTEXT_CHARS
+        ? { text: text.slice(0, MAX_CONTEXT_CHARS), truncated: true }
+        : { text, truncated: false };
+    const chips: Chip[] = [
+      {
+        ref: { id: `file-${hash(key)}`, kind: 'file', label: name, detail: path },
+        read: () => {
+          const { text, truncated } = cut(doc.getText());
+          const item: ContextItem = {
+            id: `file-${hash(key)}`,
+            kind: 'file',
+            label: name,
+            detail: path,
+            path,
+            language: doc.languageId,
+            text,
+          };
+          if (truncated) item.truncated = true;
+          return item;
+        },
+      },
+    ];
+    const sel = editor.selection;
+    if (!sel.isEmpty) {
+      const start = sel.start.line + 1;
+      // A selection ending at column 0 of a line does not include that line.
+      const end = sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line : sel.end.line + 1;
+      const id = `sel-${hash(`${key}#${sel.start.line}:${sel.start.character}-${sel.end.line}:${sel.end.character}`)}`;
+      const label = start === end ? `${name}:${start}` : `${name}:${start}-${end}`;
+      chips.unshift({
+        ref: { id, kind: 'selection', label, detail: `${path}, lines ${start}-${end}` },
+        read: () => {
+          const { text, truncated } = cut(doc.getText(sel));
+          const item: ContextItem = {
+            id,
+            kind: 'selection',
+            label,
+            detail: `${path}, lines ${start}-${end}`,
+            path,
+            language: doc.languageId,
+            text,
+            startLine: start,
+            endLine: end,
+          };
+          if (truncated) item.truncated = true;
+          return item;
+        },
+      });
+    }
+    return chips;
+  }
+}

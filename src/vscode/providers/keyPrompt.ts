@@ -1,0 +1,95 @@
+// Asking for, storing and clearing provider API keys (`Pacer: Set API Key`, `Clear API Key`, and
+// "asked for on first use"). The key goes from the input box straight into SecretStorage.
+import * as vscode from 'vscode';
+import type { ProviderInfo } from '../../core/providers/catalog';
+import type { Router } from '../../core/providers/router';
+import type { Logger } from '../log';
+import type { ApiKeys } from './apiKeys';
+
+/** Providers a key makes sense for: cloud ones (also when reached through a loopback URL) and custom ones that need one. */
+export function keyedProviders(router: Router): ProviderInfo[] {
+  return router.knownProviders().filter((p) => p.needsKey || p.paid);
+}
+
+export async function pickProvider(
+  providers: readonly ProviderInfo[],
+  keys: ApiKeys,
+  title: string,
+): Promise<ProviderInfo | undefined> {
+  if (providers.length === 0) return undefined;
+  const items = providers.map((p) => ({
+    label: p.label,
+    description: keys.has(p.id) ? 'key stored' : 'no key',
+    detail: p.baseUrl,
+    provider: p,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Provider' });
+  return picked?.provider;
+}
+
+/** Asks for a key and stores it; true when one was stored. The key itself is never logged. */
+export async function askForKey(info: ProviderInfo, keys: ApiKeys, router: Router, log: Logger): Promise<boolean> {
+  const where = info.keyUrl ? ` Get one at ${info.keyUrl}.` : '';
+  const key = await vscode.window.showInputBox({
+    title: `Pacer: API key for ${info.label}`,
+    prompt: `Stored in VS Code's secret storage, never in settings.${where}`,
+    password: true,
+    ignoreFocusOut: true,
+    placeHolder: 'sk-…',
+    validateInput: (value) => (value.trim() ? undefined : 'Enter the key, or press Escape to cancel.'),
+  });
+  if (!key?.trim()) return false;
+  await keys.set(info.id, key.trim());
+  router.setKeyPresent(info.id, true);
+  log.info(`API key for ${info.label} stored`);
+  void vscode.window.showInformationMessage(`Pacer: key for ${info.label} saved in VS Code's secret storage.`);
+  return true;
+}
+
+export async function setApiKeyCommand(router: Router, keys: ApiKeys, log: Logger, providerId?: unknown): Promise<void> {
+  const all = router.knownProviders();
+  const info =
+    typeof providerId === 'string'
+      ? all.find((p) => p.id === providerId)
+      : await pickProvider(keyedProviders(router), keys, 'Pacer: Set API Key');
+  if (info) await askForKey(info, keys, router, log);
+}
+
+export async function clearApiKeyCommand(router: Router, keys: ApiKeys, log: Logger, providerId?: unknown): Promise<void> {
+  const withKeys = router.knownProviders().filter((p) => keys.has(p.id));
+  const info =
+    typeof providerId === 'string'
+      ? router.knownProviders().find((p) => p.id === providerId)
+      : await pickProvider(withKeys, keys, 'Pacer: Clear API Key');
+  if (!info) {
+    if (withKeys.length === 0) void vscode.window.showInformationMessage('Pacer: no API key is stored.');
+    return;
+  }
+  await keys.clear(info.id);
+  router.setKeyPresent(info.id, false);
+  log.info(`API key for ${info.label} cleared`);
+  void vscode.window.showInformationMessage(`Pacer: key for ${info.label} removed.`);
+}
+
+/**
+ * "Asked for on first use": the first time a request wants a provider without a (valid) key,
+ * once per provider and session, a notification offers to set it (an input box popping up in
+ * the middle of typing would steal the keystrokes).
+ */
+export function keyNeededNotifier(router: Router, keys: ApiKeys, log: Logger): vscode.Disposable {
+  const asked = new Set<string>();
+  return router.onDidNeedKey(async (need) => {
+    const tag = `${need.providerId}:${need.why}`;
+    if (asked.has(tag)) return;
+    asked.add(tag);
+    const info = router.knownProviders().find((p) => p.id === need.providerId);
+    if (!info) return;
+    const message =
+      need.why === 'missing'
+        ? `Pacer: ${need.label} needs an API key.`
+        : `Pacer: ${need.label} rejected the API key (401). Enter a valid one.`;
+    const choice = await vscode.window.showWarningMessage(message, 'Set API Key', 'Switch Provider');
+    if (choice === 'Set API Key') await askForKey(info, keys, router, log);
+    else if (choice === 'Switch Provider') await vscode.commands.executeCommand('pacer.switchProvider');
+  });
+}

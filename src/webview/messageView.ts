@@ -1,0 +1,202 @@
+// One message in the conversation: the user's prompt (plain text, never markdown) or an answer
+// with its reasoning (collapsed), notes, wait line, markdown body and error with its actions.
+import type { ErrorView, ViewMessage } from '../core/chatProtocol';
+import { waitText, type WaitLine } from '../core/chat/waitText';
+import { button, h } from './dom';
+import { StreamingMarkdown } from './streamingMarkdown';
+
+export interface MessageActions {
+  retry(messageId: string): void;
+  runCommand(command: NonNullable<ErrorView['command']>['id']): void;
+  useFallbackNow(): void;
+}
+
+export interface WaitState extends WaitLine {
+  /** Date.now() when the wait ends, when known. */
+  untilMs?: number;
+  fallback?: string;
+}
+
+export class MessageView {
+  readonly element: HTMLElement;
+  private body?: StreamingMarkdown;
+  private reasoning?: { details: HTMLDetailsElement; summary: HTMLElement; text: Text };
+  private readonly noteEl: HTMLElement;
+  private readonly waitEl: HTMLElement;
+  private readonly errorEl: HTMLElement;
+  private readonly metaEl: HTMLElement;
+  private waitTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private msg: ViewMessage,
+    schedule: (task: () => void) => void,
+    private readonly actions: MessageActions,
+  ) {
+    const isUser = msg.role === 'user';
+    this.metaEl = h('div', { class: 'meta' });
+    this.noteEl = h('div', { class: 'note', attrs: { role: 'note' } });
+    this.waitEl = h('div', { class: 'wait', attrs: { role: 'status' } });
+    this.errorEl = h('div', { class: 'error', attrs: { role: 'alert' } });
+    this.waitEl.hidden = true;
+    this.element = h('article', {
+      class: `message ${msg.role}`,
+      attrs: { 'aria-label': isUser ? 'Your message' : 'Answer from Pacer', 'data-message-id': msg.id },
+    });
+    this.element.append(this.metaEl);
+    if (isUser) {
+      this.element.append(h('div', { class: 'user-text', text: msg.text }));
+      if (msg.context?.length) {
+        this.element.append(
+          h(
+            'ul',
+            { class: 'sent-context', attrs: { 'aria-label': 'Context sent with this message' } },
+            ...msg.context.map((c) =>
+              h('li', { class: 'chip static', text: c.label, attrs: { title: c.detail ?? c.label } }),
+            ),
+          ),
+        );
+      }
+    } else {
+      const body = h('div', { class: 'markdown' });
+      this.body = new StreamingMarkdown(body, schedule);
+      this.element.append(this.noteEl, this.waitEl, body, this.errorEl);
+      if (msg.reasoning) this.appendReasoning(msg.reasoning);
+      if (msg.text) this.body.reset(msg.text);
+      if (msg.status !== 'streaming') this.body.finish();
+    }
+    this.renderMeta();
+    this.renderNote();
+    this.renderError();
+  }
+
+  get id(): string {
+    return this.msg.id;
+  }
+
+  get text(): string {
+    return this.body?.value ?? this.msg.text;
+  }
+
+  appendContent(delta: string): void {
+    this.clearWait();
+    this.body?.append(delta);
+  }
+
+  appendReasoning(delta: string): void {
+    if (!this.reasoning) {
+      const summary = h('summary', { text: 'Reasoning' });
+      const text = document.createTextNode('');
+      const details = h(
+        'details',
+        { class: 'reasoning' },
+        summary,
+        h('div', { class: 'reasoning-text' }, text),
+      );
+      this.element.insertBefore(details, this.noteEl);
+      this.reasoning = { details, summary, text };
+    }
+    this.clearWait();
+    // Appending to one Text node is cheap and keeps the collapsed block out of layout work.
+    this.reasoning.text.appendData(delta);
+    this.renderMeta();
+  }
+
+  restart(note: string): void {
+    this.clearWait();
+    this.msg = { ...this.msg, note };
+    this.body?.reset('');
+    this.reasoning?.details.remove();
+    this.reasoning = undefined;
+    this.renderNote();
+  }
+
+  setProvider(provider: string, isFallback: boolean): void {
+    this.msg = { ...this.msg, provider, isFallback };
+    this.renderMeta();
+  }
+
+  showWait(wait: WaitState): void {
+    this.clearWait();
+    const text = h('span', { class: 'wait-text' });
+    const update = () => {
+      const remainingMs = wait.untilMs === undefined ? undefined : wait.untilMs - Date.now();
+      text.textContent = waitText({ ...wait, remainingMs });
+    };
+    update();
+    this.waitEl.append(h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), text);
+    if (wait.fallback) {
+      this.waitEl.append(
+        button(`Use ${wait.fallback} now`, () => this.actions.useFallbackNow(), { class: 'secondary' }),
+      );
+    }
+    this.waitEl.hidden = false;
+    if (wait.untilMs !== undefined) this.waitTimer = setInterval(update, 250);
+  }
+
+  clearWait(): void {
+    // Called for every delta: touch the DOM only when a wait line is actually showing.
+    if (this.waitTimer === undefined && this.waitEl.hidden) return;
+    if (this.waitTimer !== undefined) clearInterval(this.waitTimer);
+    this.waitTimer = undefined;
+    if (this.waitEl.childNodes.length) this.waitEl.replaceChildren();
+    this.waitEl.hidden = true;
+  }
+
+  end(status: ViewMessage['status'], error?: ErrorView): void {
+    this.clearWait();
+    this.msg = { ...this.msg, status, ...(error ? { error } : {}) };
+    this.body?.finish();
+    this.renderMeta();
+    this.renderError();
+  }
+
+  dispose(): void {
+    this.clearWait();
+  }
+
+  private renderMeta(): void {
+    const m = this.msg;
+    if (m.role === 'user') {
+      this.metaEl.textContent = 'You';
+      return;
+    }
+    const parts = ['Pacer'];
+    if (m.provider) parts.push(m.isFallback ? `${m.provider} (fallback)` : m.provider);
+    if (m.status === 'streaming')
+      parts.push(this.reasoning && !this.body?.value ? 'thinking…' : 'answering…');
+    if (m.status === 'stopped') parts.push('stopped');
+    this.metaEl.textContent = parts.join(' · ');
+    this.element.setAttribute('aria-busy', m.status === 'streaming' ? 'true' : 'false');
+    if (this.reasoning)
+      this.reasoning.summary.textContent =
+        m.status === 'streaming' && !this.body?.value ? 'Thinking…' : 'Reasoning';
+  }
+
+  private renderNote(): void {
+    this.noteEl.textContent = this.msg.note ?? '';
+    this.noteEl.hidden = !this.msg.note;
+  }
+
+  private renderError(): void {
+    const m = this.msg;
+    this.errorEl.replaceChildren();
+    const canRetry =
+      m.role === 'assistant' &&
+      (m.status === 'stopped' || (m.status === 'error' && m.error?.retry !== false));
+    if (m.status === 'error' && m.error)
+      this.errorEl.append(h('span', { class: 'error-text', text: m.error.message }));
+    if (m.status === 'error' && m.error?.command) {
+      const command = m.error.command;
+      this.errorEl.append(button(command.label, () => this.actions.runCommand(command.id)));
+    }
+    if (canRetry) {
+      this.errorEl.append(
+        button('Retry', () => this.actions.retry(m.id), {
+          class: m.status === 'error' ? 'retry' : 'retry secondary',
+        }),
+      );
+    }
+    this.errorEl.hidden = this.errorEl.childNodes.length === 0;
+    this.errorEl.setAttribute('role', m.status === 'error' ? 'alert' : 'group');
+  }
+}

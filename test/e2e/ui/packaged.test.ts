@@ -1,0 +1,50 @@
+// The packaged pacer.vsix (what users install), not the source folder: a bundling or
+// .vscodeignore mistake shows up here as a missing status item or an empty view.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startPacerEditor } from './harness';
+import type { PacerEditor } from './harness';
+
+describe('Pacer installed from pacer.vsix', () => {
+  let editor: PacerEditor;
+
+  before(async () => {
+    editor = await startPacerEditor({ extension: 'vsix' });
+  });
+  after(async () => {
+    await editor?.close();
+  });
+
+  test('installs into the editor with its bundle and no sources', () => {
+    const dirs = readdirSync(editor.server.dirs.extensionsDir).filter((d) =>
+      d.startsWith('pacer-dev.pacer-'),
+    );
+    assert.equal(
+      dirs.length,
+      1,
+      `installed extensions: ${readdirSync(editor.server.dirs.extensionsDir).join(', ')}`,
+    );
+    const installed = join(editor.server.dirs.extensionsDir, dirs[0] ?? '');
+    assert.ok(
+      existsSync(join(installed, 'dist', 'extension.cjs')),
+      'dist/extension.cjs is missing from the package',
+    );
+    assert.ok(!existsSync(join(installed, 'src')), 'TypeScript sources were packaged');
+    assert.ok(!existsSync(join(installed, 'node_modules')), 'node_modules was packaged');
+  });
+
+  test('shows Pacer in the status bar with DeepSeek', async () => {
+    assert.match(await editor.waitForStatus(/DeepSeek/), /DeepSeek/);
+    await editor.screenshot('packaged-workbench');
+  });
+
+  test('opens the Pacer view from the activity bar next to a source file', async () => {
+    await editor.openFile('src/math.ts');
+    const view = await editor.openPacerView();
+    await view.locator('body *').first().waitFor({ state: 'attached', timeout: 20_000 });
+    await editor.page.waitForTimeout(1500);
+    await editor.screenshot('packaged-pacer-view');
+  });
+});

@@ -1,0 +1,320 @@
+// The chat session against the DeepSeek emulator through the real provider service (gate + openai
+// SDK): what the webview is told while an answer streams, waits through 429s, restarts, stops and
+// fails, and what a reloaded window finds again.
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { HostMessage, WebviewMessage } from '../../src/core/chatProtocol';
+import { parseHostMessage } from '../../src/core/chatProtocol';
+import { ChatSession, type ChatFallbackHook } from '../../src/core/chat/chatSession';
+import type { ContextItem } from '../../src/core/chat/conversation';
+import { ConversationStore, type ChatStorage } from '../../src/core/chat/conversationStore';
+import { realClock } from '../../src/core/clock';
+import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
+import { createProviderService, type ProviderService } from '../../src/core/providerService';
+import type { Emulator } from '../../tools/emulator/server';
+import { startFastEmulator } from './helpers/emulator';
+
+const CODE_ANSWER =
+  'Use a timer:\n\n```ts\nfunction debounce(f: () => void, ms: number) {\n  let t: any;\n  return () => {\n    clearTimeout(t);\n    t = setTimeout(f, ms);\n  };\n}\n```\n\nThat is all.';
+const LONG_ANSWER = Array.from({ length: 300 }, (_, i) => `word${i}`).join(' ');
+
+let emu: Emulator;
+const services: ProviderService[] = [];
+const sessions: ChatSession[] = [];
+
+before(async () => {
+  emu = await startFastEmulator({
+    chatScript: [
+      { match: 'debounce', answer: CODE_ANSWER },
+      { match: 'long story', answer: LONG_ANSWER },
+    ],
+  });
+});
+after(async () => {
+  for (const s of sessions) await s.dispose();
+  for (const s of services) s.dispose();
+  await emu.close();
+});
+beforeEach(() => {
+  emu.setFault({ kind: 'none' });
+  emu.setOptions({ tokensPerSecond: 5000, requireKey: undefined });
+});
+
+/** Storage that keeps JSON text, as a file would (so nothing survives that JSON would not carry). */
+function memoryStorage(): ChatStorage {
+  const files = new Map<string, string>();
+  return {
+    read: async (name) => (files.has(name) ? (JSON.parse(files.get(name) as string) as unknown) : undefined),
+    write: async (name, value) => void files.set(name, JSON.stringify(value)),
+    remove: async (name) => void files.delete(name),
+  };
+}
+
+const CONTEXT: ContextItem = {
+  id: 'sel-1',
+  kind: 'selection',
+  label: 'util.ts:3-4',
+  path: 'src/util.ts',
+  language: 'typescript',
+  text: 'const marker = "CONTEXT-MARKER";',
+  startLine: 3,
+  endLine: 4,
+};
+
+function setup(
+  options: { storage?: ChatStorage; fallback?: ChatFallbackHook; coalesceMs?: number; key?: string } = {},
+) {
+  const service = createProviderService(
+    createDeepSeekEndpoint({ getApiKey: async () => options.key ?? 'sk-test', baseUrl: emu.url }),
+    {
+      // Fast pacing so 429 tests take a fraction of a second; short watchdogs so nothing hangs.
+      gate: { cooldownBackoff: { baseMs: 150, capMs: 300 }, retryBackoff: { baseMs: 50, capMs: 100 } },
+      client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } },
+    },
+  );
+  services.push(service);
+  const storage = options.storage ?? memoryStorage();
+  const store = new ConversationStore({ storage, clock: realClock });
+  const posted: HostMessage[] = [];
+  const session = new ChatSession({
+    models: service,
+    store,
+    // Everything the session posts must pass the webview's own validator.
+    post: (m) => posted.push(parseHostMessage(JSON.parse(JSON.stringify(m)))),
+    context: { chips: () => [CONTEXT], addable: () => [], snapshot: async () => [CONTEXT] },
+    defaults: () => ({ model: 'deepseek-flash', thinking: false, deadlineMs: 20_000 }),
+    modelOptions: () => [
+      { id: 'deepseek-flash', label: 'DeepSeek Flash' },
+      { id: 'deepseek-v4-pro', label: 'DeepSeek V4 Pro' },
+    ],
+    ...(options.fallback ? { fallback: options.fallback } : {}),
+    clock: realClock,
+    coalesceMs: options.coalesceMs ?? 16,
+  });
+  sessions.push(session);
+  const send = (m: WebviewMessage) => session.handle(m);
+  const of = <T extends HostMessage['type']>(type: T) =>
+    posted.filter((m): m is Extract<HostMessage, { type: T }> => m.type === type);
+  const streamed = () =>
+    of('delta')
+      .map((d) => d.content ?? '')
+      .join('');
+  return { session, store, storage, posted, send, of, streamed };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('chat session', () => {
+  test('a prompt streams back in order, with context sent and the turn stored', async () => {
+    const s = setup();
+    emu.setOptions({ tokensPerSecond: 1000 });
+    await s.send({ type: 'ready' });
+    assert.equal(s.posted[0]?.type, 'init');
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await s.session.idle();
+
+    const start = s.of('turnStart')[0];
+    assert.equal(start?.user.text, 'How do I debounce?');
+    assert.deepEqual(start?.user.context, [{ id: 'sel-1', kind: 'selection', label: 'util.ts:3-4' }]);
+    const deltas = s.of('delta');
+    assert.ok(deltas.length > 1, 'tokens arrive as several deltas');
+    assert.deepEqual(
+      deltas.map((d) => d.seq),
+      deltas.map((_, i) => i),
+      'sequence numbers count up without a gap',
+    );
+    assert.equal(s.streamed(), CODE_ANSWER);
+    assert.deepEqual(s.of('provider')[0], {
+      type: 'provider',
+      messageId: start?.assistant.id,
+      provider: 'DeepSeek',
+      isFallback: false,
+    });
+    assert.deepEqual(s.of('turnEnd'), [{ type: 'turnEnd', messageId: start?.assistant.id, status: 'done' }]);
+
+    // The model saw the selection, fenced, before the question.
+    const prompt = emu.stats().lastRequests.at(-1)?.prompt ?? '';
+    assert.match(prompt, /CONTEXT-MARKER/);
+
+    const stored = await s.store.get(s.store.currentId() as string);
+    assert.equal(stored?.messages[1]?.text, CODE_ANSWER);
+    assert.equal(stored?.messages[1]?.status, 'done');
+    assert.equal(stored?.title, 'How do I debounce?');
+  });
+
+  test('thinking mode streams reasoning beside the answer', async () => {
+    const s = setup();
+    await s.send({ type: 'ready' });
+    await s.send({ type: 'setModel', model: 'deepseek-v4-pro', thinking: true });
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await s.session.idle();
+    const reasoning = s
+      .of('delta')
+      .map((d) => d.reasoning ?? '')
+      .join('');
+    assert.ok(reasoning.length > 0, 'reasoning arrived');
+    assert.equal(s.streamed(), CODE_ANSWER);
+    assert.equal(emu.stats().lastRequests.at(-1)?.model, 'deepseek-v4-pro');
+  });
+
+  test('an unknown model from the webview is ignored', async () => {
+    const s = setup();
+    await s.send({ type: 'setModel', model: 'gpt-9-ultra', thinking: false });
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await s.session.idle();
+    assert.equal(emu.stats().lastRequests.at(-1)?.model, 'deepseek-flash');
+  });
+
+  test('through 429s the panel is told it waits, and the answer arrives when they clear', async () => {
+    const used: string[] = [];
+    const s = setup({ fallback: { label: () => 'OpenRouter', useNow: (id) => used.push(id) } });
+    emu.setFault({ kind: 'rateLimited', count: 2 });
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await until('a wait message', () => s.of('wait').length > 0);
+    const wait = s.of('wait')[0];
+    assert.equal(wait?.reason, 'rateLimited');
+    assert.equal(wait?.provider, 'DeepSeek');
+    assert.equal(wait?.fallback, 'OpenRouter');
+    assert.ok((wait?.delayMs ?? -1) >= 0 && (wait?.delayMs ?? 1e9) <= 1000, `delay ${wait?.delayMs}`);
+    await s.send({ type: 'useFallbackNow' });
+    assert.deepEqual(used, ['deepseek']);
+    await s.session.idle();
+    assert.equal(s.streamed(), CODE_ANSWER);
+    assert.equal(s.of('turnEnd')[0]?.status, 'done');
+    assert.ok(emu.stats().sent429 >= 2);
+  });
+
+  test('a stream that breaks midway restarts: the partial text is dropped with a note', async () => {
+    const s = setup({ coalesceMs: 0 });
+    emu.setFault({ kind: 'resetMidStream', count: 1, afterChunks: 5 });
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await s.session.idle();
+    const restart = s.of('restart');
+    assert.equal(restart.length, 1);
+    assert.match(restart[0]?.note ?? '', /broke off .* started again/);
+    // What the webview shows is whatever streamed after the restart: exactly the answer once.
+    const i = s.posted.indexOf(restart[0] as HostMessage);
+    const after = s.posted
+      .slice(i)
+      .filter((m): m is Extract<HostMessage, { type: 'delta' }> => m.type === 'delta');
+    assert.equal(after.map((d) => d.content ?? '').join(''), CODE_ANSWER);
+    const stored = await s.store.get(s.store.currentId() as string);
+    assert.equal(stored?.messages[1]?.text, CODE_ANSWER);
+    assert.match(stored?.messages[1]?.note ?? '', /started again/);
+  });
+
+  test('Stop ends the answer at once, keeps the partial text and gives the prompt back', async () => {
+    const s = setup();
+    emu.setOptions({ tokensPerSecond: 100 });
+    await s.send({ type: 'send', text: 'Tell me a long story' });
+    await until('some tokens', () => s.streamed().length > 20);
+    const t0 = Date.now();
+    await s.send({ type: 'stop' });
+    await s.session.idle();
+    assert.ok(Date.now() - t0 < 1000, 'stopped promptly');
+    const end = s.of('turnEnd')[0];
+    assert.equal(end?.status, 'stopped');
+    assert.equal(end?.restoreInput, 'Tell me a long story');
+    const stored = await s.store.get(s.store.currentId() as string);
+    const answer = stored?.messages[1];
+    assert.equal(answer?.status, 'stopped');
+    assert.ok(answer && answer.text.length > 0 && answer.text.length < LONG_ANSWER.length);
+    assert.equal(answer?.text, s.streamed());
+  });
+
+  test('a second prompt while one streams is refused with a notice, not queued', async () => {
+    const s = setup();
+    emu.setOptions({ tokensPerSecond: 200 });
+    await s.send({ type: 'send', text: 'Tell me a long story' });
+    await s.send({ type: 'send', text: 'And another' });
+    assert.equal(s.of('turnStart').length, 1);
+    assert.match(s.of('notice')[0]?.text ?? '', /still streaming/);
+    await s.send({ type: 'stop' });
+    await s.session.idle();
+  });
+
+  test('a missing key says what to do, offers the command, keeps the prompt; Retry then works', async () => {
+    emu.setOptions({ requireKey: 'sk-right' });
+    const s = setup({ key: 'sk-wrong' });
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await s.session.idle();
+    const end = s.of('turnEnd')[0];
+    assert.equal(end?.status, 'error');
+    assert.equal(end?.error?.kind, 'needsKey');
+    assert.deepEqual(end?.error?.command, { id: 'pacer.setApiKey', label: 'Set API key' });
+    assert.equal(end?.restoreInput, 'How do I debounce?');
+
+    emu.setOptions({ requireKey: undefined });
+    const failedId = end?.messageId as string;
+    await s.send({ type: 'retry', messageId: failedId });
+    await s.session.idle();
+    const conv = s.of('conversation').at(-1)?.conversation;
+    assert.ok(conv && !conv.messages.some((m) => m.id === failedId), 'the failed answer left the view');
+    assert.equal(s.of('turnEnd').at(-1)?.status, 'done');
+    const stored = await s.store.get(s.store.currentId() as string);
+    assert.deepEqual(
+      stored?.messages.map((m) => [m.role, m.status]),
+      [
+        ['user', 'done'],
+        ['assistant', 'done'],
+      ],
+    );
+  });
+
+  test('a view that reloads mid-answer gets the text so far once, then only new tokens', async () => {
+    const s = setup();
+    emu.setOptions({ tokensPerSecond: 300 });
+    await s.send({ type: 'send', text: 'Tell me a long story' });
+    await until('some tokens', () => s.streamed().length > 30);
+    s.posted.length = 0;
+    await s.send({ type: 'ready' });
+    const init = s.posted[0] as Extract<HostMessage, { type: 'init' }>;
+    assert.equal(init.type, 'init');
+    const answer = init.conversation.messages.at(-1);
+    assert.equal(answer?.status, 'streaming');
+    assert.equal(init.streaming?.messageId, answer?.id);
+    await s.session.idle();
+    const later = s.of('delta').filter((d) => d.seq >= (init.streaming?.seq ?? 0));
+    assert.equal((answer?.text ?? '') + later.map((d) => d.content ?? '').join(''), LONG_ANSWER);
+  });
+
+  test('a reloaded window (new session, same storage) shows the conversation and its history', async () => {
+    const storage = memoryStorage();
+    const first = setup({ storage });
+    await first.send({ type: 'send', text: 'How do I debounce?' });
+    await first.session.idle();
+    await first.send({ type: 'newChat' });
+    await first.send({ type: 'send', text: 'Tell me a long story' });
+    await first.session.idle();
+    await first.session.dispose();
+
+    const second = setup({ storage });
+    await second.send({ type: 'ready' });
+    const init = second.of('init')[0];
+    assert.equal(init?.conversation.messages[0]?.text, 'Tell me a long story');
+    assert.equal(init?.conversation.messages[1]?.text, LONG_ANSWER);
+    assert.deepEqual(
+      init?.history.map((h) => h.title),
+      ['Tell me a long story', 'How do I debounce?'],
+    );
+    // Open the older chat, then delete it: the panel falls back to a fresh chat.
+    const older = init?.history[1]?.id as string;
+    await second.send({ type: 'openConversation', id: older });
+    assert.equal(second.of('conversation').at(-1)?.conversation.messages[1]?.text, CODE_ANSWER);
+    await second.send({ type: 'deleteConversation', id: older });
+    assert.equal(second.of('conversation').at(-1)?.conversation.messages.length, 0);
+    assert.deepEqual(
+      second
+        .of('history')
+        .at(-1)
+        ?.items.map((h) => h.title),
+      ['Tell me a long story'],
+    );
+  });
+});

@@ -1,0 +1,252 @@
+// The conversation store: what a window reload finds again, throttled saves while streaming, damaged
+// files, eviction and deletion. The storage here is a real folder of JSON files, written the way the
+// VS Code adapter writes them (a second store on the same folder plays the reloaded window).
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  addTurn,
+  appendDelta,
+  finishAnswer,
+  newConversation,
+  type Conversation,
+} from '../../src/core/chat/conversation';
+import { ConversationStore, type ChatStorage } from '../../src/core/chat/conversationStore';
+import { FakeClock } from './helpers/fakeClock';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** JSON files in a folder, like src/vscode/chat/fileChatStorage.ts; counts writes. */
+function folderStorage(dir: string): ChatStorage & { writes: string[]; failNext?: boolean } {
+  const s: ChatStorage & { writes: string[]; failNext?: boolean } = {
+    writes: [],
+    async read(name) {
+      try {
+        return JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')) as unknown;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      }
+    },
+    async write(name, value) {
+      if (s.failNext) {
+        s.failNext = false;
+        throw new Error('disk full');
+      }
+      s.writes.push(name);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, `${name}.json.tmp`), JSON.stringify(value));
+      await rename(join(dir, `${name}.json.tmp`), join(dir, `${name}.json`));
+    },
+    async remove(name) {
+      await rm(join(dir, `${name}.json`), { force: true });
+    },
+  };
+  return s;
+}
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'pacer-chat-store-'));
+  dirs.push(dir);
+  const clock = new FakeClock();
+  const errors: string[] = [];
+  const open = () => {
+    const storage = folderStorage(dir);
+    const store = new ConversationStore({
+      storage,
+      clock,
+      maxConversations: 3,
+      throttleMs: 1000,
+      onError: (m) => errors.push(m),
+    });
+    return { storage, store };
+  };
+  return { dir, clock, errors, open };
+}
+
+function chat(id: string, nowMs: number, prompt = `prompt of ${id}`): Conversation {
+  const conv = newConversation(id, nowMs, 'deepseek-flash', false);
+  const { assistant } = addTurn(conv, {
+    userId: `${id}-u`,
+    assistantId: `${id}-a`,
+    text: prompt,
+    context: [],
+    nowMs,
+  });
+  appendDelta(assistant, `answer of ${id}`, '');
+  finishAnswer(conv, assistant, 'done', nowMs);
+  return conv;
+}
+
+describe('conversation store', () => {
+  test('a reloaded window finds the conversations, newest first, and the current one', async () => {
+    const { open, clock } = setup();
+    const { store } = open();
+    await store.load();
+    await store.save(chat('one', clock.now()));
+    await store.save(chat('two', clock.now() + 10));
+    store.setCurrent('one');
+    await store.flush();
+
+    const reloaded = open().store;
+    await reloaded.load();
+    assert.deepEqual(
+      reloaded.list().map((s) => [s.id, s.messageCount]),
+      [
+        ['two', 2],
+        ['one', 2],
+      ],
+    );
+    assert.equal(reloaded.currentId(), 'one');
+    const one = await reloaded.get('one');
+    assert.equal(one?.messages[1]?.text, 'answer of one');
+    assert.equal(one?.title, 'prompt of one');
+  });
+
+  test('an empty conversation is not written', async () => {
+    const { open, clock, dir } = setup();
+    const { store, storage } = open();
+    await store.load();
+    await store.save(newConversation('empty', clock.now(), 'm', false));
+    await store.flush();
+    assert.deepEqual(storage.writes, []);
+    assert.deepEqual(store.list(), []);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('while streaming, saves are throttled to one per window and carry the latest text', async () => {
+    const { open, clock, dir } = setup();
+    const { store, storage } = open();
+    await store.load();
+    const conv = chat('s', clock.now());
+    const answer = conv.messages[1]!;
+    answer.status = 'streaming';
+    for (let i = 0; i < 50; i++) {
+      appendDelta(answer, ` t${i}`, '');
+      store.saveSoon(conv);
+    }
+    await clock.advance(999);
+    assert.deepEqual(storage.writes, []);
+    await clock.advance(1);
+    await store.flush();
+    assert.deepEqual(storage.writes, ['chat-s', 'index']);
+    const onDisk = JSON.parse(readFileSync(join(dir, 'chat-s.json'), 'utf8')) as Conversation;
+    assert.ok(onDisk.messages[1]?.text.endsWith(' t49'));
+
+    // The window closes mid-stream: the reload keeps the text and marks the answer stopped.
+    const reloaded = open().store;
+    await reloaded.load();
+    const back = await reloaded.get('s');
+    assert.equal(back?.messages[1]?.status, 'stopped');
+    assert.ok(back?.messages[1]?.text.endsWith(' t49'));
+  });
+
+  test('a save cancels a pending throttled one', async () => {
+    const { open, clock } = setup();
+    const { store, storage } = open();
+    await store.load();
+    const conv = chat('x', clock.now());
+    store.saveSoon(conv);
+    await store.save(conv);
+    await clock.advance(5000);
+    await store.flush();
+    assert.deepEqual(storage.writes, ['chat-x', 'index']);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  test('beyond the limit the oldest conversation is evicted, file and all', async () => {
+    const { open, clock, dir } = setup();
+    const { store } = open();
+    await store.load();
+    for (let i = 0; i < 4; i++) await store.save(chat(`c${i}`, clock.now() + i));
+    await store.flush();
+    assert.deepEqual(
+      store.list().map((s) => s.id),
+      ['c3', 'c2', 'c1'],
+    );
+    assert.deepEqual(readdirSync(dir).sort(), ['chat-c1.json', 'chat-c2.json', 'chat-c3.json', 'index.json']);
+  });
+
+  test('delete removes the file and the entry, and clears the current id', async () => {
+    const { open, clock, dir } = setup();
+    const { store } = open();
+    await store.load();
+    await store.save(chat('a', clock.now()));
+    await store.save(chat('b', clock.now() + 1));
+    store.setCurrent('a');
+    await store.delete('a');
+    assert.deepEqual(
+      store.list().map((s) => s.id),
+      ['b'],
+    );
+    assert.equal(store.currentId(), undefined);
+    assert.equal(await store.get('a'), undefined);
+    assert.deepEqual(readdirSync(dir).sort(), ['chat-b.json', 'index.json']);
+  });
+
+  test('a damaged conversation file loses that conversation only, with a logged reason', async () => {
+    const { open, clock, dir, errors } = setup();
+    const { store } = open();
+    await store.load();
+    await store.save(chat('good', clock.now()));
+    await store.save(chat('bad', clock.now() + 1));
+    await store.flush();
+    writeFileSync(join(dir, 'chat-bad.json'), '{"id":"bad","messages":[{"role":"hacker"}]}');
+
+    const reloaded = open().store;
+    await reloaded.load();
+    assert.equal(await reloaded.get('bad'), undefined);
+    assert.match(errors.join('\n'), /Chat bad could not be read/);
+    assert.deepEqual(
+      reloaded.list().map((s) => s.id),
+      ['good'],
+    );
+    assert.equal((await reloaded.get('good'))?.messages.length, 2);
+  });
+
+  test('a damaged index starts a fresh history instead of failing', async () => {
+    const { open, dir, errors } = setup();
+    await mkdir(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.json'), '{"version":1,"items":[{"id":5}]}');
+    const { store } = open();
+    await store.load();
+    assert.deepEqual(store.list(), []);
+    assert.match(errors.join('\n'), /index is unreadable/);
+  });
+
+  test('ids that are not safe file names are never read or written', async () => {
+    const { open, clock, dir } = setup();
+    await mkdir(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'index.json'),
+      JSON.stringify({
+        version: 1,
+        items: [{ id: '../../etc/passwd', title: 't', updatedMs: 1, messageCount: 1 }],
+      }),
+    );
+    const { store } = open();
+    await store.load();
+    assert.deepEqual(store.list(), []);
+    assert.equal(await store.get('../../etc/passwd'), undefined);
+    assert.throws(() => store.save(chat('../x', clock.now())), /unsafe conversation id/);
+  });
+
+  test('a failed write is reported and the next save still goes through', async () => {
+    const { open, clock, errors } = setup();
+    const { store, storage } = open();
+    await store.load();
+    storage.failNext = true;
+    await store.save(chat('w', clock.now()));
+    assert.match(errors.join('\n'), /Saving chat history \(chat-w\) failed/);
+    await store.save(chat('w', clock.now()));
+    const reloaded = open().store;
+    await reloaded.load();
+    assert.equal((await reloaded.get('w'))?.messages.length, 2);
+  });
+});

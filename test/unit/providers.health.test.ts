@@ -1,0 +1,183 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Clock, TimerHandle } from '../../src/core/clock';
+import { CircuitBreaker, countsAgainstProvider } from '../../src/core/providers/circuitBreaker';
+import { computeHealth, HealthTracker, isUnusable, median } from '../../src/core/providers/health';
+
+function fakeClock(start = 1_000_000): Clock & { advance(ms: number): void } {
+  let now = start;
+  return {
+    now: () => now,
+    setTimeout: () => ({}) as TimerHandle,
+    clearTimeout: () => {},
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+describe('circuit breaker', () => {
+  test('opens after N consecutive provider failures; a success in between resets the count', () => {
+    const clock = fakeClock();
+    const cb = new CircuitBreaker(clock, { failureThreshold: 3, probeIntervalMs: 5000 });
+    cb.recordFailure('server');
+    cb.recordFailure('rateLimited');
+    cb.recordSuccess();
+    cb.recordFailure('network');
+    cb.recordFailure('timeout');
+    assert.equal(cb.state.kind, 'closed');
+    assert.equal(cb.recordFailure('rateLimited'), true);
+    assert.equal(cb.state.kind, 'open');
+    assert.equal(cb.allowsTraffic, false);
+  });
+
+  test('request and user errors never open it', () => {
+    const cb = new CircuitBreaker(fakeClock(), { failureThreshold: 1, probeIntervalMs: 5000 });
+    for (const kind of ['cancelled', 'superseded', 'deadline', 'badRequest', 'needsKey', 'noBalance', 'budget'] as const) {
+      assert.equal(countsAgainstProvider(kind), false, kind);
+      cb.recordFailure(kind);
+    }
+    assert.equal(cb.state.kind, 'closed');
+  });
+
+  test('probe due after the interval; success half-opens, then a real success closes', () => {
+    const clock = fakeClock();
+    const cb = new CircuitBreaker(clock, { failureThreshold: 1, probeIntervalMs: 5000 });
+    cb.recordFailure('server');
+    assert.equal(cb.probeDue(), false);
+    clock.advance(4999);
+    assert.equal(cb.probeDue(), false);
+    clock.advance(1);
+    assert.equal(cb.probeDue(), true);
+    cb.probeFailed('network');
+    assert.equal(cb.probeDue(), false, 'a failed probe waits another interval');
+    assert.equal(cb.state.kind === 'open' && cb.state.lastError, 'network');
+    clock.advance(5000);
+    assert.equal(cb.probeDue(), true);
+    cb.probeSucceeded();
+    assert.equal(cb.state.kind, 'halfOpen');
+    assert.equal(cb.allowsTraffic, true);
+    cb.recordSuccess();
+    assert.equal(cb.state.kind, 'closed');
+  });
+
+  test('half-open: the first real failure re-opens at once', () => {
+    const clock = fakeClock();
+    const cb = new CircuitBreaker(clock, { failureThreshold: 3, probeIntervalMs: 1000 });
+    cb.trip('rateLimited');
+    clock.advance(1000);
+    cb.probeSucceeded();
+    assert.equal(cb.recordFailure('rateLimited'), true);
+    assert.equal(cb.state.kind, 'open');
+  });
+
+  test('a shorter probe interval applies to the next probe at once', () => {
+    const clock = fakeClock();
+    const cb = new CircuitBreaker(clock, { failureThreshold: 1, probeIntervalMs: 60_000 });
+    cb.recordFailure('server');
+    cb.setOptions({ failureThreshold: 1, probeIntervalMs: 1000 });
+    clock.advance(1000);
+    assert.equal(cb.probeDue(), true);
+  });
+});
+
+describe('health state machine', () => {
+  const base = { now: 0, auth: 'ok' as const, circuit: { kind: 'closed' as const, consecutiveFailures: 0 }, recentFailures: 0, recentTotal: 0 };
+
+  test('precedence: needsKey > noBalance > down > rateLimited > degraded > healthy', () => {
+    const open = { kind: 'open' as const, sinceMs: 0, nextProbeMs: 5000, lastError: 'rateLimited' as const };
+    assert.deepEqual(computeHealth({ ...base, auth: 'needsKey', circuit: open, cooldownUntilMs: 10 }), { kind: 'needsKey' });
+    assert.deepEqual(computeHealth({ ...base, auth: 'noBalance', circuit: open }), { kind: 'noBalance' });
+    assert.deepEqual(computeHealth({ ...base, circuit: open, cooldownUntilMs: 10 }), { kind: 'down', reason: '429 storm', nextProbeMs: 5000 });
+    assert.deepEqual(computeHealth({ ...base, cooldownUntilMs: 10, recentFailures: 4, recentTotal: 4 }), { kind: 'rateLimited', untilMs: 10 });
+    assert.deepEqual(computeHealth({ ...base, cooldownUntilMs: 0, recentFailures: 1, recentTotal: 4 }), { kind: 'degraded', reason: 'failing' });
+    assert.deepEqual(computeHealth({ ...base, recentFailures: 1, recentTotal: 5 }), { kind: 'healthy' });
+    assert.deepEqual(computeHealth({ ...base, recentFailures: 3, recentTotal: 3 }), { kind: 'healthy' }, 'too few samples');
+    assert.deepEqual(computeHealth({ ...base, completionP50Ms: 2000 }), { kind: 'degraded', reason: 'slow' });
+  });
+
+  test('unusable states', () => {
+    assert.equal(isUnusable({ kind: 'down', reason: 'x', nextProbeMs: 0 }), true);
+    assert.equal(isUnusable({ kind: 'needsKey' }), true);
+    assert.equal(isUnusable({ kind: 'noBalance' }), true);
+    assert.equal(isUnusable({ kind: 'rateLimited', untilMs: 1 }), false);
+    assert.equal(isUnusable({ kind: 'degraded', reason: 'slow' }), false);
+  });
+
+  test('tracker: 401 -> needsKey until a success or a new key; 402 -> noBalance', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock);
+    t.record({ ok: false, kind: 'needsKey' });
+    assert.equal(t.state().kind, 'needsKey');
+    assert.equal(t.probeDue(), false, 'no probe can fix a missing key');
+    t.resetAuth();
+    assert.equal(t.state().kind, 'healthy');
+    t.record({ ok: false, kind: 'noBalance' });
+    assert.equal(t.state().kind, 'noBalance');
+    t.record({ ok: true, requestClass: 'chat', latencyMs: 10 });
+    assert.equal(t.state().kind, 'healthy');
+  });
+
+  test('tracker: cooldown from the gate -> rateLimited until it ends; 429 retry-after too', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock);
+    t.observeCooldown(clock.now() + 3000);
+    assert.deepEqual(t.state(), { kind: 'rateLimited', untilMs: clock.now() + 3000 });
+    clock.advance(3000);
+    assert.equal(t.state().kind, 'healthy');
+    t.record({ ok: false, kind: 'rateLimited', retryAfterMs: 4000 });
+    assert.equal(t.state().kind, 'rateLimited');
+  });
+
+  test('tracker: a 429 storm opens the circuit (down), a probe that answers half-opens it', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock, { circuit: { failureThreshold: 3, probeIntervalMs: 2000 } });
+    for (let i = 0; i < 3; i++) t.record({ ok: false, kind: 'rateLimited' });
+    const s = t.state();
+    assert.equal(s.kind, 'down');
+    assert.equal(t.probeDue(), false);
+    clock.advance(2000);
+    assert.equal(t.probeDue(), true);
+    t.probeStarted();
+    t.probeResult(true);
+    assert.notEqual(t.state().kind, 'down');
+    assert.equal(t.circuit.state.kind, 'halfOpen');
+  });
+
+  test('tracker: a long cooldown is probed every interval', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock, { circuit: { failureThreshold: 3, probeIntervalMs: 1000 } });
+    t.observeCooldown(clock.now() + 30_000);
+    assert.equal(t.probeDue(), true);
+    t.probeStarted();
+    t.probeResult(false, 'rateLimited');
+    assert.equal(t.probeDue(), false);
+    clock.advance(1000);
+    assert.equal(t.probeDue(), true);
+    t.probeStarted();
+    t.probeResult(true);
+    assert.equal(t.state().kind, 'healthy', 'an answering probe ends the cooldown');
+  });
+
+  test('tracker: failing often in the window -> degraded; old outcomes age out', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock, { windowMs: 10_000, circuit: { failureThreshold: 99, probeIntervalMs: 1000 } });
+    for (let i = 0; i < 3; i++) t.record({ ok: true, requestClass: 'chat', latencyMs: 5 });
+    t.record({ ok: false, kind: 'server' });
+    assert.deepEqual(t.state(), { kind: 'degraded', reason: 'failing' });
+    clock.advance(10_001);
+    assert.equal(t.state().kind, 'healthy');
+  });
+
+  test('tracker: slow completions -> degraded slow', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock, { degrade: { failureShare: 0.5, minSamples: 3, slowCompletionMs: 800 } });
+    for (const ms of [900, 1000, 1200]) t.record({ ok: true, requestClass: 'completion', latencyMs: ms });
+    assert.deepEqual(t.state(), { kind: 'degraded', reason: 'slow' });
+  });
+
+  test('median', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 2, 3]), 2.5);
+  });
+});

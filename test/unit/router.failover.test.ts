@@ -1,0 +1,370 @@
+// The router over two real emulators (primary "DeepSeek" and a fallback custom provider) through
+// the real gate and openai SDK: failover per class, nothing lost, probes and failback, pinned
+// routing, keys, the spend limit and cost accounting.
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PacerError } from '../../src/core/errors';
+import type { ChatEvents, ChatRequest, FimRequest } from '../../src/core/modelService';
+import { createProviderService } from '../../src/core/providerService';
+import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
+import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
+import type { KeyNeeded, RouterSettings } from '../../src/core/providers/router';
+import { Router } from '../../src/core/providers/router';
+import type { SpendStatus } from '../../src/core/providers/spendLimit';
+import type { Emulator } from '../../tools/emulator/server';
+import { startFastEmulator } from './helpers/emulator';
+
+let primary: Emulator;
+let fallback: Emulator;
+let closedPort: string;
+const routers: Router[] = [];
+const keys = new Map<string, string>();
+
+before(async () => {
+  primary = await startFastEmulator({ answerTokens: 12 });
+  fallback = await startFastEmulator({ answerTokens: 12 });
+  // A port nobody listens on: a "local server that is not running".
+  const tmp = await startFastEmulator();
+  closedPort = tmp.url;
+  await tmp.close();
+});
+after(async () => {
+  await Promise.all([primary.close(), fallback.close()]);
+});
+beforeEach(() => {
+  primary.setFault({ kind: 'none' });
+  fallback.setFault({ kind: 'none' });
+  primary.resetStats();
+  fallback.resetStats();
+  primary.setOptions({ retryAfterSeconds: undefined, requireKey: undefined, ttftMs: 20 });
+  keys.clear();
+});
+afterEach(() => {
+  for (const r of routers.splice(0)) r.dispose();
+});
+
+function providerSettings(patch: Partial<ProviderSettings> = {}): ProviderSettings {
+  return {
+    enabled: ['deepseek', 'backup'],
+    chatOrder: ['deepseek', 'backup'],
+    completionOrder: ['deepseek', 'backup'],
+    routing: 'automatic',
+    pinned: 'deepseek',
+    baseUrls: { deepseek: primary.url },
+    // The emulator serves FIM under /beta only, so the fallback's base is its /beta.
+    custom: [{ id: 'backup', label: 'Backup', baseUrl: `${fallback.url}/beta`, supportsFim: true, needsKey: false, chatModel: 'deepseek-flash' }],
+    models: {},
+    ...patch,
+  };
+}
+
+function makeRouter(patch: Partial<RouterSettings> = {}, providers: Partial<ProviderSettings> = {}): Router {
+  const settings: RouterSettings = {
+    providers: providerSettings(providers),
+    failoverAfterMs: 2000,
+    probeIntervalMs: 400,
+    dailyLimitUsd: 0,
+    chatDeadlineMs: 20_000,
+    completionDeadlineMs: 1500,
+    ...patch,
+  };
+  const router = new Router({
+    settings,
+    createService: (info: ProviderInfo) =>
+      createProviderService(
+        toEndpoint(info, async () => keyOrPlaceholder(keys.get(info.id), info.baseUrl)),
+        // Short chat watchdogs keep a broken test from hanging for a minute.
+        { client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } } },
+      ),
+  });
+  routers.push(router);
+  return router;
+}
+
+const chatRequest: ChatRequest = { messages: [{ role: 'user', content: 'How do I debounce a function in TypeScript?' }], model: 'deepseek-flash' };
+let fimCounter = 0;
+/** A distinct FIM request each time, so the cache never answers. */
+const fimRequest = (): FimRequest => ({ prompt: `function add${fimCounter++}(a, b) {\n  return `, suffix: '\n}\n', maxTokens: 16 });
+
+function recorder() {
+  const events = { providers: [] as Array<[string, boolean]>, restarts: 0, waits: [] as string[], text: '' };
+  const handlers: ChatEvents = {
+    onProvider: (id, isFallback) => events.providers.push([id, isFallback]),
+    onRestart: () => {
+      events.restarts++;
+      events.text = '';
+    },
+    onWait: (info) => events.waits.push(`${info.providerId}:${info.reason}`),
+    onContent: (d) => (events.text += d),
+  };
+  return { events, handlers };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<number> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Date.now() - start;
+}
+
+const healthOf = (router: Router, id: string) => router.state().providers.find((p) => p.id === id)!.health;
+
+describe('router: healthy primary', () => {
+  test('chat and completions go to the primary; cost and tokens are counted', async () => {
+    const router = makeRouter();
+    const { events, handlers } = recorder();
+    const chat = await router.chat(chatRequest, handlers);
+    assert.equal(chat.providerId, 'deepseek');
+    assert.deepEqual(events.providers, [['deepseek', false]]);
+    assert.ok(chat.text.length > 0);
+    assert.equal(events.text, chat.text);
+    const fim = await router.complete(fimRequest());
+    assert.equal(fim.providerId, 'deepseek');
+    const s = router.state();
+    const ds = s.providers.find((p) => p.id === 'deepseek')!;
+    assert.equal(ds.today.requests, 2);
+    assert.ok(ds.today.promptTokens > 0 && ds.today.completionTokens > 0);
+    assert.ok(ds.today.costUsd > 0, 'DeepSeek prices apply');
+    assert.equal(s.route.chat.kind === 'route' && s.route.chat.id, 'deepseek');
+    assert.equal(s.spend.kind, 'off');
+  });
+});
+
+describe('router: failover', () => {
+  test('a completion moves at once on a 429', async () => {
+    const router = makeRouter();
+    primary.setFault({ kind: 'rateLimited', count: 1 });
+    const t0 = Date.now();
+    const fim = await router.complete(fimRequest());
+    assert.equal(fim.providerId, 'backup');
+    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
+  });
+
+  test('a completion moves on a 503 and on a refused connection', async () => {
+    const router = makeRouter();
+    primary.setFault({ kind: 'overloaded' });
+    assert.equal((await router.complete(fimRequest())).providerId, 'backup');
+    primary.setFault({ kind: 'refuse' });
+    const other = makeRouter();
+    assert.equal((await other.complete(fimRequest())).providerId, 'backup');
+  });
+
+  test('chat stays through a short cooldown on the primary', async () => {
+    const router = makeRouter();
+    primary.setOptions({ retryAfterSeconds: 0.3 as number });
+    primary.setFault({ kind: 'rateLimited', count: 1 });
+    const { events, handlers } = recorder();
+    const chat = await router.chat(chatRequest, handlers);
+    assert.equal(chat.providerId, 'deepseek');
+    assert.deepEqual(events.providers, [['deepseek', false]]);
+    assert.ok(events.waits.includes('deepseek:rateLimited'), events.waits.join());
+  });
+
+  test('chat moves when the cooldown is longer than failoverAfterMs, and completes on the fallback', async () => {
+    const router = makeRouter();
+    primary.setOptions({ retryAfterSeconds: 30 });
+    primary.setFault({ kind: 'rateLimited', count: 1 });
+    const { events, handlers } = recorder();
+    const t0 = Date.now();
+    const chat = await router.chat(chatRequest, handlers);
+    assert.equal(chat.providerId, 'backup');
+    assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0} ms`);
+    assert.deepEqual(events.providers, [
+      ['deepseek', false],
+      ['backup', true],
+    ]);
+    assert.equal(events.text, chat.text, 'the caller saw exactly the fallback answer');
+    assert.equal(healthOf(router, 'deepseek').kind, 'rateLimited');
+    const s = router.state();
+    assert.deepEqual(s.route.chat, { kind: 'route', id: 'backup', isFallback: true });
+    assert.deepEqual(s.route.completion, { kind: 'route', id: 'backup', isFallback: true });
+  });
+
+  test('a 429 storm opens the circuit; chat fails over within a second; traffic fails back after the probe', async () => {
+    const router = makeRouter();
+    primary.setFault({ kind: 'rateLimited' });
+    const t0 = Date.now();
+    const chat = await router.chat(chatRequest);
+    const chatMs = Date.now() - t0;
+    assert.equal(chat.providerId, 'backup');
+    assert.ok(chatMs < 2000, `chat failover took ${chatMs} ms`);
+    assert.equal(healthOf(router, 'deepseek').kind, 'down');
+    // While down, nothing is sent to the primary but the probes.
+    const before = primary.stats().requestsByPath['/chat/completions'] ?? 0;
+    assert.equal((await router.chat(chatRequest)).providerId, 'backup');
+    assert.equal((await router.complete(fimRequest())).providerId, 'backup');
+    assert.equal(primary.stats().requestsByPath['/chat/completions'] ?? 0, before);
+
+    primary.setFault({ kind: 'none' });
+    const back = await until('failback', () => router.state().route.chat.kind === 'route' && (router.state().route.chat as { id: string }).id === 'deepseek');
+    assert.ok(back <= 400 + 1000, `failback took ${back} ms`);
+    assert.equal((await router.chat(chatRequest)).providerId, 'deepseek');
+    assert.equal(healthOf(router, 'deepseek').kind, 'healthy');
+  });
+
+  test('503s and refused connections open the circuit too; probes keep failing until it recovers', async () => {
+    const router = makeRouter();
+    primary.setFault({ kind: 'overloaded' });
+    assert.equal((await router.chat(chatRequest)).providerId, 'backup');
+    assert.equal(healthOf(router, 'deepseek').kind, 'down');
+    primary.setFault({ kind: 'refuse' });
+    await new Promise((r) => setTimeout(r, 900));
+    assert.equal(healthOf(router, 'deepseek').kind, 'down', 'probes against a refused port fail');
+    primary.setFault({ kind: 'none' });
+    await until('failback', () => healthOf(router, 'deepseek').kind === 'healthy');
+    assert.equal((await router.complete(fimRequest())).providerId, 'deepseek');
+  });
+
+  test('a stream that keeps breaking midway moves to the fallback; the caller drops the partial text', async () => {
+    const router = makeRouter();
+    primary.setOptions({ ttftMs: 5 });
+    primary.setFault({ kind: 'resetMidStream', afterChunks: 2 });
+    const { events, handlers } = recorder();
+    const chat = await router.chat(chatRequest, handlers);
+    assert.equal(chat.providerId, 'backup');
+    assert.ok(events.restarts >= 1);
+    assert.equal(chat.restarts, events.restarts);
+    assert.equal(events.text, chat.text, 'no partial text from the primary is left over');
+  });
+
+  test('401 on the primary: chat and completions move, the key is asked for, a new key brings it back', async () => {
+    const router = makeRouter();
+    const asked: KeyNeeded[] = [];
+    router.onDidNeedKey((k) => asked.push(k));
+    primary.setOptions({ requireKey: 'sk-right' });
+    assert.equal((await router.chat(chatRequest)).providerId, 'backup');
+    assert.equal(healthOf(router, 'deepseek').kind, 'needsKey');
+    assert.deepEqual(
+      asked.map((k) => [k.providerId, k.why]),
+      [['deepseek', 'rejected']],
+    );
+    assert.equal((await router.complete(fimRequest())).providerId, 'backup');
+    keys.set('deepseek', 'sk-right');
+    router.setKeyPresent('deepseek', true);
+    assert.equal((await router.chat(chatRequest)).providerId, 'deepseek');
+  });
+
+  test('a cloud provider without a stored key is skipped before any request and announced once', async () => {
+    const router = makeRouter({}, { baseUrls: { deepseek: 'https://api.deepseek.com' } });
+    const asked: KeyNeeded[] = [];
+    router.onDidNeedKey((k) => asked.push(k));
+    // What the editor's key store reports at start.
+    router.setKeyPresent('deepseek', false);
+    assert.equal((await router.chat(chatRequest)).providerId, 'backup');
+    assert.equal((await router.complete(fimRequest())).providerId, 'backup');
+    assert.equal(healthOf(router, 'deepseek').kind, 'needsKey');
+    assert.deepEqual(
+      asked.map((k) => [k.providerId, k.why]),
+      [['deepseek', 'missing']],
+    );
+  });
+
+  test('without the key store saying so, the first request finds the key missing (no HTTP sent)', async () => {
+    const router = makeRouter({}, { baseUrls: { deepseek: 'https://api.deepseek.com' } });
+    const asked: KeyNeeded[] = [];
+    router.onDidNeedKey((k) => asked.push(k));
+    assert.equal((await router.chat(chatRequest)).providerId, 'backup');
+    assert.equal((await router.chat(chatRequest)).providerId, 'backup');
+    assert.deepEqual(
+      asked.map((k) => [k.providerId, k.why]),
+      [['deepseek', 'missing']],
+    );
+  });
+
+  test('nothing usable: a clear error that says what to do', async () => {
+    const router = makeRouter({}, { enabled: ['deepseek'], chatOrder: ['deepseek'], completionOrder: ['deepseek'], baseUrls: { deepseek: 'https://api.deepseek.com' } });
+    await assert.rejects(router.chat(chatRequest), (e: unknown) => PacerError.is(e, 'needsKey') && /Set API Key/.test(e.message));
+    const none = makeRouter({}, { enabled: [], chatOrder: [], completionOrder: [] });
+    await assert.rejects(none.complete(fimRequest()), (e: unknown) => PacerError.is(e, 'unavailable'));
+  });
+
+  test('the caller aborting ends the request without failover', async () => {
+    const router = makeRouter();
+    primary.setOptions({ ttftMs: 2000 });
+    const ac = new AbortController();
+    const { events, handlers } = recorder();
+    const pending = router.chat(chatRequest, { ...handlers, signal: ac.signal });
+    setTimeout(() => ac.abort(), 100);
+    await assert.rejects(pending, (e: unknown) => PacerError.is(e, 'cancelled'));
+    assert.deepEqual(events.providers, [['deepseek', false]]);
+  });
+});
+
+describe('router: pinned', () => {
+  test('a pinned provider is never switched: chat waits (here: until its deadline), completions fail fast', async () => {
+    const router = makeRouter({ chatDeadlineMs: 1200 }, { routing: 'pinned', pinned: 'deepseek' });
+    primary.setFault({ kind: 'rateLimited' });
+    const { events, handlers } = recorder();
+    await assert.rejects(router.chat(chatRequest, handlers), (e: unknown) => PacerError.is(e) && e.providerId === 'deepseek');
+    assert.deepEqual(events.providers, [['deepseek', false]]);
+    await assert.rejects(router.complete(fimRequest()), (e: unknown) => PacerError.is(e) && e.providerId === 'deepseek');
+    assert.equal(fallback.stats().requests, 0);
+  });
+
+  test('pinned to the fallback: everything goes there', async () => {
+    const router = makeRouter({}, { routing: 'pinned', pinned: 'backup' });
+    assert.equal((await router.chat(chatRequest)).providerId, 'backup');
+    assert.equal((await router.complete(fimRequest())).providerId, 'backup');
+    assert.deepEqual(router.state().route.chat, { kind: 'route', id: 'backup', isFallback: false });
+  });
+
+  test('switching settings at run time applies at once', async () => {
+    const router = makeRouter();
+    assert.equal((await router.chat(chatRequest)).providerId, 'deepseek');
+    router.updateSettings({
+      providers: providerSettings({ routing: 'pinned', pinned: 'backup' }),
+      failoverAfterMs: 2000,
+      probeIntervalMs: 400,
+      dailyLimitUsd: 0,
+      chatDeadlineMs: 20_000,
+      completionDeadlineMs: 1500,
+    });
+    assert.equal((await router.chat(chatRequest)).providerId, 'backup');
+  });
+});
+
+describe('router: spend limit and discovery', () => {
+  test('the daily limit pauses paid providers (fallback is free) until lifted', async () => {
+    const router = makeRouter({ dailyLimitUsd: 1e-7 });
+    const crossings: SpendStatus[] = [];
+    router.onDidCrossSpendLimit((s) => crossings.push(s));
+    assert.equal((await router.chat(chatRequest)).providerId, 'deepseek');
+    assert.deepEqual(
+      crossings.map((c) => c.kind),
+      ['paused'],
+    );
+    assert.equal(router.state().spend.kind, 'paused');
+    assert.equal((await router.chat(chatRequest)).providerId, 'backup');
+    router.liftSpendLimit();
+    assert.equal(router.state().spend.kind, 'lifted');
+    assert.equal((await router.chat(chatRequest)).providerId, 'deepseek');
+  });
+
+  test('only paid providers left: a budget error', async () => {
+    const router = makeRouter({ dailyLimitUsd: 1e-7 }, { enabled: ['deepseek'], chatOrder: ['deepseek'], completionOrder: ['deepseek'] });
+    await router.chat(chatRequest);
+    await assert.rejects(router.chat(chatRequest), (e: unknown) => PacerError.is(e, 'budget'));
+  });
+
+  test('discovery reads /models and marks a local server that is not running as down', async () => {
+    const router = makeRouter(
+      {},
+      {
+        enabled: ['deepseek', 'backup', 'ollama'],
+        chatOrder: ['deepseek', 'ollama', 'backup'],
+        baseUrls: { deepseek: primary.url, ollama: `${closedPort}/v1` },
+      },
+    );
+    await router.discover();
+    const s = router.state();
+    assert.deepEqual(s.providers.find((p) => p.id === 'deepseek')!.models, ['deepseek-flash', 'deepseek-v4-flash', 'deepseek-v4-pro']);
+    const ollama = s.providers.find((p) => p.id === 'ollama')!;
+    assert.equal(ollama.health.kind, 'down');
+    assert.ok(ollama.health.kind === 'down' && /not reachable/.test(ollama.health.reason));
+    primary.setFault({ kind: 'overloaded' });
+    // Chat skips the dead local server and reaches the fallback behind it.
+    assert.equal((await router.chat(chatRequest)).providerId, 'backup');
+  });
+});

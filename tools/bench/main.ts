@@ -1,0 +1,59 @@
+// `npm run bench` (full) / `npm run bench -- --quick` (CI smoke) / `--only=overload,overhead`.
+// Runs each section, prints its table, and merges its result into bench-results.json at the repo
+// root: sections not run keep their previous numbers.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SectionRunner } from './types';
+import { run as overload } from './overload';
+import { run as overhead } from './overhead';
+import { run as queueFlood } from './queueFlood';
+import { run as typing } from './typing';
+
+// One line per section; other sections (typing, chatRender, failover) plug in here.
+const SECTIONS: Array<{ name: string; run: SectionRunner }> = [
+  { name: 'overload', run: overload },
+  { name: 'overhead', run: overhead },
+  { name: 'queueFlood', run: queueFlood },
+  { name: 'typing', run: typing },
+];
+
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench-results.json');
+
+function readResults(): Record<string, unknown> {
+  if (!existsSync(RESULTS)) return {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(RESULTS, 'utf8'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {}; // a broken file is rewritten, not fatal
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const selected = SECTIONS.filter((s) => !only || only.includes(s.name));
+  if (selected.length === 0) throw new Error(`no section matches ${only?.join(',')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`);
+  for (const section of selected) {
+    const t0 = Date.now();
+    console.log(`\n== ${section.name}${quick ? ' (quick)' : ''} ==`);
+    const output = await section.run({ quick });
+    console.table(output.rows);
+    console.log(`${section.name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    // Merge after every section, so a later failure does not lose earlier numbers.
+    const results = readResults();
+    results[output.name] = output.result;
+    writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+  }
+  console.log(`\nwrote ${RESULTS}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

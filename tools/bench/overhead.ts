@@ -1,0 +1,76 @@
+// What the gate costs per request: sequential requests to an instant server, alternating a direct
+// SDK call and the same request through Pacer (provider service: gate, coalescer, client with its
+// watchdog; the cache is off so every request really goes out). Pairs cancel the server's noise.
+import OpenAI from 'openai';
+import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
+import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
+import { createProviderService } from '../../src/core/providerService';
+import { startInstantServer } from './instantServer';
+import { percentile, round } from './stats';
+import type { SectionOptions, SectionOutput } from './types';
+
+export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
+  const pairs = quick ? 200 : 1000; // 2 requests per pair: 2,000 requests in the full run
+  const warmup = 50;
+  const server = await startInstantServer();
+  const service = createProviderService(createDeepSeekEndpoint({ baseUrl: server.url, getApiKey: async () => 'sk-bench' }), {
+    cache: { maxBytes: 0, ttlMs: 0 },
+  });
+  const direct = new OpenAI({ baseURL: `${server.url}/beta`, apiKey: 'sk-bench', maxRetries: 0, logLevel: 'off' });
+  const request = (i: number) => ({ prompt: `function f${i}(a, b) {\n  return `, suffix: '\n}\n', maxTokens: 32 });
+  const viaSdk = async (i: number) => {
+    const r = request(i);
+    const params = {
+      model: 'deepseek-flash',
+      prompt: r.prompt,
+      suffix: r.suffix,
+      max_tokens: r.maxTokens,
+      stream: false,
+      thinking: { type: 'disabled' },
+    } as CompletionCreateParamsNonStreaming;
+    const t0 = performance.now();
+    await direct.completions.create(params);
+    return performance.now() - t0;
+  };
+  const viaGate = async (i: number) => {
+    const t0 = performance.now();
+    await service.complete(request(i), { deadlineMs: 10_000 });
+    return performance.now() - t0;
+  };
+  try {
+    const diffs: number[] = [];
+    const directTimes: number[] = [];
+    const gateTimes: number[] = [];
+    for (let i = 0; i < warmup + pairs; i++) {
+      // Alternate which goes first, so drift (GC, JIT, sockets) does not favour one side.
+      let d: number;
+      let g: number;
+      if (i % 2 === 0) {
+        d = await viaSdk(2 * i);
+        g = await viaGate(2 * i + 1);
+      } else {
+        g = await viaGate(2 * i + 1);
+        d = await viaSdk(2 * i);
+      }
+      if (i < warmup) continue;
+      diffs.push(g - d);
+      directTimes.push(d);
+      gateTimes.push(g);
+    }
+    const result = {
+      requests: pairs * 2,
+      p50Ms: round(percentile(diffs, 50)),
+      p99Ms: round(percentile(diffs, 99)),
+      directP50Ms: round(percentile(directTimes, 50)),
+      gateP50Ms: round(percentile(gateTimes, 50)),
+    };
+    return {
+      name: 'overhead',
+      result,
+      rows: [{ pairs, 'overhead p50 ms': result.p50Ms, 'overhead p99 ms': result.p99Ms, 'direct p50 ms': result.directP50Ms, 'gate p50 ms': result.gateP50Ms }],
+    };
+  } finally {
+    service.dispose();
+    await server.close();
+  }
+}

@@ -1,0 +1,225 @@
+// 40 editors, each with its own gate (40 VS Code windows), share one emulated DeepSeek account
+// with a concurrency cap of 8 at about twice its capacity: closed loop, one chat at a time, ~0.5 s
+// think time. Once with the SDK's defaults (what most tools ship: a plain `new OpenAI()`, 2
+// retries), once with Pacer's gate, and a few pacing settings for the frontier.
+import OpenAI from 'openai';
+import type { BackoffOptions } from '../../src/core/gate/backoff';
+import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
+import { createProviderService } from '../../src/core/providerService';
+import type { ProviderService } from '../../src/core/providerService';
+import type { EmulatorProcess } from './emulatorProcess';
+import { startEmulatorProcess } from './emulatorProcess';
+import { delay, jain, mean, percentile, round, seeded } from './stats';
+import type { Row, SectionOptions, SectionOutput } from './types';
+
+const CLIENTS = 40;
+const CAP = 8;
+const DEADLINE_MS = 30_000;
+const THINK_MS = 500;
+// No Retry-After: DeepSeek sends none.
+const EMULATOR = { cap: CAP, ttft: 200, tps: 400, tokens: 60 };
+
+/** Pacer's default pacing for this class of traffic (see gate.ts DEFAULT_COOLDOWN_BACKOFF). */
+export interface Pacing {
+  setting: string;
+  cooldownBackoff: BackoffOptions;
+}
+
+type Send = (signal: AbortSignal, prompt: string) => Promise<void>;
+
+interface RunMetrics {
+  requests: number;
+  userFailures: number;
+  userFailureRate: number;
+  completed: number;
+  sent: number;
+  got429: number;
+  share429: number;
+  goodputRatio: number;
+  p50Ms: number;
+  p95Ms: number;
+  jain: number;
+}
+
+const body = (prompt: string) =>
+  ({
+    model: 'deepseek-flash',
+    messages: [{ role: 'user', content: prompt }],
+    stream: true,
+    stream_options: { include_usage: true },
+    thinking: { type: 'disabled' },
+  }) as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
+
+async function consume(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const _chunk of stream) {
+    // the editor renders the tokens; here we only wait for the end
+  }
+}
+
+/**
+ * Mean service time of one request with the account exactly full (CAP at once, no 429s): what one
+ * slot serves per second when the provider is busy.
+ */
+export async function calibrate(): Promise<number> {
+  const emu = await startEmulatorProcess(EMULATOR);
+  try {
+    const client = new OpenAI({ baseURL: emu.url, apiKey: 'sk-bench', maxRetries: 0 });
+    const times: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const durations = await Promise.all(
+        Array.from({ length: CAP }, async (_, i) => {
+          const t0 = performance.now();
+          await consume(await client.chat.completions.create(body(`calibration ${round}.${i}`)));
+          return performance.now() - t0;
+        }),
+      );
+      if (round > 0) times.push(...durations); // the first round warms connections up
+    }
+    return mean(times);
+  } finally {
+    await emu.close();
+  }
+}
+
+/** One closed-loop run: every editor asks, waits for the answer (or its failure), thinks, asks again. */
+async function closedLoop(emu: EmulatorProcess, senders: Send[], durationMs: number, capacityPerS: number, seed: number): Promise<RunMetrics> {
+  const random = seeded(seed);
+  const perEditor = senders.map(() => 0);
+  const latencies: number[] = [];
+  let requests = 0;
+  let failures = 0;
+  let completedInWindow = 0;
+  const t0 = performance.now();
+  const editor = async (index: number) => {
+    const send = senders[index] as Send;
+    await delay(random() * THINK_MS); // editors do not all start in the same millisecond
+    for (let n = 0; performance.now() - t0 < durationMs; n++) {
+      requests++;
+      const start = performance.now();
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), DEADLINE_MS);
+      try {
+        await send(controller.signal, `editor ${index} asks question ${n}: explain the pacing`);
+        const end = performance.now();
+        if (end - start > DEADLINE_MS) failures++;
+        else {
+          latencies.push(end - start);
+          if (end - t0 <= durationMs) {
+            completedInWindow++;
+            perEditor[index] = (perEditor[index] as number) + 1;
+          }
+        }
+      } catch {
+        failures++;
+      } finally {
+        clearTimeout(timer);
+      }
+      await delay(THINK_MS * (0.5 + random()));
+    }
+  };
+  await Promise.all(senders.map((_, i) => editor(i)));
+  const stats = await emu.stats();
+  const sent = stats.requestsByPath['/chat/completions'] ?? 0;
+  return {
+    requests,
+    userFailures: failures,
+    userFailureRate: round(failures / Math.max(1, requests)),
+    completed: completedInWindow,
+    sent,
+    got429: stats.sent429,
+    share429: round(stats.sent429 / Math.max(1, sent)),
+    goodputRatio: round(completedInWindow / (durationMs / 1000) / capacityPerS),
+    p50Ms: Math.round(percentile(latencies, 50)),
+    p95Ms: Math.round(percentile(latencies, 95)),
+    jain: round(jain(perEditor)),
+  };
+}
+
+export async function runSdkDefaults(durationMs: number, capacityPerS: number): Promise<RunMetrics> {
+  const emu = await startEmulatorProcess(EMULATOR);
+  try {
+    const senders: Send[] = Array.from({ length: CLIENTS }, () => {
+      // What most tools ship: the SDK's defaults (maxRetries 2, its own backoff), nothing else.
+      const client = new OpenAI({ baseURL: emu.url, apiKey: 'sk-bench' });
+      return async (signal, prompt) => consume(await client.chat.completions.create(body(prompt), { signal }));
+    });
+    return await closedLoop(emu, senders, durationMs, capacityPerS, 1);
+  } finally {
+    await emu.close();
+  }
+}
+
+export async function runPacer(pacing: Pacing, durationMs: number, capacityPerS: number): Promise<RunMetrics> {
+  const emu = await startEmulatorProcess(EMULATOR);
+  const services: ProviderService[] = [];
+  try {
+    const senders: Send[] = Array.from({ length: CLIENTS }, () => {
+      const service = createProviderService(createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-bench' }), {
+        gate: { cooldownBackoff: pacing.cooldownBackoff },
+      });
+      services.push(service);
+      return async (signal, prompt) => {
+        await service.chat({ messages: [{ role: 'user', content: prompt }] }, { signal, deadlineMs: DEADLINE_MS });
+      };
+    });
+    return await closedLoop(emu, senders, durationMs, capacityPerS, 1);
+  } finally {
+    for (const service of services) service.dispose();
+    await emu.close();
+  }
+}
+
+export const DEFAULT_PACING: Pacing = { setting: 'default: 429 backoff 1 s..8 s, full jitter', cooldownBackoff: { baseMs: 1000, capMs: 8000 } };
+
+const FRONTIER: Pacing[] = [
+  { setting: '429 backoff 250 ms..2 s', cooldownBackoff: { baseMs: 250, capMs: 2000 } },
+  { setting: '429 backoff 500 ms..4 s', cooldownBackoff: { baseMs: 500, capMs: 4000 } },
+  DEFAULT_PACING,
+  { setting: '429 backoff 2 s..16 s', cooldownBackoff: { baseMs: 2000, capMs: 16_000 } },
+];
+
+const row = (name: string, m: RunMetrics): Row => ({
+  run: name,
+  userFailures: m.userFailures,
+  requests: m.requests,
+  sent: m.sent,
+  got429: m.got429,
+  share429: m.share429,
+  goodputRatio: m.goodputRatio,
+  p50Ms: m.p50Ms,
+  p95Ms: m.p95Ms,
+  jain: m.jain,
+});
+
+export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
+  const durationMs = quick ? 5000 : 20_000;
+  const frontierMs = quick ? 3000 : 20_000;
+  const serviceMs = await calibrate();
+  const capacityPerS = CAP / (serviceMs / 1000);
+  const sdkDefaults = await runSdkDefaults(durationMs, capacityPerS);
+  const pacer = await runPacer(DEFAULT_PACING, durationMs, capacityPerS);
+  const frontier: Array<{ setting: string; share429: number; goodputRatio: number; p95Ms: number; userFailures: number; jain: number }> = [];
+  const rows: Row[] = [row('sdkDefaults', sdkDefaults), row('pacer', pacer)];
+  const settings = quick ? FRONTIER.filter((p) => p !== DEFAULT_PACING).slice(0, 2) : FRONTIER;
+  for (const pacing of settings) {
+    // The default setting's full run is already measured; reuse it when the durations match.
+    const m = pacing === DEFAULT_PACING && frontierMs === durationMs ? pacer : await runPacer(pacing, frontierMs, capacityPerS);
+    frontier.push({ setting: pacing.setting, share429: m.share429, goodputRatio: m.goodputRatio, p95Ms: m.p95Ms, userFailures: m.userFailures, jain: m.jain });
+    rows.push(row(`frontier: ${pacing.setting}`, m));
+  }
+  return {
+    name: 'overload',
+    result: {
+      clients: CLIENTS,
+      cap: CAP,
+      durationS: durationMs / 1000,
+      deadlineS: DEADLINE_MS / 1000,
+      meanServiceMs: Math.round(serviceMs),
+      capacityPerS: round(capacityPerS, 2),
+      sdkDefaults,
+      pacer,
+      frontier,
+    },
+    rows,
+  };
+}

@@ -1,0 +1,357 @@
+// Drives the real CompletionEngine through typing traces on a simulated clock, the way VS Code
+// would: every edit cancels the previous call's token and calls the provider again 50 ms later;
+// ghost text stays on screen while the user types characters that match it (VS Code's own
+// behaviour, for every strategy); the simulated user presses Tab when the suggestion on screen
+// is exactly the rest of the line they were about to type and has been visible for `readMs`.
+// The model is the typing oracle with the emulator's latency (time to first token plus
+// generation time at its token rate, for a non-streamed FIM answer).
+import { performance } from 'node:perf_hooks';
+import type { Clock, TimerHandle } from '../../src/core/clock';
+import { CompletionEngine } from '../../src/core/completion/completionEngine';
+import type { EngineEvent, ReuseOptions } from '../../src/core/completion/completionEngine';
+import type { Debouncer } from '../../src/core/completion/debounce';
+import { PacerError } from '../../src/core/errors';
+import type { CompletionResult, FimRequest, ModelService, RequestOptions } from '../../src/core/modelService';
+import { splitTokens } from '../emulator/content';
+import type { TypingOracle } from '../emulator/typingOracle';
+import type { Session, TraceFile } from './typingTrace';
+
+// ---------------------------------------------------------------------------------------------
+// A discrete-event clock: timers in a heap; after each one fires, promise callbacks settle.
+
+interface SimTimer {
+  id: number;
+  at: number;
+  fn: () => void;
+}
+
+export class SimClock implements Clock {
+  private time = 0;
+  private nextId = 1;
+  private heap: SimTimer[] = [];
+  private readonly cancelled = new Set<number>();
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const timer = { id: this.nextId++, at: this.time + Math.max(0, ms), fn };
+    this.push(timer);
+    return timer.id as unknown as TimerHandle;
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    this.cancelled.add(handle as unknown as number);
+  }
+
+  /** Runs every timer due up to `t` in order, letting promises settle after each; then sets now = t. */
+  async runUntil(t: number): Promise<void> {
+    await settle();
+    for (;;) {
+      const top = this.heap[0];
+      if (!top || top.at > t) break;
+      this.pop();
+      if (this.cancelled.delete(top.id)) continue;
+      this.time = Math.max(this.time, top.at);
+      top.fn();
+      await settle();
+    }
+    this.time = Math.max(this.time, t);
+  }
+
+  private less(a: SimTimer, b: SimTimer): boolean {
+    return a.at < b.at || (a.at === b.at && a.id < b.id);
+  }
+
+  private push(t: SimTimer): void {
+    const h = this.heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (h.length === 0) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+}
+
+/** Node drains every queued microtask before running an immediate. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model: the oracle's answer after the emulator's time for it.
+
+export interface LatencyModel {
+  ttftMs: number;
+  tokensPerSecond: number;
+  networkMs: number;
+}
+
+export class OracleModel implements ModelService {
+  requests = 0;
+  aborted = 0;
+  constructor(
+    private readonly clock: SimClock,
+    private readonly oracle: TypingOracle,
+    private readonly latency: LatencyModel,
+  ) {}
+
+  async chat(): Promise<never> {
+    throw new Error('the typing benchmark uses FIM only');
+  }
+
+  complete(request: FimRequest, options: RequestOptions = {}): Promise<CompletionResult> {
+    this.requests++;
+    let text = this.oracle.answer(request.prompt, request.suffix);
+    for (const stop of request.stop ?? []) {
+      const i = text.indexOf(stop);
+      if (i >= 0) text = text.slice(0, i);
+    }
+    const tokens = splitTokens(text).slice(0, request.maxTokens);
+    text = tokens.join('');
+    const ms = this.latency.networkMs + this.latency.ttftMs + (tokens.length * 1000) / this.latency.tokensPerSecond;
+    return new Promise((resolve, reject) => {
+      const signal = options.signal;
+      const onAbort = () => {
+        this.clock.clearTimeout(handle);
+        this.aborted++;
+        reject(new PacerError({ kind: 'cancelled', message: 'aborted' }));
+      };
+      const handle = this.clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve({ text, providerId: 'emulator', model: request.model ?? 'deepseek-flash', fromCache: false });
+      }, ms);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The editor and the user.
+
+export interface StrategySpec {
+  name: string;
+  debouncer: () => Debouncer;
+  reuse: ReuseOptions;
+}
+
+export interface SimOptions {
+  /** VS Code's own wait between an edit and calling the provider. */
+  vscodeDelayMs: number;
+  /** How long a suggestion must have been on screen before the user takes it. */
+  readMs: number;
+  /** A gap at least this long is a pause whose time to a suggestion is measured. */
+  pauseMs: number;
+  latency: LatencyModel;
+  maxTokens: number;
+  deadlineMs: number;
+  /** Diagnostics: every engine event. */
+  onEngineEvent?: (event: EngineEvent) => void;
+}
+
+export interface StrategyResult {
+  keys: number;
+  requests: number;
+  /** Requests aborted before their answer (the user typed on). */
+  aborted: number;
+  savedKeys: number;
+  accepted: number;
+  pauses: number;
+  pausesWithSuggestion: number;
+  pauseLatencies: number[];
+  served: Record<string, number>;
+}
+
+interface Visible {
+  text: string;
+  since: number;
+}
+
+export async function simulate(
+  files: readonly TraceFile[],
+  sessions: readonly Session[],
+  spec: StrategySpec,
+  oracle: TypingOracle,
+  options: SimOptions,
+): Promise<StrategyResult> {
+  const clock = new SimClock();
+  const model = new OracleModel(clock, oracle, options.latency);
+  const engine = new CompletionEngine({
+    models: model,
+    clock,
+    debouncer: spec.debouncer(),
+    reuse: spec.reuse,
+    settings: {
+      languages: { '*': true },
+      exclude: [],
+      maxTokens: options.maxTokens,
+      deadlineMs: options.deadlineMs,
+      contextFromOpenEditors: false,
+    },
+    onEvent: options.onEngineEvent,
+  });
+  const result: StrategyResult = {
+    keys: 0,
+    requests: 0,
+    aborted: 0,
+    savedKeys: 0,
+    accepted: 0,
+    pauses: 0,
+    pausesWithSuggestion: 0,
+    pauseLatencies: [],
+    served: {},
+  };
+
+  let t = 0;
+  let version = 0;
+  for (const session of sessions) {
+    const original = files[session.file]!.text;
+    const head = original.slice(0, session.start);
+    const tail = original.slice(session.end);
+    let typed = '';
+    let clean = true; // typed === original[start, start + typed.length)
+    let visible: Visible | undefined;
+    let call: AbortController | undefined;
+    let callTimer: TimerHandle | undefined;
+    let pause: { keyAt: number; until: number; answeredAt?: number } | undefined;
+    result.keys += session.keys.length;
+
+    const cancelCall = () => {
+      if (callTimer !== undefined) clock.clearTimeout(callTimer);
+      callTimer = undefined;
+      call?.abort();
+      call = undefined;
+    };
+
+    /** The edit at `at` makes VS Code call the provider `vscodeDelayMs` later. */
+    const scheduleCall = (at: number, watchPause: typeof pause) => {
+      const text = head + typed + tail;
+      const offset = head.length + typed.length;
+      const v = ++version;
+      callTimer = clock.setTimeout(() => {
+        callTimer = undefined;
+        const ac = new AbortController();
+        call = ac;
+        const simStart = clock.now();
+        const wallStart = performance.now();
+        void engine
+          .provide(
+            { docKey: `file:///${session.path}`, path: session.path, languageId: session.languageId, text, offset, version: v },
+            ac.signal,
+          )
+          .then((out) => {
+            if (ac.signal.aborted || !out || out.text === '') return;
+            // Answers that needed no simulated time still took real time: count it.
+            const extra = clock.now() === simStart ? performance.now() - wallStart : 0;
+            const shownAt = clock.now() + extra;
+            result.served[out.source] = (result.served[out.source] ?? 0) + 1;
+            visible = visible?.text === out.text ? visible : { text: out.text, since: shownAt };
+            if (watchPause && watchPause.answeredAt === undefined && shownAt <= watchPause.until) {
+              watchPause.answeredAt = shownAt;
+            }
+          });
+      }, at + options.vscodeDelayMs - clock.now());
+    };
+
+    const keys = session.keys;
+    let k = 0;
+    t += 5000; // a new session starts after a break
+    await clock.runUntil(t);
+    scheduleCall(t, undefined);
+    while (k < keys.length) {
+      const key = keys[k]!;
+      t += key.gapMs;
+      await clock.runUntil(t);
+      if (pause) {
+        result.pauses++;
+        if (pause.answeredAt !== undefined) {
+          result.pausesWithSuggestion++;
+          result.pauseLatencies.push(pause.answeredAt - pause.keyAt);
+        } else {
+          result.pauseLatencies.push(pause.until - pause.keyAt);
+        }
+        pause = undefined;
+      }
+
+      // Tab, when the suggestion is exactly the rest of the line about to be typed.
+      const pos = session.start + typed.length;
+      if (clean && visible && t - visible.since >= options.readMs) {
+        const s = visible.text;
+        const upcoming = original.slice(pos, session.end);
+        const endsLine = upcoming.length === s.length || upcoming[s.length] === '\n';
+        const target = pos + s.length;
+        const j = endsLine && upcoming.startsWith(s) ? lastKeyReaching(keys, k, target) : -1;
+        if (j >= 0) {
+          result.accepted++;
+          result.savedKeys += j - k; // keys k..j not typed, one Tab typed instead
+          typed += s;
+          visible = undefined;
+          cancelCall();
+          k = j + 1;
+          pause = nextPause(keys, k, t, options.pauseMs);
+          scheduleCall(t, pause);
+          continue;
+        }
+      }
+
+      // The key itself.
+      if (key.kind === 'backspace') typed = typed.slice(0, -1);
+      else typed += key.text;
+      clean = key.pos !== -1;
+      // VS Code keeps ghost text on screen while the typed text matches it.
+      if (visible && key.kind === 'char' && visible.text.startsWith(key.text) && visible.text.length > key.text.length) {
+        visible = { text: visible.text.slice(key.text.length), since: visible.since };
+      } else {
+        visible = undefined;
+      }
+      cancelCall();
+      k++;
+      pause = nextPause(keys, k, t, options.pauseMs);
+      scheduleCall(t, pause);
+    }
+    await clock.runUntil(t + 5000);
+    cancelCall();
+  }
+  engine.dispose();
+  result.requests = model.requests;
+  result.aborted = model.aborted;
+  return result;
+}
+
+/** The pause after the key just typed (the next key's gap), if it is long enough to measure. */
+function nextPause(keys: readonly Session['keys'], next: number, now: number, pauseMs: number) {
+  const gap = keys[next]?.gapMs;
+  return gap !== undefined && gap >= pauseMs ? { keyAt: now, until: now + gap } : undefined;
+}
+
+/** Index of the key after which the document has `target` characters of the file typed. */
+function lastKeyReaching(keys: readonly Session['keys'], from: number, target: number): number {
+  for (let j = from; j < keys.length; j++) {
+    if (keys[j]!.pos === target) return j;
+    if (keys[j]!.pos > target) return -1;
+  }
+  return -1;
+}

@@ -1,0 +1,125 @@
+// `npm start` (after tools/start.mjs has installed and built): Pacer loaded from source in
+// code-server on the sample workspace, talking to the DeepSeek emulator, or to the real DeepSeek
+// when DEEPSEEK_API_KEY is set. Prints the URL; Ctrl+C stops everything.
+//
+//   npm start -- [--port N] [--host 127.0.0.1] [--workspace DIR]
+//
+// The profile (settings, state) lives in .cache/start-profile and survives restarts.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startEmulator } from '../emulator/server';
+import type { Emulator } from '../emulator/server';
+import { readUserSettings, startCodeServer } from './codeServer';
+import type { RunningCodeServer } from './codeServer';
+import { repoRoot } from './installEditor.mjs';
+import type { ScratchDirs } from './scratchDirs';
+import { workbenchUrl } from './workbenchUrl';
+import { sampleWorkspace } from './workspace';
+
+const PERSON_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  // Offline machines: no marketplace lookups.
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'security.workspace.trust.enabled': false,
+};
+
+function profileDirs(): ScratchDirs {
+  const root = join(repoRoot, '.cache', 'start-profile');
+  const dirs = {
+    root,
+    home: join(root, 'home'),
+    tmp: join(root, 'tmp'),
+    userDataDir: join(root, 'user-data'),
+    extensionsDir: join(root, 'extensions'),
+  };
+  for (const dir of [dirs.home, dirs.tmp, dirs.userDataDir, dirs.extensionsDir])
+    mkdirSync(dir, { recursive: true });
+  return dirs;
+}
+
+function ensureWorkspace(path: string): void {
+  if (existsSync(path)) return;
+  mkdirSync(path, { recursive: true });
+  writeFileSync(
+    join(path, 'README.md'),
+    '# Sample workspace\n\nOpen a file and start typing to see Pacer complete it.\n',
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      workspace: { type: 'string', default: sampleWorkspace },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got ${values.port}`);
+  const workspace = resolve(values.workspace);
+  ensureWorkspace(workspace);
+
+  const realKey = Boolean(process.env.DEEPSEEK_API_KEY);
+  // Filled in as things start, so Ctrl+C at any moment stops what is running.
+  const running: { emulator?: Emulator; server?: RunningCodeServer } = {};
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping Pacer…');
+    await running.server?.close().catch(() => undefined);
+    await running.emulator?.close().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  // A little thinking time and a realistic streaming speed, so it looks like the real thing.
+  const emulator = realKey ? undefined : await startEmulator({ ttftMs: 300, tokensPerSecond: 60 });
+  running.emulator = emulator;
+  const dirs = profileDirs();
+  // The emulator's port changes every run; a previous run's override must not outlive it.
+  const baseUrls = {
+    ...((readUserSettings(dirs)['pacer.providers.baseUrls'] as Record<string, string>) ?? {}),
+  };
+  delete baseUrls.deepseek;
+  if (emulator) baseUrls.deepseek = emulator.url;
+
+  const server = await startCodeServer({
+    dirs,
+    keepDirs: true,
+    host: values.host,
+    port,
+    baseSettings: PERSON_SETTINGS,
+    mergeExistingSettings: true,
+    userSettings: { 'pacer.providers.baseUrls': baseUrls },
+  });
+  running.server = server;
+  const url = workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: [repoRoot] });
+
+  console.log('');
+  console.log('Pacer is running in VS Code (code-server). Open this URL in a browser:');
+  console.log('');
+  console.log(`  ${url}`);
+  console.log('');
+  if (emulator) {
+    console.log(
+      `DeepSeek: the local emulator at ${emulator.url} (set DEEPSEEK_API_KEY to use the real API).`,
+    );
+  } else {
+    console.log('DeepSeek: the real API. In the editor run "Pacer: Set API Key" (F1) once to store your key');
+    console.log('in VS Code SecretStorage; Pacer never reads it from settings.');
+  }
+  console.log(`Workspace: ${workspace}`);
+  console.log('Press Ctrl+C to stop.');
+}
+
+main().catch((err: unknown) => {
+  console.error(`npm start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
