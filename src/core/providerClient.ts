@@ -1,7 +1,10 @@
 // One provider's HTTP calls through the real `openai` SDK, with `maxRetries: 0` so the gate is the
 // only retry loop. Every failure leaves here as a PacerError; streams are guarded by watchdogs.
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
 import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
 import type { Clock } from './clock';
 import { realClock } from './clock';
@@ -123,7 +126,8 @@ export class ProviderClient {
         if (chunk.usage) result.usage = mapUsage(chunk.usage as RawUsage);
         const choice = chunk.choices?.[0];
         if (!choice) continue;
-        const delta = choice.delta as { content?: string | null; reasoning_content?: string | null } | undefined;
+        const delta = choice.delta as
+          { content?: string | null; reasoning_content?: string | null } | undefined;
         if (delta?.reasoning_content) {
           watchdog.progress();
           result.reasoning += delta.reasoning_content;
@@ -171,7 +175,9 @@ export class ProviderClient {
       ...this.thinkingField(false),
     } as CompletionCreateParamsNonStreaming;
     try {
-      const { data, response } = await fim.completions.create(body, { signal: watchdog.signal }).withResponse();
+      const { data, response } = await fim.completions
+        .create(body, { signal: watchdog.signal })
+        .withResponse();
       const choice = data.choices?.[0];
       if (!choice || typeof choice.text !== 'string') throw this.malformed('a completion without text');
       return {
@@ -206,7 +212,9 @@ export class ProviderClient {
       ...this.thinkingField(false),
     } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
     try {
-      const { data, response } = await chat.chat.completions.create(body, { signal: watchdog.signal }).withResponse();
+      const { data, response } = await chat.chat.completions
+        .create(body, { signal: watchdog.signal })
+        .withResponse();
       const choice = data.choices?.[0];
       const text = choice?.message?.content;
       if (typeof text !== 'string') throw this.malformed('a chat answer without content');

@@ -41,8 +41,20 @@ const DEEPSEEK_PEAK: ReadonlyArray<readonly [number, number]> = [
   [1, 4],
   [6, 10],
 ];
-const FLASH: ModelPricing = { cacheHit: 0.003, cacheMiss: 0.15, output: 0.6, peakHoursUtc: DEEPSEEK_PEAK, peakMultiplier: 2 };
-const PRO: ModelPricing = { cacheHit: 0.022, cacheMiss: 0.66, output: 1.98, peakHoursUtc: DEEPSEEK_PEAK, peakMultiplier: 2 };
+const FLASH: ModelPricing = {
+  cacheHit: 0.003,
+  cacheMiss: 0.15,
+  output: 0.6,
+  peakHoursUtc: DEEPSEEK_PEAK,
+  peakMultiplier: 2,
+};
+const PRO: ModelPricing = {
+  cacheHit: 0.022,
+  cacheMiss: 0.66,
+  output: 1.98,
+  peakHoursUtc: DEEPSEEK_PEAK,
+  peakMultiplier: 2,
+};
 
 /** DeepSeek's Nov 2026 off-peak prices (peak hours cost 2x). */
 export const DEEPSEEK_PRICING: Readonly<Record<string, ModelPricing>> = {
@@ -95,6 +107,9 @@ export function createDeepSeekEndpoint(init: DeepSeekEndpointInit): ProviderEndp
 }
 
 /** The price entry for a model, if the endpoint knows one. */
-export function pricingFor(endpoint: Pick<ProviderEndpoint, 'pricing'>, model: string): ModelPricing | undefined {
+export function pricingFor(
+  endpoint: Pick<ProviderEndpoint, 'pricing'>,
+  model: string,
+): ModelPricing | undefined {
   return endpoint.pricing?.[model] ?? endpoint.pricing?.['*'];
 }

@@ -4,10 +4,20 @@
 //
 // Coalescing is for completions only: two identical chat requests are two questions the user
 // asked on purpose (e.g. "regenerate"), and fanning one stream's deltas out to several panels
-// would tie their restarts together for little gain.
+// would tie their restarts together for little gain. A completion that joins one in flight shares
+// its deadline too (the first caller's): identical requests come from the same editor moments apart.
 import type { Clock } from './clock';
 import { realClock } from './clock';
-import type { ChatEvents, ChatRequest, ChatResult, CompletionResult, FimRequest, ModelService, RequestOptions, Usage } from './modelService';
+import type {
+  ChatEvents,
+  ChatRequest,
+  ChatResult,
+  CompletionResult,
+  FimRequest,
+  ModelService,
+  RequestOptions,
+  Usage,
+} from './modelService';
 import type { FimAttemptResult, ProviderClientOptions } from './providerClient';
 import { ProviderClient } from './providerClient';
 import type { ProviderEndpoint } from './providerEndpoint';
@@ -35,7 +45,10 @@ export interface ProviderService extends ModelService, Disposable {
   readonly endpoint: ProviderEndpoint;
   readonly gate: Gate;
   readonly client: ProviderClient;
-  complete(request: FimRequest, options?: RequestOptions & Pick<ChatEvents, 'onWait'>): Promise<CompletionResult>;
+  complete(
+    request: FimRequest,
+    options?: RequestOptions & Pick<ChatEvents, 'onWait'>,
+  ): Promise<CompletionResult>;
   snapshot(): GateSnapshot;
   onDidChange(listener: () => void): Disposable;
   /** `GET /models` outside the queue and cooldown: does the provider answer? */
@@ -49,7 +62,10 @@ interface CachedCompletion {
   model: string;
 }
 
-export function createProviderService(endpoint: ProviderEndpoint, options: ProviderServiceOptions = {}): ProviderService {
+export function createProviderService(
+  endpoint: ProviderEndpoint,
+  options: ProviderServiceOptions = {},
+): ProviderService {
   const clock = options.clock ?? realClock;
   const client = new ProviderClient(endpoint, { ...options.client, clock });
   const gate = new Gate({
@@ -124,7 +140,13 @@ export function createProviderService(endpoint: ProviderEndpoint, options: Provi
     requestOptions: RequestOptions & Pick<ChatEvents, 'onWait'> = {},
   ): Promise<CompletionResult> {
     const model = request.model ?? endpoint.completionModel;
-    const key = cacheKey(endpoint.id, model, [request.prompt, request.suffix, request.maxTokens, request.stop ?? null, request.temperature ?? null]);
+    const key = cacheKey(endpoint.id, model, [
+      request.prompt,
+      request.suffix,
+      request.maxTokens,
+      request.stop ?? null,
+      request.temperature ?? null,
+    ]);
     const hit = cache.get(key);
     if (hit) {
       gate.recordShortcut('cacheHits');

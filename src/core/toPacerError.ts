@@ -25,7 +25,8 @@ function detail(error: APIError): string {
 /** Socket-level failures that undici reports as TypeError("terminated" / "fetch failed") with a cause. */
 function isNetworkLike(error: Error): boolean {
   const text = `${error.name} ${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`;
-  const code = (error as { code?: unknown }).code ?? ((error as { cause?: { code?: unknown } }).cause?.code as unknown);
+  const code =
+    (error as { code?: unknown }).code ?? ((error as { cause?: { code?: unknown } }).cause?.code as unknown);
   return (
     typeof code === 'string' ||
     /terminated|socket|ECONNRESET|ECONNREFUSED|EPIPE|other side closed|fetch failed|network/i.test(text)
@@ -47,7 +48,7 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
     return new PacerError({
       ...base,
       kind: 'network',
-      message: `Could not reach ${label}: ${error.message}. Check the network or the provider's base URL.`,
+      message: `Could not reach ${label}: ${error.message.replace(/\.$/, '')}. Check the network or the provider's base URL.`,
     });
   }
   if (error instanceof APIError) {
@@ -114,7 +115,7 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
     return new PacerError({
       ...base,
       kind: 'network',
-      message: `The connection to ${label} broke: ${error.message}.`,
+      message: `The connection to ${label} broke: ${error.message.replace(/\.$/, '')}.`,
     });
   }
   const message = error instanceof Error ? error.message : String(error);

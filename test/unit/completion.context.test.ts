@@ -3,7 +3,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { buildContext, buildHeader, cursorLines, prefixWindowStart } from '../../src/core/completion/contextWindow';
+import {
+  buildContext,
+  buildHeader,
+  cursorLines,
+  prefixWindowStart,
+} from '../../src/core/completion/contextWindow';
 import { formatSnippets, selectSnippets } from '../../src/core/completion/snippets';
 import { PrefixCache } from '../../tools/emulator/prefixCache';
 
@@ -13,7 +18,10 @@ const pyFile = readFileSync(new URL('../fixtures/typing/textstats.py', import.me
 describe('header', () => {
   test('path and language in the language comment syntax, first in the prompt', () => {
     assert.equal(buildHeader('src/app.py', 'python'), '# Path: src/app.py\n# Language: python\n');
-    assert.equal(buildHeader('web/index.html', 'html'), '<!-- Path: web/index.html -->\n<!-- Language: html -->\n');
+    assert.equal(
+      buildHeader('web/index.html', 'html'),
+      '<!-- Path: web/index.html -->\n<!-- Language: html -->\n',
+    );
     const ctx = buildContext({ path: 'pkg/ratelimit.go', languageId: 'go', text: goFile, offset: 300 });
     assert.ok(ctx.prompt.startsWith('// Path: pkg/ratelimit.go\n// Language: go\n'));
     assert.equal(ctx.prompt, ctx.header + goFile.slice(0, 300));
@@ -25,7 +33,10 @@ describe('budget', () => {
     const offset = pyFile.indexOf('def ');
     const ctx = buildContext({ path: 'a.py', languageId: 'python', text: pyFile, offset });
     assert.equal(ctx.prompt.slice(ctx.header.length), pyFile.slice(0, offset));
-    assert.equal(ctx.suffix, pyFile.slice(offset, Math.min(pyFile.length, pyFile.lastIndexOf('\n', offset + 1500))));
+    assert.equal(
+      ctx.suffix,
+      pyFile.slice(offset, Math.min(pyFile.length, pyFile.lastIndexOf('\n', offset + 1500))),
+    );
   });
 
   test('a long file is cut to the budget at line starts; the suffix ends on a line break', () => {
@@ -52,7 +63,10 @@ describe('budget', () => {
   });
 
   test('consecutive prompts while typing hit the prefix cache (emulator model of DeepSeek)', () => {
-    const lines = Array.from({ length: 1500 }, (_, i) => `    total_${i} = compute(values, ${i})  # step ${i}`);
+    const lines = Array.from(
+      { length: 1500 },
+      (_, i) => `    total_${i} = compute(values, ${i})  # step ${i}`,
+    );
     const text = lines.join('\n');
     const cache = new PrefixCache();
     let hits = 0;
@@ -90,13 +104,23 @@ describe('snippets from other open editors', () => {
     assert.equal(snippets[0]?.path, 'other/stats.py');
     const formatted = formatSnippets(snippets, 'python');
     assert.ok(formatted.startsWith('# Compare this snippet from other/stats.py:\n# '));
-    const ctx = buildContext({ path: 'a.py', languageId: 'python', text: near, offset: near.length, snippets });
+    const ctx = buildContext({
+      path: 'a.py',
+      languageId: 'python',
+      text: near,
+      offset: near.length,
+      snippets,
+    });
     assert.ok(ctx.prompt.startsWith('# Path: a.py\n# Language: python\n# Compare this snippet'));
     assert.ok(ctx.prompt.endsWith(near));
   });
 
   test('bounded in characters', () => {
-    const docs = Array.from({ length: 5 }, (_, i) => ({ path: `d${i}.py`, languageId: 'python', text: pyFile }));
+    const docs = Array.from({ length: 5 }, (_, i) => ({
+      path: `d${i}.py`,
+      languageId: 'python',
+      text: pyFile,
+    }));
     const snippets = selectSnippets('counts word text split', docs, {
       maxChars: 500,
       maxSnippets: 5,

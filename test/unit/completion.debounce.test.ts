@@ -77,7 +77,11 @@ describe('adaptive debounce', () => {
   test('without evidence of real pauses it waits the maximum', () => {
     const d = new AdaptiveDebounce({ minMs: 60, maxMs: 400 });
     const r = rng(5);
-    feed(d, 'afterPunct', Array.from({ length: 60 }, () => 150 + r() * 150));
+    feed(
+      d,
+      'afterPunct',
+      Array.from({ length: 60 }, () => 150 + r() * 150),
+    );
     assert.equal(d.delayMs('afterPunct'), 400);
   });
 
@@ -99,7 +103,11 @@ describe('adaptive debounce', () => {
   test('an even threshold asks whenever the answer would still be seen', () => {
     const r = rng(3);
     const d = new AdaptiveDebounce({ minMs: 60, maxMs: 400, threshold: 0.5 });
-    feed(d, 'lineStart', Array.from({ length: 40 }, (_, i) => (i % 2 ? 1000 + r() * 2000 : 150 + r() * 50)));
+    feed(
+      d,
+      'lineStart',
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? 1000 + r() * 2000 : 150 + r() * 50)),
+    );
     d.observeLatency(300);
     assert.equal(d.delayMs('lineStart'), 60);
   });
@@ -108,7 +116,11 @@ describe('adaptive debounce', () => {
     const make = (latency: number) => {
       const r = rng(4);
       const d = new AdaptiveDebounce({ minMs: 0, maxMs: 2000 });
-      feed(d, 'afterPunct', Array.from({ length: 64 }, () => 150 + r() * 1200));
+      feed(
+        d,
+        'afterPunct',
+        Array.from({ length: 64 }, () => 150 + r() * 1200),
+      );
       for (let i = 0; i < 5; i++) d.observeLatency(latency);
       return d.delayMs('afterPunct');
     };
@@ -119,18 +131,36 @@ describe('adaptive debounce', () => {
 
   test('stays within the bounds', () => {
     const d = new AdaptiveDebounce({ minMs: 80, maxMs: 250 });
-    feed(d, 'word', Array.from({ length: 30 }, () => 600));
+    feed(
+      d,
+      'word',
+      Array.from({ length: 30 }, () => 600),
+    );
     d.observeLatency(2000);
     assert.equal(d.delayMs('word'), 250);
     const e = new AdaptiveDebounce({ minMs: 80, maxMs: 250 });
-    feed(e, 'word', Array.from({ length: 30 }, () => 5000));
+    feed(
+      e,
+      'word',
+      Array.from({ length: 30 }, () => 5000),
+    );
     assert.equal(e.delayMs('word'), 80);
   });
 
   test('each context learns its own rhythm; a context without samples uses all of them', () => {
     const d = new AdaptiveDebounce({ minMs: 0, maxMs: 1000, threshold: 0.5 });
-    let t = feed(d, 'word', Array.from({ length: 40 }, () => 120));
-    t = feed(d, 'afterPunct', Array.from({ length: 40 }, () => 450), 'doc', t + 1);
+    const t = feed(
+      d,
+      'word',
+      Array.from({ length: 40 }, () => 120),
+    );
+    feed(
+      d,
+      'afterPunct',
+      Array.from({ length: 40 }, () => 450),
+      'doc',
+      t + 1,
+    );
     d.observeLatency(1000);
     assert.ok(d.delayMs('word') <= 125, `word ${d.delayMs('word')}`);
     assert.ok(d.delayMs('afterPunct') > 450, `afterPunct ${d.delayMs('afterPunct')}`);

@@ -23,7 +23,9 @@ const warnings: string[] = [];
 
 before(async () => {
   emu = await startFastEmulator();
-  service = createProviderService(createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test' }));
+  service = createProviderService(
+    createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test' }),
+  );
 });
 after(async () => {
   service.dispose();
@@ -42,7 +44,13 @@ function engine(): CompletionEngine {
     models: service,
     clock: realClock,
     debouncer: new FixedDebounce(0),
-    settings: { languages: { '*': true }, exclude: ['**/.env*'], maxTokens: 64, deadlineMs: 1500, contextFromOpenEditors: false },
+    settings: {
+      languages: { '*': true },
+      exclude: ['**/.env*'],
+      maxTokens: 64,
+      deadlineMs: 1500,
+      contextFromOpenEditors: false,
+    },
     log: { debug: () => {}, warn: (m) => warnings.push(m) },
   });
 }
@@ -52,7 +60,13 @@ function typedUpTo(marker: string): CompletionInput {
   const at = MATH.indexOf(marker) + marker.length;
   const eol = MATH.indexOf('\n', at);
   const text = MATH.slice(0, at) + MATH.slice(eol);
-  return { docKey: 'file:///ws/src/math.ts', path: 'src/math.ts', languageId: 'typescript', text, offset: at };
+  return {
+    docKey: 'file:///ws/src/math.ts',
+    path: 'src/math.ts',
+    languageId: 'typescript',
+    text,
+    offset: at,
+  };
 }
 
 const fimCount = () => emu.stats().requestsByPath['/beta/completions'] ?? 0;
@@ -68,7 +82,10 @@ describe('engine over the emulator', () => {
     assert.ok(prompt.startsWith('// Path: src/math.ts\n// Language: typescript\n'), prompt.slice(0, 80));
     for (const typed of ['m', 'mi', 'min(']) {
       const text = input.text.slice(0, input.offset) + typed + input.text.slice(input.offset);
-      const r = await e.provide({ ...input, text, offset: input.offset + typed.length }, new AbortController().signal);
+      const r = await e.provide(
+        { ...input, text, offset: input.offset + typed.length },
+        new AbortController().signal,
+      );
       assert.equal(r?.source, 'typeahead');
       assert.equal(typed + r!.text, 'min(Math.max(value, min), max);');
     }
@@ -77,7 +94,10 @@ describe('engine over the emulator', () => {
 
   test('an excluded file reaches no server', async () => {
     const e = engine();
-    const r = await e.provide({ ...typedUpTo('  return Math.'), path: '.env.local' }, new AbortController().signal);
+    const r = await e.provide(
+      { ...typedUpTo('  return Math.'), path: '.env.local' },
+      new AbortController().signal,
+    );
     assert.equal(r, undefined);
     assert.equal(emu.stats().requests, 0);
   });
@@ -88,11 +108,13 @@ describe('engine over the emulator', () => {
     const ac = new AbortController();
     const started = Date.now();
     const p = e.provide(typedUpTo('  if (n < '), ac.signal);
-    while (emu.stats().inFlight === 0 && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 10));
+    while (emu.stats().inFlight === 0 && Date.now() - started < 2000)
+      await new Promise((r) => setTimeout(r, 10));
     assert.equal(emu.stats().inFlight, 1);
     ac.abort();
     assert.equal(await p, undefined);
-    while (emu.stats().inFlight > 0 && Date.now() - started < 2500) await new Promise((r) => setTimeout(r, 10));
+    while (emu.stats().inFlight > 0 && Date.now() - started < 2500)
+      await new Promise((r) => setTimeout(r, 10));
     assert.equal(emu.stats().inFlight, 0, 'the server saw the client go away');
     assert.ok(Date.now() - started < 2500, 'well before the answer was due');
     assert.equal(emu.stats().completed, 0);
@@ -143,7 +165,12 @@ describe('typing oracle', () => {
     try {
       const text = files[2]!.text;
       const pos = text.indexOf('missing := ') + 'missing := '.length;
-      const res = await fimClient(e2).completions.create({ model: 'deepseek-flash', prompt: text.slice(0, pos), suffix: '', max_tokens: 64 });
+      const res = await fimClient(e2).completions.create({
+        model: 'deepseek-flash',
+        prompt: text.slice(0, pos),
+        suffix: '',
+        max_tokens: 64,
+      });
       assert.equal(res.choices[0]?.text, '1 - b.tokens');
     } finally {
       await e2.close();

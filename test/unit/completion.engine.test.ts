@@ -3,7 +3,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompletionEngine } from '../../src/core/completion/completionEngine';
-import type { CompletionInput, CompletionOutput, CompletionSettings, EngineEvent } from '../../src/core/completion/completionEngine';
+import type {
+  CompletionInput,
+  CompletionOutput,
+  CompletionSettings,
+  EngineEvent,
+} from '../../src/core/completion/completionEngine';
 import { AdaptiveDebounce, FixedDebounce } from '../../src/core/completion/debounce';
 import { PacerError } from '../../src/core/errors';
 import type { CompletionResult, FimRequest, ModelService } from '../../src/core/modelService';
@@ -295,7 +300,13 @@ describe('privacy', () => {
 describe('faults and cancellation', () => {
   test('a 429 never throws: nothing is shown and the log says it once', async () => {
     const { clock, engine, warnings, events } = setup(
-      () => new PacerError({ kind: 'rateLimited', message: 'DeepSeek is rate-limiting requests', providerId: 'deepseek', status: 429 }),
+      () =>
+        new PacerError({
+          kind: 'rateLimited',
+          message: 'DeepSeek is rate-limiting requests',
+          providerId: 'deepseek',
+          status: 429,
+        }),
     );
     const ed = new Editor(engine, DOC);
     void ed.call();
@@ -310,7 +321,9 @@ describe('faults and cancellation', () => {
 
   test('completions resume by themselves after the fault clears', async () => {
     let failing = true;
-    const { clock, engine } = setup(() => (failing ? new PacerError({ kind: 'server', message: '503' }) : 'ok();'));
+    const { clock, engine } = setup(() =>
+      failing ? new PacerError({ kind: 'server', message: '503' }) : 'ok();',
+    );
     const ed = new Editor(engine, DOC);
     void ed.call();
     await clock.advance(300);
@@ -325,7 +338,10 @@ describe('faults and cancellation', () => {
     model.latencyMs = 5000;
     const ed = new Editor(engine, DOC);
     const ac = new AbortController();
-    const p = engine.provide({ docKey: 'd', path: 'src/app.ts', languageId: 'typescript', text: ed.text, offset: ed.offset }, ac.signal);
+    const p = engine.provide(
+      { docKey: 'd', path: 'src/app.ts', languageId: 'typescript', text: ed.text, offset: ed.offset },
+      ac.signal,
+    );
     await clock.advance(150);
     assert.equal(model.calls.length, 1);
     ac.abort();

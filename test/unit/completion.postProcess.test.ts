@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { cursorLines } from '../../src/core/completion/contextWindow';
 import { decideLineMode, postProcess, unwrapFences } from '../../src/core/completion/postProcess';
 
-function clean(languageId: string, docWithCursor: string, raw: string, extra: { maxLines?: number; maxChars?: number } = {}) {
+function clean(
+  languageId: string,
+  docWithCursor: string,
+  raw: string,
+  extra: { maxLines?: number; maxChars?: number } = {},
+) {
   const offset = docWithCursor.indexOf('|');
   assert.notEqual(offset, -1, 'test document needs a | cursor');
   const text = docWithCursor.slice(0, offset) + docWithCursor.slice(offset + 1);
@@ -47,17 +52,27 @@ describe('single line or multi-line from the context', () => {
       'export function average(values: number[]): number {|\n}\n',
       '\n  if (values.length === 0) return 0;\n  return values.reduce((s, v) => s + v, 0) / values.length;\n}',
     );
-    assert.equal(out, '\n  if (values.length === 0) return 0;\n  return values.reduce((s, v) => s + v, 0) / values.length;');
+    assert.equal(
+      out,
+      '\n  if (values.length === 0) return 0;\n  return values.reduce((s, v) => s + v, 0) / values.length;',
+    );
   });
   test('line mode at the end of a statement keeps the rest of the line, or one next line', () => {
-    assert.equal(clean('python', '    counts[word] = counts.get(word, 0) + 1|\n', '\n    return counts\nprint(x)'), '\n    return counts');
-    assert.equal(clean('go', '\tbest := values[0]|\n', '\n\tfor _, v := range values {\n\t\tif v > best {'), '\n\tfor _, v := range values {');
+    assert.equal(
+      clean('python', '    counts[word] = counts.get(word, 0) + 1|\n', '\n    return counts\nprint(x)'),
+      '\n    return counts',
+    );
+    assert.equal(
+      clean('go', '\tbest := values[0]|\n', '\n\tfor _, v := range values {\n\t\tif v > best {'),
+      '\n\tfor _, v := range values {',
+    );
   });
 });
 
 describe('stops where the suffix already continues', () => {
   test('TypeScript: answer runs into the next existing line', () => {
-    const doc = 'function clamp(v: number, lo: number, hi: number): number {\n  |\n  return Math.min(Math.max(v, lo), hi);\n}\n';
+    const doc =
+      'function clamp(v: number, lo: number, hi: number): number {\n  |\n  return Math.min(Math.max(v, lo), hi);\n}\n';
     const raw = 'if (lo > hi) throw new Error("bad range");\n  return Math.min(Math.max(v, lo), hi);\n}';
     assert.equal(clean('typescript', doc, raw), 'if (lo > hi) throw new Error("bad range");');
   });
@@ -74,11 +89,13 @@ describe('stops where the suffix already continues', () => {
 describe('stops at repeated lines', () => {
   test('Go: a model that loops', () => {
     const doc = 'func Sum(values []int) int {\n\ttotal := 0\n\t|\n}\n';
-    const raw = 'for _, v := range values {\n\t\ttotal += v\n\t\ttotal += v\n\t\ttotal += v\n\t}\n\treturn total';
+    const raw =
+      'for _, v := range values {\n\t\ttotal += v\n\t\ttotal += v\n\t\ttotal += v\n\t}\n\treturn total';
     assert.equal(clean('go', doc, raw), 'for _, v := range values {\n\t\ttotal += v');
   });
   test('Python: repeating the line above the cursor gives nothing', () => {
-    const doc = 'class Stack:\n    def push(self, item: int) -> None:\n        self.items.append(item)\n        |\n';
+    const doc =
+      'class Stack:\n    def push(self, item: int) -> None:\n        self.items.append(item)\n        |\n';
     assert.equal(clean('python', doc, 'self.items.append(item)'), '');
   });
   test('closing braces in a row are not a loop', () => {
@@ -102,7 +119,10 @@ describe('does not repeat closing brackets already after the cursor', () => {
   test('Go block: a `}` line the code already has is dropped, own braces stay', () => {
     const doc = 'func Max(values []int) int {\n\tbest := values[0]\n\t|\n}\n';
     const raw = 'for _, v := range values {\n\t\tif v > best {\n\t\t\tbest = v\n\t\t}\n\t}\n\treturn best\n}';
-    assert.equal(clean('go', doc, raw), 'for _, v := range values {\n\t\tif v > best {\n\t\t\tbest = v\n\t\t}\n\t}\n\treturn best');
+    assert.equal(
+      clean('go', doc, raw),
+      'for _, v := range values {\n\t\tif v > best {\n\t\t\tbest = v\n\t\t}\n\t}\n\treturn best',
+    );
   });
   test('a missing closing brace is kept when the code has none after the cursor', () => {
     const doc = 'export function add(a: number, b: number): number {\n  |';
@@ -130,7 +150,10 @@ describe('answers from a chat model standing in for FIM', () => {
     assert.equal(clean('python', 'def add(a, b):\n    |', '```python\nreturn a + b\n```'), 'return a + b');
   });
   test('an echo of the line before the cursor is removed', () => {
-    assert.equal(clean('typescript', '  const total = values.|', 'const total = values.reduce((s, v) => s + v, 0);'), 'reduce((s, v) => s + v, 0);');
+    assert.equal(
+      clean('typescript', '  const total = values.|', 'const total = values.reduce((s, v) => s + v, 0);'),
+      'reduce((s, v) => s + v, 0);',
+    );
   });
   test('doubled indentation is removed', () => {
     assert.equal(clean('go', 'func Add(a int, b int) int {\n\t|', '\treturn a + b'), 'return a + b');

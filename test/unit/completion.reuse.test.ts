@@ -48,7 +48,13 @@ describe('answer cache', () => {
   });
   test('entries expire after the TTL', async () => {
     const clock = new FakeClock();
-    const c = new AnswerCache(clock, { maxEntries: 10, ttlMs: 1000, maxForward: 8, prefixKeyChars: 100, suffixKeyChars: 100 });
+    const c = new AnswerCache(clock, {
+      maxEntries: 10,
+      ttlMs: 1000,
+      maxForward: 8,
+      prefixKeyChars: 100,
+      suffixKeyChars: 100,
+    });
     c.put('doc', 'p', SUFFIX, 'answer');
     await clock.advance(999);
     assert.ok(c.lookup('doc', 'p', SUFFIX));
@@ -57,7 +63,13 @@ describe('answer cache', () => {
     assert.equal(c.size, 0);
   });
   test('least recently used entries go first', () => {
-    const c = new AnswerCache(new FakeClock(), { maxEntries: 2, ttlMs: 1e9, maxForward: 8, prefixKeyChars: 100, suffixKeyChars: 100 });
+    const c = new AnswerCache(new FakeClock(), {
+      maxEntries: 2,
+      ttlMs: 1e9,
+      maxForward: 8,
+      prefixKeyChars: 100,
+      suffixKeyChars: 100,
+    });
     c.put('doc', 'a', SUFFIX, '1');
     c.put('doc', 'b', SUFFIX, '2');
     c.lookup('doc', 'a', SUFFIX);

@@ -109,10 +109,10 @@ describe('connection faults', () => {
 
   test('refuse with forMs re-listens by itself', async () => {
     const t0 = Date.now();
-    emu.setFault({ kind: 'refuse', forMs: 400 });
+    emu.setFault({ kind: 'refuse', forMs: 800 });
     await assert.rejects(ask(), OpenAI.APIConnectionError);
     await waitFor(async () => (await connectOutcome(emu.port)) === 'connected');
-    assert.ok(Date.now() - t0 >= 390);
+    assert.ok(Date.now() - t0 >= 790);
     assert.ok((await ask()).choices[0]!.message.content);
   });
 
@@ -189,7 +189,7 @@ describe('fault scope', () => {
 
   test('forMs: any fault can expire by itself', async () => {
     const t0 = Date.now();
-    emu.setFault({ kind: 'serverError', forMs: 400 });
+    emu.setFault({ kind: 'serverError', forMs: 800 });
     await assert.rejects(ask(), OpenAI.InternalServerError);
     await waitFor(() =>
       ask().then(
@@ -197,7 +197,7 @@ describe('fault scope', () => {
         () => false,
       ),
     );
-    assert.ok(Date.now() - t0 >= 390);
+    assert.ok(Date.now() - t0 >= 790);
   });
 });
 
@@ -284,7 +284,7 @@ describe('lifecycle', () => {
     await waitFor(() => own.stats().inFlight === 2);
     const t0 = Date.now();
     await own.close();
-    assert.ok(Date.now() - t0 < 500, `close took ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < 1500, `close took ${Date.now() - t0} ms`);
     assert.equal(await busy, 'terminated');
     assert.equal(await stalled, 'terminated');
     await own.close(); // idempotent

@@ -60,7 +60,9 @@ describe('coalescer', () => {
     const signals: AbortSignal[] = [];
     const start = (signal: AbortSignal) => {
       signals.push(signal);
-      return new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      return new Promise<string>((_, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
     };
     const x = new AbortController();
     const y = new AbortController();
@@ -137,13 +139,22 @@ describe('response cache', () => {
 });
 
 describe('cost estimate', () => {
-  const flash = { cacheHit: 0.003, cacheMiss: 0.15, output: 0.6, peakHoursUtc: [[1, 4] as const], peakMultiplier: 2 };
+  const flash = {
+    cacheHit: 0.003,
+    cacheMiss: 0.15,
+    output: 0.6,
+    peakHoursUtc: [[1, 4] as const],
+    peakMultiplier: 2,
+  };
   const usage = { promptTokens: 2000, completionTokens: 1000, cacheHitTokens: 1000, cacheMissTokens: 1000 };
 
   test('cache hits, misses and output at their own prices; peak hours cost double', async () => {
     const offPeak = estimateCostUsd(usage, flash, Date.UTC(2026, 10, 20, 12));
     assert.equal(offPeak.toFixed(9), ((1000 * 0.003 + 1000 * 0.15 + 1000 * 0.6) / 1e6).toFixed(9));
-    assert.equal(estimateCostUsd(usage, flash, Date.UTC(2026, 10, 20, 2)).toFixed(9), (offPeak * 2).toFixed(9));
+    assert.equal(
+      estimateCostUsd(usage, flash, Date.UTC(2026, 10, 20, 2)).toFixed(9),
+      (offPeak * 2).toFixed(9),
+    );
     assert.equal(estimateCostUsd(usage, undefined, 0), 0);
     await flush();
   });

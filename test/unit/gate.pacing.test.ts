@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { AimdLimiter } from '../../src/core/gate/aimdLimiter';
 import { backoffCeilingMs, fullJitterMs } from '../../src/core/gate/backoff';
 import { Cooldown } from '../../src/core/gate/cooldown';
-import { MAX_HINT_MS, parseResetValue, parseRetryAfter, parseRetryHints } from '../../src/core/gate/retryHints';
+import {
+  MAX_HINT_MS,
+  parseResetValue,
+  parseRetryAfter,
+  parseRetryHints,
+} from '../../src/core/gate/retryHints';
 import { LocalSlotSource } from '../../src/core/gate/slotSource';
 import { FakeClock } from './helpers/fakeClock';
 
@@ -56,6 +61,18 @@ describe('AIMD limiter', () => {
     assert.equal(aimd.limit, 10);
   });
 
+  test('new settings: a lower max clamps at once; a new initial value restarts there; undefined keeps', () => {
+    const aimd = new AimdLimiter({ initial: 2, min: 1, max: 16, decreaseFactor: 0.5, increaseWindow: 1 });
+    for (let i = 0; i < 30; i++) aimd.onSuccess(true);
+    assert.equal(aimd.limit, 8);
+    aimd.configure({ max: 4, initial: undefined });
+    assert.equal(aimd.limit, 4);
+    aimd.configure({ initial: 3 });
+    assert.equal(aimd.limit, 3);
+    aimd.configure({ max: 10 });
+    assert.equal(aimd.limit, 3, 'raising max does not jump; the limit is learned');
+  });
+
   test('the local slot source counts in-flight requests and feeds outcomes to AIMD', () => {
     const clock = new FakeClock(NOW);
     const source = new LocalSlotSource({ clock, initial: 2, max: 8, hintTtlMs: 1000 });
@@ -79,12 +96,18 @@ describe('AIMD limiter', () => {
 describe('full-jitter backoff', () => {
   test('the ceiling doubles per failure up to the cap', () => {
     const o = { baseMs: 500, capMs: 8000 };
-    assert.deepEqual([1, 2, 3, 4, 5, 6, 30].map((n) => backoffCeilingMs(n, o)), [500, 1000, 2000, 4000, 8000, 8000, 8000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 30].map((n) => backoffCeilingMs(n, o)),
+      [500, 1000, 2000, 4000, 8000, 8000, 8000],
+    );
   });
 
   test('waits are spread over the whole window [0, ceiling)', () => {
     const o = { baseMs: 1000, capMs: 30_000 };
-    assert.equal(fullJitterMs(3, o, () => 0), 0);
+    assert.equal(
+      fullJitterMs(3, o, () => 0),
+      0,
+    );
     assert.ok(fullJitterMs(3, o, () => 0.999999) < 4000);
     let min = Infinity;
     let max = -Infinity;
@@ -102,7 +125,10 @@ describe('full-jitter backoff', () => {
 
 describe('retry hints', () => {
   test('retry-after-ms wins over retry-after', () => {
-    assert.deepEqual(parseRetryHints(new Headers({ 'retry-after-ms': '1500', 'retry-after': '9' }), undefined, NOW), { retryAfterMs: 1500 });
+    assert.deepEqual(
+      parseRetryHints(new Headers({ 'retry-after-ms': '1500', 'retry-after': '9' }), undefined, NOW),
+      { retryAfterMs: 1500 },
+    );
   });
 
   test('retry-after in seconds and as an HTTP date', () => {
@@ -111,7 +137,11 @@ describe('retry hints', () => {
     assert.equal(parseRetryAfter(new Date(NOW + 12_000).toUTCString(), NOW), 12_000);
     assert.equal(parseRetryAfter(new Date(NOW - 5000).toUTCString(), NOW), 0, 'a date in the past means now');
     assert.equal(parseRetryAfter('soon', NOW), undefined);
-    assert.equal(parseRetryHints({ 'retry-after': '3' }, undefined, NOW).retryAfterMs, 3000, 'plain header records work too');
+    assert.equal(
+      parseRetryHints({ 'retry-after': '3' }, undefined, NOW).retryAfterMs,
+      3000,
+      'plain header records work too',
+    );
   });
 
   test('x-ratelimit-reset in OpenAI durations, epoch seconds and deltas', () => {
@@ -130,15 +160,28 @@ describe('retry hints', () => {
       'x-ratelimit-reset-tokens': '50s',
     });
     // The token budget still has room, so only the request budget's reset matters.
-    assert.deepEqual(parseRetryHints(headers, undefined, NOW), { retryAfterMs: 2000, limitRequests: 60, remainingRequests: 0 });
-    assert.equal(parseRetryHints(new Headers({ 'x-ratelimit-reset': String(NOW / 1000 + 9) }), undefined, NOW).retryAfterMs, 9000);
+    assert.deepEqual(parseRetryHints(headers, undefined, NOW), {
+      retryAfterMs: 2000,
+      limitRequests: 60,
+      remainingRequests: 0,
+    });
+    assert.equal(
+      parseRetryHints(new Headers({ 'x-ratelimit-reset': String(NOW / 1000 + 9) }), undefined, NOW)
+        .retryAfterMs,
+      9000,
+    );
   });
 
   test("DeepSeek's account concurrency from the 429 body", () => {
-    const body = { message: 'Too many requests. Please pace your requests reasonably. Your current concurrency: 2000.' };
+    const body = {
+      message: 'Too many requests. Please pace your requests reasonably. Your current concurrency: 2000.',
+    };
     assert.equal(parseRetryHints(undefined, body, NOW).reportedConcurrency, 2000);
     assert.equal(parseRetryHints(undefined, { error: body }, NOW).reportedConcurrency, 2000);
-    assert.equal(parseRetryHints(undefined, { message: 'Too many requests.' }, NOW).reportedConcurrency, undefined);
+    assert.equal(
+      parseRetryHints(undefined, { message: 'Too many requests.' }, NOW).reportedConcurrency,
+      undefined,
+    );
   });
 
   test('an absurd hint is capped', () => {
@@ -149,7 +192,10 @@ describe('retry hints', () => {
 describe('cooldown', () => {
   const make = (random = () => 0.5) => {
     const clock = new FakeClock(NOW);
-    return { clock, cooldown: new Cooldown({ clock, random, backoff: { baseMs: 1000, capMs: 8000 }, hintJitter: 0.1 }) };
+    return {
+      clock,
+      cooldown: new Cooldown({ clock, random, backoff: { baseMs: 1000, capMs: 8000 }, hintJitter: 0.1 }),
+    };
   };
 
   test('honours a hint, adding at most 10 % (max 1 s) of jitter', async () => {

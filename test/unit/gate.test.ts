@@ -59,7 +59,11 @@ function httpError(status: number, headers: Record<string, string> = {}, message
 }
 
 const rateLimited = (headers: Record<string, string> = {}) =>
-  httpError(429, headers, 'Too many requests. Please pace your requests reasonably. Your current concurrency: 8.');
+  httpError(
+    429,
+    headers,
+    'Too many requests. Please pace your requests reasonably. Your current concurrency: 8.',
+  );
 
 describe('gate: queue and priorities', () => {
   test('chat runs before completions, completions before background work; FIFO within a class', async () => {
@@ -86,7 +90,9 @@ describe('gate: queue and priorities', () => {
     const waits: WaitInfo[] = [];
     run('b', { cls: 'chat', onWait: (w) => waits.push(w) });
     await flush();
-    assert.deepEqual(waits, [{ providerId: 'deepseek', reason: 'queued', untilMs: undefined, attempt: 1, error: undefined }]);
+    assert.deepEqual(waits, [
+      { providerId: 'deepseek', reason: 'queued', untilMs: undefined, attempt: 1, error: undefined },
+    ]);
   });
 });
 
@@ -95,7 +101,11 @@ describe('gate: one cooldown per provider, honouring every retry hint', () => {
     ['retry-after-ms', { 'retry-after-ms': '2500' }, 2500],
     ['retry-after seconds', { 'retry-after': '3' }, 3000],
     ['retry-after HTTP date', { 'retry-after': new Date(NOW + 4000).toUTCString() }, 4000],
-    ['x-ratelimit-reset-requests', { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1s500ms' }, 1500],
+    [
+      'x-ratelimit-reset-requests',
+      { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1s500ms' },
+      1500,
+    ],
     ['x-ratelimit-reset epoch', { 'x-ratelimit-reset': String(NOW / 1000 + 2) }, 2000],
   ];
   for (const [name, headers, waitMs] of hints) {
@@ -115,7 +125,13 @@ describe('gate: one cooldown per provider, honouring every retry hint', () => {
       assert.equal(snap.cooldownUntil, NOW + waitMs);
       assert.equal(snap.cooldownReason, 'retryAfter');
       assert.equal(snap.queued, 2);
-      assert.deepEqual(waits[0], { providerId: 'deepseek', reason: 'rateLimited', untilMs: NOW + waitMs, attempt: 1, error: undefined });
+      assert.deepEqual(waits[0], {
+        providerId: 'deepseek',
+        reason: 'rateLimited',
+        untilMs: NOW + waitMs,
+        attempt: 1,
+        error: undefined,
+      });
       await clock.advance(waitMs - 1);
       assert.equal(calls.length, 2);
       await clock.advance(1);
@@ -141,7 +157,10 @@ describe('gate: one cooldown per provider, honouring every retry hint', () => {
   }
 
   test('without hints: exponential backoff with full jitter, growing over consecutive 429s', async () => {
-    const { clock, gate, calls, run, last } = setup({ random: () => 0.5, cooldownBackoff: { baseMs: 1000, capMs: 8000 } });
+    const { clock, gate, calls, run, last } = setup({
+      random: () => 0.5,
+      cooldownBackoff: { baseMs: 1000, capMs: 8000 },
+    });
     const a = run('a', { cls: 'chat' });
     await flush();
     const starts: number[] = [];
@@ -210,7 +229,7 @@ describe('gate: per-class policy and deadlines', () => {
     run('busy', { cls: 'chat' });
     const c = run('late', { cls: 'completion' });
     await clock.advance(1499);
-    assert.equal(c.outcome.error, undefined);
+    assert.equal(c.outcome.settledAt, undefined, 'still waiting');
     await clock.advance(1);
     assert.equal(c.outcome.error?.kind, 'deadline');
     assert.equal(c.outcome.settledAt, NOW + 1500);
@@ -227,6 +246,24 @@ describe('gate: per-class policy and deadlines', () => {
     assert.equal(c.outcome.error?.kind, 'deadline');
   });
 
+  test('a backlog draining at its deadline is dropped without sending requests that could not finish', async () => {
+    const { clock, calls, run } = setup({ aimd: { initial: 1, max: 1 } });
+    const first = run('first', { cls: 'completion', deadlineMs: 1000 });
+    const rest = [0, 1, 2, 3].map((i) => run(`rest${i}`, { cls: 'completion', deadlineMs: 1020 }));
+    await clock.advance(1000);
+    assert.equal(first.outcome.error?.kind, 'deadline');
+    assert.deepEqual(
+      calls.map((c) => c.label),
+      ['first'],
+      'less than 50 ms left: not worth a request',
+    );
+    await clock.advance(20);
+    assert.deepEqual(
+      rest.map((r) => r.outcome.error?.kind),
+      ['deadline', 'deadline', 'deadline', 'deadline'],
+    );
+  });
+
   test('a streaming chat answer is not cut at the deadline; the deadline only ends waiting and retries', async () => {
     const { clock, run, last } = setup();
     const c = run('long', { cls: 'chat', deadlineMs: 1000 });
@@ -241,7 +278,11 @@ describe('gate: per-class policy and deadlines', () => {
     const { clock, run, last } = setup({ random: () => 0.9 });
     const waits: string[] = [];
     const retries: number[] = [];
-    const c = run('chat', { cls: 'chat', onWait: (w) => waits.push(`${w.reason}#${w.attempt}`), onRetry: (r) => retries.push(r.attempt) });
+    const c = run('chat', {
+      cls: 'chat',
+      onWait: (w) => waits.push(`${w.reason}#${w.attempt}`),
+      onRetry: (r) => retries.push(r.attempt),
+    });
     for (let i = 0; i < 5; i++) {
       await flush();
       last('chat').reject(rateLimited());
@@ -251,7 +292,13 @@ describe('gate: per-class policy and deadlines', () => {
     await c.promise;
     assert.equal(c.outcome.value, 'finally');
     assert.deepEqual(retries, [2, 3, 4, 5, 6]);
-    assert.deepEqual(waits, ['rateLimited#2', 'rateLimited#3', 'rateLimited#4', 'rateLimited#5', 'rateLimited#6']);
+    assert.deepEqual(waits, [
+      'rateLimited#2',
+      'rateLimited#3',
+      'rateLimited#4',
+      'rateLimited#5',
+      'rateLimited#6',
+    ]);
   });
 
   test('chat gives up as soon as the cooldown reaches past its deadline, with the rate-limit error', async () => {
@@ -289,7 +336,10 @@ describe('gate: per-class policy and deadlines', () => {
   }
 
   test('5xx and network failures: per-request backoff ("retrying"), no provider-wide cooldown', async () => {
-    const { clock, gate, calls, run, last } = setup({ random: () => 0.5, retryBackoff: { baseMs: 400, capMs: 4000 } });
+    const { clock, gate, calls, run, last } = setup({
+      random: () => 0.5,
+      retryBackoff: { baseMs: 400, capMs: 4000 },
+    });
     const waits: WaitInfo[] = [];
     const c = run('chat', { cls: 'chat', onWait: (w) => waits.push(w) });
     await flush();
@@ -308,7 +358,10 @@ describe('gate: per-class policy and deadlines', () => {
   });
 
   test('a completion gets at most one quick retry, and only if it fits in its deadline', async () => {
-    const { clock, calls, run, last } = setup({ random: () => 0.5, retryBackoff: { baseMs: 400, capMs: 4000 } });
+    const { clock, calls, run, last } = setup({
+      random: () => 0.5,
+      retryBackoff: { baseMs: 400, capMs: 4000 },
+    });
     const c = run('comp', { cls: 'completion' });
     await flush();
     last('comp').reject(httpError(500));
@@ -403,7 +456,10 @@ describe('gate: cancellation', () => {
     await flush();
     assert.equal(a.outcome.error?.kind, 'unavailable');
     assert.equal(b.outcome.error?.kind, 'unavailable');
-    await assert.rejects(gate.run(async () => 'x', { cls: 'chat' }), (e: PacerError) => e.kind === 'unavailable');
+    await assert.rejects(
+      gate.run(async () => 'x', { cls: 'chat' }),
+      (e: PacerError) => e.kind === 'unavailable',
+    );
     assert.equal(clock.pendingTimers, 0, 'no timer left behind');
   });
 });
@@ -429,7 +485,13 @@ describe('gate: probes, events, metrics', () => {
 
   test('onDidChange fires (batched) and the snapshot counts requests, attempts, tokens and cost', async () => {
     const { gate, clock, run, last } = setup({
-      pricing: () => ({ cacheHit: 0.003, cacheMiss: 0.15, output: 0.6, peakHoursUtc: [[1, 4]], peakMultiplier: 2 }),
+      pricing: () => ({
+        cacheHit: 0.003,
+        cacheMiss: 0.15,
+        output: 0.6,
+        peakHoursUtc: [[1, 4]],
+        peakMultiplier: 2,
+      }),
     });
     let events = 0;
     gate.onDidChange(() => events++);
@@ -439,7 +501,12 @@ describe('gate: probes, events, metrics', () => {
     await clock.advance(10_000);
     last('a').resolve('ok');
     await a.promise;
-    gate.recordUsage('deepseek-flash', { promptTokens: 1_000_000, completionTokens: 1_000_000, cacheHitTokens: 500_000, cacheMissTokens: 500_000 });
+    gate.recordUsage('deepseek-flash', {
+      promptTokens: 1_000_000,
+      completionTokens: 1_000_000,
+      cacheHitTokens: 500_000,
+      cacheMissTokens: 500_000,
+    });
     await flush();
     const { stats } = gate.snapshot();
     assert.ok(events >= 2);

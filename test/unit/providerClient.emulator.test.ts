@@ -22,17 +22,27 @@ function endpoint(patch: Partial<ProviderEndpoint> = {}): ProviderEndpoint {
   return { ...createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test' }), ...patch };
 }
 
-function service(options: ProviderServiceOptions = {}, patch: Partial<ProviderEndpoint> = {}): ProviderService {
+function service(
+  options: ProviderServiceOptions = {},
+  patch: Partial<ProviderEndpoint> = {},
+): ProviderService {
   const s = createProviderService(endpoint(patch), {
     ...options,
-    client: { chatWatchdog: { firstTokenMs: 400, idleMs: 400 }, fimTimeoutMs: 2000, ...options.client },
-    gate: { retryBackoff: { baseMs: 20, capMs: 100 }, cooldownBackoff: { baseMs: 50, capMs: 400 }, ...options.gate },
+    // Generous by default: a loaded CI machine must not turn a cold start into a "stall".
+    client: { chatWatchdog: { firstTokenMs: 3000, idleMs: 3000 }, fimTimeoutMs: 3000, ...options.client },
+    gate: {
+      retryBackoff: { baseMs: 20, capMs: 100 },
+      cooldownBackoff: { baseMs: 50, capMs: 400 },
+      ...options.gate,
+    },
   });
   services.push(s);
   return s;
 }
 
 const ask = (text: string) => ({ messages: [{ role: 'user' as const, content: text }] });
+/** Short watchdogs for the tests that are about stalls. */
+const impatient = { client: { chatWatchdog: { firstTokenMs: 300, idleMs: 300 } } };
 const fim = (prompt: string) => ({ prompt, suffix: '\n}\n', maxTokens: 32 });
 
 async function waitFor(condition: () => boolean, ms = 2000): Promise<void> {
@@ -45,11 +55,20 @@ async function waitFor(condition: () => boolean, ms = 2000): Promise<void> {
 
 before(async () => {
   emu = await startFastEmulator();
+  // Load the SDK's lazy modules and open a connection, so the first test does not pay for it.
+  const warm = createProviderService(endpoint());
+  services.push(warm);
+  await warm.chat(ask('warm up'));
 });
 
 beforeEach(() => {
   emu.setFault({ kind: 'none' });
-  emu.setOptions({ concurrencyCap: undefined, retryAfterSeconds: undefined, busyMs: 0, requireKey: undefined });
+  emu.setOptions({
+    concurrencyCap: undefined,
+    retryAfterSeconds: undefined,
+    busyMs: 0,
+    requireKey: undefined,
+  });
   emu.resetStats();
 });
 
@@ -64,7 +83,10 @@ describe('provider service on the emulator', () => {
     const s = service();
     const deltas: string[] = [];
     const providers: string[] = [];
-    const answer = await s.chat(ask('hello'), { onContent: (d) => deltas.push(d), onProvider: (id) => providers.push(id) });
+    const answer = await s.chat(ask('hello'), {
+      onContent: (d) => deltas.push(d),
+      onProvider: (id) => providers.push(id),
+    });
     assert.ok(answer.text.length > 20);
     assert.equal(deltas.join(''), answer.text);
     assert.equal(answer.finishReason, 'stop');
@@ -91,9 +113,15 @@ describe('provider service on the emulator', () => {
   test('429 storm: three editors on an account capped at 2 all finish, and learn to send less', async () => {
     emu.setOptions({ concurrencyCap: 2 });
     const editors = [0, 1, 2].map(() => service({ gate: { aimd: { initial: 4, max: 8 } } }));
-    const results = await Promise.allSettled(editors.flatMap((s, i) => [0, 1, 2, 3, 4].map((j) => s.chat(ask(`q${i}-${j}`), { deadlineMs: 15_000 }))));
+    const results = await Promise.allSettled(
+      editors.flatMap((s, i) =>
+        [0, 1, 2, 3, 4].map((j) => s.chat(ask(`q${i}-${j}`), { deadlineMs: 15_000 })),
+      ),
+    );
     assert.deepEqual(
-      results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as PacerError).message),
+      results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => ((r as PromiseRejectedResult).reason as PacerError).message),
       [],
     );
     const stats = emu.stats();
@@ -101,7 +129,10 @@ describe('provider service on the emulator', () => {
     assert.ok(stats.maxInFlight <= 2);
     for (const s of editors) {
       const snap = s.snapshot();
-      assert.ok(snap.limit < 4 || snap.stats.rateLimited === 0, `limit ${snap.limit} after ${snap.stats.rateLimited} 429s`);
+      assert.ok(
+        snap.limit < 4 || snap.stats.rateLimited === 0,
+        `limit ${snap.limit} after ${snap.stats.rateLimited} 429s`,
+      );
       assert.equal(snap.inFlight, 0);
       assert.equal(snap.queued, 0);
     }
@@ -117,29 +148,31 @@ describe('provider service on the emulator', () => {
     assert.ok(answer.text.length > 0);
     assert.ok(Date.now() - t0 >= 990, `took ${Date.now() - t0} ms`);
     assert.equal(waits.length, 1);
-    assert.ok(waits[0]! >= 990 && waits[0]! < 1200);
+    assert.ok(waits[0]! >= 990 && waits[0]! < 3000);
     assert.equal(emu.stats().requestsByPath['/chat/completions'], 2);
   });
 
   test('a stream kept alive without tokens is a stall: retried, then answered', async () => {
     emu.setFault({ kind: 'stall', count: 1 });
-    const s = service();
+    const s = service(impatient);
     const waits: string[] = [];
-    const answer = await s.chat(ask('stall once'), { onWait: (w) => waits.push(`${w.reason}:${w.error?.kind}`) });
+    const answer = await s.chat(ask('stall once'), {
+      onWait: (w) => waits.push(`${w.reason}:${w.error?.kind}`),
+    });
     assert.ok(answer.text.length > 0);
     assert.deepEqual(waits, ['retrying:stalled']);
   });
 
   test('busy keep-alives past the first-token watchdog end in a clear "stalled" error at the deadline, no hang', async () => {
     emu.setOptions({ busyMs: 5000 });
-    const s = service();
+    const s = service(impatient);
     const t0 = Date.now();
-    await assert.rejects(s.chat(ask('busy'), { deadlineMs: 1200 }), (e: PacerError) => {
+    await assert.rejects(s.chat(ask('busy'), { deadlineMs: 1000 }), (e: PacerError) => {
       assert.equal(e.kind, 'stalled');
       assert.match(e.message, /sent no answer within/);
       return true;
     });
-    assert.ok(Date.now() - t0 < 2500);
+    assert.ok(Date.now() - t0 < 5000, 'ends soon after the deadline');
     await waitFor(() => emu.stats().inFlight === 0);
   });
 
@@ -166,7 +199,10 @@ describe('provider service on the emulator', () => {
     const answer = await s.chat(ask('garbled once'));
     assert.equal(answer.restarts, 1);
     emu.setFault({ kind: 'malformed' });
-    await assert.rejects(s.chat(ask('garbled always'), { deadlineMs: 800 }), (e: PacerError) => e.kind === 'malformed');
+    await assert.rejects(
+      s.chat(ask('garbled always'), { deadlineMs: 800 }),
+      (e: PacerError) => e.kind === 'malformed',
+    );
   });
 
   test('connection reset and refused: network errors, retried, clear when persistent', async () => {
@@ -174,7 +210,10 @@ describe('provider service on the emulator', () => {
     const s = service();
     assert.ok((await s.chat(ask('reset twice'))).text.length > 0);
     emu.setFault({ kind: 'refuse', forMs: 600 });
-    await assert.rejects(s.chat(ask('refused'), { deadlineMs: 300 }), (e: PacerError) => e.kind === 'network');
+    await assert.rejects(
+      s.chat(ask('refused'), { deadlineMs: 300 }),
+      (e: PacerError) => e.kind === 'network',
+    );
     await new Promise((r) => setTimeout(r, 700));
     assert.ok((await s.chat(ask('back'))).text.length > 0);
   });
@@ -193,7 +232,10 @@ describe('provider service on the emulator', () => {
     }
     assert.equal(emu.stats().requestsByPath['/chat/completions'], 4, 'no retries');
     const noKey = service({}, { getApiKey: async () => undefined });
-    await assert.rejects(noKey.chat(ask('no key')), (e: PacerError) => e.kind === 'needsKey' && /Set API Key/.test(e.message));
+    await assert.rejects(
+      noKey.chat(ask('no key')),
+      (e: PacerError) => e.kind === 'needsKey' && /Set API Key/.test(e.message),
+    );
     assert.equal(emu.stats().requestsByPath['/chat/completions'], 4, 'no request without a key');
   });
 
@@ -246,7 +288,10 @@ describe('provider service on the emulator', () => {
     emu.setFault({ kind: 'stall' });
     const s = service();
     const t0 = Date.now();
-    await assert.rejects(s.complete(fim('stall '), { deadlineMs: 300 }), (e: PacerError) => e.kind === 'deadline');
+    await assert.rejects(
+      s.complete(fim('stall '), { deadlineMs: 300 }),
+      (e: PacerError) => e.kind === 'deadline',
+    );
     assert.ok(Date.now() - t0 < 1000);
     await waitFor(() => emu.stats().inFlight === 0);
   });

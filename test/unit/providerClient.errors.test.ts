@@ -13,10 +13,18 @@ import { toPacerError } from '../../src/core/toPacerError';
 import { FakeClock } from './helpers/fakeClock';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
-const ctx = { providerId: 'deepseek', label: 'DeepSeek', billingUrl: 'https://platform.deepseek.com/top_up', nowMs: NOW };
+const ctx = {
+  providerId: 'deepseek',
+  label: 'DeepSeek',
+  billingUrl: 'https://platform.deepseek.com/top_up',
+  nowMs: NOW,
+};
 
 function http(status: number, message = 'x', headers: Record<string, string> = {}): PacerError {
-  return toPacerError(APIError.generate(status, { error: { message } }, undefined, new Headers(headers)), ctx);
+  return toPacerError(
+    APIError.generate(status, { error: { message } }, undefined, new Headers(headers)),
+    ctx,
+  );
 }
 
 describe('toPacerError: every error class', () => {
@@ -49,11 +57,18 @@ describe('toPacerError: every error class', () => {
   });
 
   test('402 says where to top up', () => {
-    assert.match(http(402, 'Insufficient Balance').message, /top up at https:\/\/platform\.deepseek\.com\/top_up/);
+    assert.match(
+      http(402, 'Insufficient Balance').message,
+      /top up at https:\/\/platform\.deepseek\.com\/top_up/,
+    );
   });
 
   test('429 carries the retry hint and the reported account concurrency', () => {
-    const e = http(429, 'Too many requests. Please pace your requests reasonably. Your current concurrency: 2000.', { 'retry-after': '4' });
+    const e = http(
+      429,
+      'Too many requests. Please pace your requests reasonably. Your current concurrency: 2000.',
+      { 'retry-after': '4' },
+    );
     assert.equal(e.retryAfterMs, 4000);
     assert.equal(e.reportedConcurrency, 2000);
   });
@@ -72,7 +87,9 @@ describe('toPacerError: every error class', () => {
 
   test('bad JSON in a stream is malformed; a reset socket is network', () => {
     assert.equal(toPacerError(new SyntaxError('Unexpected token'), ctx).kind, 'malformed');
-    const terminated = Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    const terminated = Object.assign(new TypeError('terminated'), {
+      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+    });
     assert.equal(toPacerError(terminated, ctx).kind, 'network');
   });
 
@@ -100,18 +117,29 @@ describe('provider endpoint', () => {
   });
 
   test("usage maps DeepSeek's cache fields, and OpenAI's cached_tokens", () => {
-    assert.deepEqual(mapUsage({ prompt_tokens: 10, completion_tokens: 3, prompt_cache_hit_tokens: 6, prompt_cache_miss_tokens: 4 }), {
-      promptTokens: 10,
-      completionTokens: 3,
-      cacheHitTokens: 6,
-      cacheMissTokens: 4,
-    });
-    assert.deepEqual(mapUsage({ prompt_tokens: 10, completion_tokens: 3, prompt_tokens_details: { cached_tokens: 8 } }), {
-      promptTokens: 10,
-      completionTokens: 3,
-      cacheHitTokens: 8,
-      cacheMissTokens: 2,
-    });
+    assert.deepEqual(
+      mapUsage({
+        prompt_tokens: 10,
+        completion_tokens: 3,
+        prompt_cache_hit_tokens: 6,
+        prompt_cache_miss_tokens: 4,
+      }),
+      {
+        promptTokens: 10,
+        completionTokens: 3,
+        cacheHitTokens: 6,
+        cacheMissTokens: 4,
+      },
+    );
+    assert.deepEqual(
+      mapUsage({ prompt_tokens: 10, completion_tokens: 3, prompt_tokens_details: { cached_tokens: 8 } }),
+      {
+        promptTokens: 10,
+        completionTokens: 3,
+        cacheHitTokens: 8,
+        cacheMissTokens: 2,
+      },
+    );
     assert.equal(mapUsage(undefined), undefined);
   });
 });
@@ -119,7 +147,13 @@ describe('provider endpoint', () => {
 describe('stream watchdog (fake clock)', () => {
   test('fires "stalled" when the first token does not come in time', async () => {
     const clock = new FakeClock();
-    const w = new StreamWatchdog(clock, { firstTokenMs: 1000, idleMs: 300 }, undefined, 'deepseek', 'DeepSeek');
+    const w = new StreamWatchdog(
+      clock,
+      { firstTokenMs: 1000, idleMs: 300 },
+      undefined,
+      'deepseek',
+      'DeepSeek',
+    );
     await clock.advance(999);
     assert.equal(w.signal.aborted, false);
     await clock.advance(1);
@@ -130,7 +164,13 @@ describe('stream watchdog (fake clock)', () => {
 
   test('each token re-arms the idle timer; silence after tokens fires too', async () => {
     const clock = new FakeClock();
-    const w = new StreamWatchdog(clock, { firstTokenMs: 1000, idleMs: 300 }, undefined, 'deepseek', 'DeepSeek');
+    const w = new StreamWatchdog(
+      clock,
+      { firstTokenMs: 1000, idleMs: 300 },
+      undefined,
+      'deepseek',
+      'DeepSeek',
+    );
     for (let i = 0; i < 10; i++) {
       await clock.advance(250);
       w.progress();
@@ -144,7 +184,13 @@ describe('stream watchdog (fake clock)', () => {
   test("the caller's abort passes through with its reason; dispose leaves no timer", async () => {
     const clock = new FakeClock();
     const caller = new AbortController();
-    const w = new StreamWatchdog(clock, { firstTokenMs: 1000, totalMs: 5000 }, caller.signal, 'deepseek', 'DeepSeek');
+    const w = new StreamWatchdog(
+      clock,
+      { firstTokenMs: 1000, totalMs: 5000 },
+      caller.signal,
+      'deepseek',
+      'DeepSeek',
+    );
     caller.abort('because');
     assert.equal(w.signal.reason, 'because');
     assert.equal(w.fired, undefined);

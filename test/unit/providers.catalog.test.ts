@@ -65,7 +65,13 @@ describe('provider catalog', () => {
     const list = resolveProviders(
       settings({
         custom: [
-          { id: 'backup', label: 'Backup', baseUrl: 'http://127.0.0.1:7000/beta', supportsFim: true, chatModel: 'deepseek-flash' },
+          {
+            id: 'backup',
+            label: 'Backup',
+            baseUrl: 'http://127.0.0.1:7000/beta',
+            supportsFim: true,
+            chatModel: 'deepseek-flash',
+          },
           { id: 'deepseek', baseUrl: 'https://evil.example' },
           { id: '', baseUrl: 'https://x.example' },
           { id: 'cloud', baseUrl: 'https://llm.example/v1' },
@@ -78,7 +84,11 @@ describe('provider catalog', () => {
     assert.equal(backup.supportsFim, true);
     assert.equal(backup.needsKey, false);
     assert.equal(backup.completionModel, 'deepseek-flash');
-    assert.equal(list.filter((p) => p.id === 'deepseek').length, 1, 'a custom entry cannot replace a built-in');
+    assert.equal(
+      list.filter((p) => p.id === 'deepseek').length,
+      1,
+      'a custom entry cannot replace a built-in',
+    );
     assert.equal(list.find((p) => p.id === 'deepseek')!.baseUrl, 'https://api.deepseek.com');
     const cloud = list.find((p) => p.id === 'cloud')!;
     assert.equal(cloud.needsKey, true);
@@ -100,10 +110,20 @@ describe('provider catalog', () => {
   });
 
   test('loopback detection', () => {
-    for (const url of ['http://127.0.0.1:1/v1', 'http://localhost:3', 'http://[::1]:8/v1', 'http://127.5.6.7']) {
+    for (const url of [
+      'http://127.0.0.1:1/v1',
+      'http://localhost:3',
+      'http://[::1]:8/v1',
+      'http://127.5.6.7',
+    ]) {
       assert.equal(isLoopbackUrl(url), true, url);
     }
-    for (const url of ['https://api.deepseek.com', 'http://10.0.0.1', 'http://127.0.0.1.evil.com', 'not a url']) {
+    for (const url of [
+      'https://api.deepseek.com',
+      'http://10.0.0.1',
+      'http://127.0.0.1.evil.com',
+      'not a url',
+    ]) {
       assert.equal(isLoopbackUrl(url), false, url);
     }
   });

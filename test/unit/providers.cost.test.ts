@@ -18,14 +18,21 @@ const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a}
 
 describe('cost accounting', () => {
   test('DeepSeek flash prices, cache hits at the hit price, off-peak', () => {
-    const ledger = new UsageLedger(() => at('00:30'), () => 'd');
+    const ledger = new UsageLedger(
+      () => at('00:30'),
+      () => 'd',
+    );
     const cost = ledger.record('deepseek', usage(1_000_000, 1_000_000, 1_000_000), flash);
     close(cost, 0.003 + 0.15 + 0.6);
   });
 
   test('peak hours (01-04, 06-10 UTC) cost twice as much; the edges are exact', () => {
     const u = usage(0, 1_000_000, 0);
-    const cost = (hhmm: string) => new UsageLedger(() => at(hhmm), () => 'd').record('deepseek', u, flash);
+    const cost = (hhmm: string) =>
+      new UsageLedger(
+        () => at(hhmm),
+        () => 'd',
+      ).record('deepseek', u, flash);
     close(cost('00:59'), 0.15);
     close(cost('01:00'), 0.3);
     close(cost('03:59'), 0.3);
@@ -36,7 +43,10 @@ describe('cost accounting', () => {
   });
 
   test('pro prices; a cache hit is far cheaper than a miss', () => {
-    const ledger = new UsageLedger(() => at('12:00'), () => 'd');
+    const ledger = new UsageLedger(
+      () => at('12:00'),
+      () => 'd',
+    );
     const hits = ledger.record('deepseek', usage(100_000, 0, 0), pro);
     const misses = ledger.record('deepseek', usage(0, 100_000, 0), pro);
     close(hits, 0.0022);
@@ -44,7 +54,10 @@ describe('cost accounting', () => {
   });
 
   test('ledger sums per provider and for the day; unknown prices cost 0 but tokens count', () => {
-    const ledger = new UsageLedger(() => at('12:00'), () => 'd');
+    const ledger = new UsageLedger(
+      () => at('12:00'),
+      () => 'd',
+    );
     ledger.record('deepseek', usage(10, 90, 50), flash);
     ledger.record('deepseek', undefined, flash);
     ledger.record('ollama', usage(0, 100, 100), undefined);
@@ -57,7 +70,10 @@ describe('cost accounting', () => {
     assert.equal(ledger.today('ollama').costUsd, 0);
     assert.equal(ledger.today('ollama').completionTokens, 100);
     close(ledger.costToday(), ds.costUsd);
-    assert.equal(ledger.costToday((id) => id === 'ollama'), 0);
+    assert.equal(
+      ledger.costToday((id) => id === 'ollama'),
+      0,
+    );
   });
 
   test('the ledger rolls over at the day boundary and restores only today', () => {

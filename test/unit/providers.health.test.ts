@@ -33,7 +33,15 @@ describe('circuit breaker', () => {
 
   test('request and user errors never open it', () => {
     const cb = new CircuitBreaker(fakeClock(), { failureThreshold: 1, probeIntervalMs: 5000 });
-    for (const kind of ['cancelled', 'superseded', 'deadline', 'badRequest', 'needsKey', 'noBalance', 'budget'] as const) {
+    for (const kind of [
+      'cancelled',
+      'superseded',
+      'deadline',
+      'badRequest',
+      'needsKey',
+      'noBalance',
+      'budget',
+    ] as const) {
       assert.equal(countsAgainstProvider(kind), false, kind);
       cb.recordFailure(kind);
     }
@@ -82,17 +90,39 @@ describe('circuit breaker', () => {
 });
 
 describe('health state machine', () => {
-  const base = { now: 0, auth: 'ok' as const, circuit: { kind: 'closed' as const, consecutiveFailures: 0 }, recentFailures: 0, recentTotal: 0 };
+  const base = {
+    now: 0,
+    auth: 'ok' as const,
+    circuit: { kind: 'closed' as const, consecutiveFailures: 0 },
+    recentFailures: 0,
+    recentTotal: 0,
+  };
 
   test('precedence: needsKey > noBalance > down > rateLimited > degraded > healthy', () => {
     const open = { kind: 'open' as const, sinceMs: 0, nextProbeMs: 5000, lastError: 'rateLimited' as const };
-    assert.deepEqual(computeHealth({ ...base, auth: 'needsKey', circuit: open, cooldownUntilMs: 10 }), { kind: 'needsKey' });
+    assert.deepEqual(computeHealth({ ...base, auth: 'needsKey', circuit: open, cooldownUntilMs: 10 }), {
+      kind: 'needsKey',
+    });
     assert.deepEqual(computeHealth({ ...base, auth: 'noBalance', circuit: open }), { kind: 'noBalance' });
-    assert.deepEqual(computeHealth({ ...base, circuit: open, cooldownUntilMs: 10 }), { kind: 'down', reason: '429 storm', nextProbeMs: 5000 });
-    assert.deepEqual(computeHealth({ ...base, cooldownUntilMs: 10, recentFailures: 4, recentTotal: 4 }), { kind: 'rateLimited', untilMs: 10 });
-    assert.deepEqual(computeHealth({ ...base, cooldownUntilMs: 0, recentFailures: 1, recentTotal: 4 }), { kind: 'degraded', reason: 'failing' });
+    assert.deepEqual(computeHealth({ ...base, circuit: open, cooldownUntilMs: 10 }), {
+      kind: 'down',
+      reason: '429 storm',
+      nextProbeMs: 5000,
+    });
+    assert.deepEqual(computeHealth({ ...base, cooldownUntilMs: 10, recentFailures: 4, recentTotal: 4 }), {
+      kind: 'rateLimited',
+      untilMs: 10,
+    });
+    assert.deepEqual(computeHealth({ ...base, cooldownUntilMs: 0, recentFailures: 1, recentTotal: 4 }), {
+      kind: 'degraded',
+      reason: 'failing',
+    });
     assert.deepEqual(computeHealth({ ...base, recentFailures: 1, recentTotal: 5 }), { kind: 'healthy' });
-    assert.deepEqual(computeHealth({ ...base, recentFailures: 3, recentTotal: 3 }), { kind: 'healthy' }, 'too few samples');
+    assert.deepEqual(
+      computeHealth({ ...base, recentFailures: 3, recentTotal: 3 }),
+      { kind: 'healthy' },
+      'too few samples',
+    );
     assert.deepEqual(computeHealth({ ...base, completionP50Ms: 2000 }), { kind: 'degraded', reason: 'slow' });
   });
 
@@ -139,7 +169,7 @@ describe('health state machine', () => {
     clock.advance(2000);
     assert.equal(t.probeDue(), true);
     t.probeStarted();
-    t.probeResult(true);
+    assert.equal(t.probeResult(true), true, 'traffic may go back');
     assert.notEqual(t.state().kind, 'down');
     assert.equal(t.circuit.state.kind, 'halfOpen');
   });
@@ -150,18 +180,61 @@ describe('health state machine', () => {
     t.observeCooldown(clock.now() + 30_000);
     assert.equal(t.probeDue(), true);
     t.probeStarted();
-    t.probeResult(false, 'rateLimited');
+    t.probeResult(false, 'server');
+    assert.equal(t.circuit.state.kind, 'closed');
     assert.equal(t.probeDue(), false);
     clock.advance(1000);
     assert.equal(t.probeDue(), true);
     t.probeStarted();
+    assert.equal(t.probeResult(true), false);
+    // /models answering says nothing about the rate limit: the cooldown (a Retry-After) runs on.
+    assert.equal(t.state().kind, 'rateLimited');
+  });
+
+  test('tracker: a probe refused with 429 during a cooldown is a storm: the circuit opens at once', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock, { circuit: { failureThreshold: 3, probeIntervalMs: 1000 } });
+    t.observeCooldown(clock.now() + 800);
+    assert.equal(t.probeDue(), true);
+    t.probeStarted();
+    t.probeResult(false, 'rateLimited');
+    assert.deepEqual(t.state(), { kind: 'down', reason: '429 storm', nextProbeMs: clock.now() + 1000 });
+  });
+
+  test('tracker: a probe failing otherwise during a cooldown counts as one failure', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock, { circuit: { failureThreshold: 2, probeIntervalMs: 1000 } });
+    t.observeCooldown(clock.now() + 5000);
+    t.probeResult(false, 'server');
+    assert.equal(t.circuit.state.kind, 'closed');
+    t.probeResult(false, 'server');
+    assert.equal(t.circuit.state.kind, 'open');
+  });
+
+  test('tracker: after a clean failback the outage no longer counts as "failing often"', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock, { circuit: { failureThreshold: 3, probeIntervalMs: 1000 } });
+    for (let i = 0; i < 3; i++) t.record({ ok: false, kind: 'server' });
+    assert.equal(t.state().kind, 'down');
+    clock.advance(1000);
     t.probeResult(true);
-    assert.equal(t.state().kind, 'healthy', 'an answering probe ends the cooldown');
+    assert.equal(t.state().kind, 'healthy');
+  });
+
+  test('tracker: a late success while open does not close the circuit (only probes do)', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock, { circuit: { failureThreshold: 1, probeIntervalMs: 1000 } });
+    t.record({ ok: false, kind: 'network' });
+    t.record({ ok: true, requestClass: 'chat', latencyMs: 900 });
+    assert.equal(t.state().kind, 'down');
   });
 
   test('tracker: failing often in the window -> degraded; old outcomes age out', () => {
     const clock = fakeClock();
-    const t = new HealthTracker(clock, { windowMs: 10_000, circuit: { failureThreshold: 99, probeIntervalMs: 1000 } });
+    const t = new HealthTracker(clock, {
+      windowMs: 10_000,
+      circuit: { failureThreshold: 99, probeIntervalMs: 1000 },
+    });
     for (let i = 0; i < 3; i++) t.record({ ok: true, requestClass: 'chat', latencyMs: 5 });
     t.record({ ok: false, kind: 'server' });
     assert.deepEqual(t.state(), { kind: 'degraded', reason: 'failing' });
@@ -171,7 +244,9 @@ describe('health state machine', () => {
 
   test('tracker: slow completions -> degraded slow', () => {
     const clock = fakeClock();
-    const t = new HealthTracker(clock, { degrade: { failureShare: 0.5, minSamples: 3, slowCompletionMs: 800 } });
+    const t = new HealthTracker(clock, {
+      degrade: { failureShare: 0.5, minSamples: 3, slowCompletionMs: 800 },
+    });
     for (const ms of [900, 1000, 1200]) t.record({ ok: true, requestClass: 'completion', latencyMs: ms });
     assert.deepEqual(t.state(), { kind: 'degraded', reason: 'slow' });
   });

@@ -28,7 +28,14 @@ async function startProxy(): Promise<TestProxy> {
     authorizations.push(req.headers['proxy-authorization']);
     const target = new URL(req.url ?? '');
     const upstream = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers, agent: false },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: req.headers,
+        agent: false,
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -84,20 +91,32 @@ after(async () => {
 
 describe('proxy support', () => {
   test('chat, FIM and /models go through the proxy, with its authorization', async () => {
-    const { fetch: viaProxy, close } = createProxyFetch({ proxyUrl: proxy.url, authorization: 'Basic dXNlcjpwYXNz' });
-    const service = createProviderService(createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test', fetch: viaProxy }));
+    const { fetch: viaProxy, close } = createProxyFetch({
+      proxyUrl: proxy.url,
+      authorization: 'Basic dXNlcjpwYXNz',
+    });
+    const service = createProviderService(
+      createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test', fetch: viaProxy }),
+    );
     try {
       const before = proxy.seen.length;
       const models = await service.probe();
       assert.ok(models.includes('deepseek-flash'));
       const chat = await service.chat({ messages: [{ role: 'user', content: 'hello' }] });
       assert.ok(chat.text.length > 0);
-      const fim = await service.complete({ prompt: 'function add(a, b) {\n  return ', suffix: '\n}\n', maxTokens: 16 });
+      const fim = await service.complete({
+        prompt: 'function add(a, b) {\n  return ',
+        suffix: '\n}\n',
+        maxTokens: 16,
+      });
       assert.ok(typeof fim.text === 'string');
       const host = new URL(emu.url).host;
       const through = proxy.seen.slice(before);
       assert.ok(through.length >= 1, 'the proxy saw the traffic');
-      assert.ok(through.every((line) => line.includes(host)), through.join('\n'));
+      assert.ok(
+        through.every((line) => line.includes(host)),
+        through.join('\n'),
+      );
       assert.ok(proxy.authorizations.slice(before).every((a) => a === 'Basic dXNlcjpwYXNz'));
     } finally {
       service.dispose();
@@ -107,7 +126,9 @@ describe('proxy support', () => {
 
   test('hosts in noProxy go direct', async () => {
     const { fetch: viaProxy, close } = createProxyFetch({ proxyUrl: proxy.url, noProxy: ['127.0.0.1'] });
-    const service = createProviderService(createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test', fetch: viaProxy }));
+    const service = createProviderService(
+      createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test', fetch: viaProxy }),
+    );
     try {
       const before = proxy.seen.length;
       await service.probe();
@@ -122,7 +143,9 @@ describe('proxy support', () => {
     const dead = await startProxy();
     await dead.close();
     const { fetch: viaProxy, close } = createProxyFetch({ proxyUrl: dead.url });
-    const service = createProviderService(createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test', fetch: viaProxy }));
+    const service = createProviderService(
+      createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test', fetch: viaProxy }),
+    );
     try {
       await assert.rejects(service.probe(), (e: unknown) => (e as { kind?: string }).kind === 'network');
     } finally {

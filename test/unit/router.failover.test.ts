@@ -52,7 +52,16 @@ function providerSettings(patch: Partial<ProviderSettings> = {}): ProviderSettin
     pinned: 'deepseek',
     baseUrls: { deepseek: primary.url },
     // The emulator serves FIM under /beta only, so the fallback's base is its /beta.
-    custom: [{ id: 'backup', label: 'Backup', baseUrl: `${fallback.url}/beta`, supportsFim: true, needsKey: false, chatModel: 'deepseek-flash' }],
+    custom: [
+      {
+        id: 'backup',
+        label: 'Backup',
+        baseUrl: `${fallback.url}/beta`,
+        supportsFim: true,
+        needsKey: false,
+        chatModel: 'deepseek-flash',
+      },
+    ],
     models: {},
     ...patch,
   };
@@ -81,10 +90,17 @@ function makeRouter(patch: Partial<RouterSettings> = {}, providers: Partial<Prov
   return router;
 }
 
-const chatRequest: ChatRequest = { messages: [{ role: 'user', content: 'How do I debounce a function in TypeScript?' }], model: 'deepseek-flash' };
+const chatRequest: ChatRequest = {
+  messages: [{ role: 'user', content: 'How do I debounce a function in TypeScript?' }],
+  model: 'deepseek-flash',
+};
 let fimCounter = 0;
 /** A distinct FIM request each time, so the cache never answers. */
-const fimRequest = (): FimRequest => ({ prompt: `function add${fimCounter++}(a, b) {\n  return `, suffix: '\n}\n', maxTokens: 16 });
+const fimRequest = (): FimRequest => ({
+  prompt: `function add${fimCounter++}(a, b) {\n  return `,
+  suffix: '\n}\n',
+  maxTokens: 16,
+});
 
 function recorder() {
   const events = { providers: [] as Array<[string, boolean]>, restarts: 0, waits: [] as string[], text: '' };
@@ -151,6 +167,20 @@ describe('router: failover', () => {
     assert.equal((await other.complete(fimRequest())).providerId, 'backup');
   });
 
+  test('requests already in flight when the primary starts refusing are left to finish there', async () => {
+    const router = makeRouter();
+    primary.setOptions({ ttftMs: 400 });
+    const chat = router.chat(chatRequest);
+    const fim = router.complete(fimRequest());
+    await until('both requests in flight at the primary', () => primary.stats().inFlight >= 2);
+    primary.setFault({ kind: 'rateLimited' });
+    // New traffic meets the storm and moves; the circuit opens.
+    assert.equal((await router.complete(fimRequest())).providerId, 'backup');
+    await until('circuit open', () => healthOf(router, 'deepseek').kind === 'down');
+    assert.equal((await chat).providerId, 'deepseek', 'the streaming chat was not cut off');
+    assert.equal((await fim).providerId, 'deepseek', 'the completion in flight was not thrown away');
+  });
+
   test('chat stays through a short cooldown on the primary', async () => {
     const router = makeRouter();
     primary.setOptions({ retryAfterSeconds: 0.3 as number });
@@ -198,7 +228,12 @@ describe('router: failover', () => {
     assert.equal(primary.stats().requestsByPath['/chat/completions'] ?? 0, before);
 
     primary.setFault({ kind: 'none' });
-    const back = await until('failback', () => router.state().route.chat.kind === 'route' && (router.state().route.chat as { id: string }).id === 'deepseek');
+    const back = await until(
+      'failback',
+      () =>
+        router.state().route.chat.kind === 'route' &&
+        (router.state().route.chat as { id: string }).id === 'deepseek',
+    );
     assert.ok(back <= 400 + 1000, `failback took ${back} ms`);
     assert.equal((await router.chat(chatRequest)).providerId, 'deepseek');
     assert.equal(healthOf(router, 'deepseek').kind, 'healthy');
@@ -274,8 +309,19 @@ describe('router: failover', () => {
   });
 
   test('nothing usable: a clear error that says what to do', async () => {
-    const router = makeRouter({}, { enabled: ['deepseek'], chatOrder: ['deepseek'], completionOrder: ['deepseek'], baseUrls: { deepseek: 'https://api.deepseek.com' } });
-    await assert.rejects(router.chat(chatRequest), (e: unknown) => PacerError.is(e, 'needsKey') && /Set API Key/.test(e.message));
+    const router = makeRouter(
+      {},
+      {
+        enabled: ['deepseek'],
+        chatOrder: ['deepseek'],
+        completionOrder: ['deepseek'],
+        baseUrls: { deepseek: 'https://api.deepseek.com' },
+      },
+    );
+    await assert.rejects(
+      router.chat(chatRequest),
+      (e: unknown) => PacerError.is(e, 'needsKey') && /Set API Key/.test(e.message),
+    );
     const none = makeRouter({}, { enabled: [], chatOrder: [], completionOrder: [] });
     await assert.rejects(none.complete(fimRequest()), (e: unknown) => PacerError.is(e, 'unavailable'));
   });
@@ -297,9 +343,15 @@ describe('router: pinned', () => {
     const router = makeRouter({ chatDeadlineMs: 1200 }, { routing: 'pinned', pinned: 'deepseek' });
     primary.setFault({ kind: 'rateLimited' });
     const { events, handlers } = recorder();
-    await assert.rejects(router.chat(chatRequest, handlers), (e: unknown) => PacerError.is(e) && e.providerId === 'deepseek');
+    await assert.rejects(
+      router.chat(chatRequest, handlers),
+      (e: unknown) => PacerError.is(e) && e.providerId === 'deepseek',
+    );
     assert.deepEqual(events.providers, [['deepseek', false]]);
-    await assert.rejects(router.complete(fimRequest()), (e: unknown) => PacerError.is(e) && e.providerId === 'deepseek');
+    await assert.rejects(
+      router.complete(fimRequest()),
+      (e: unknown) => PacerError.is(e) && e.providerId === 'deepseek',
+    );
     assert.equal(fallback.stats().requests, 0);
   });
 
@@ -343,7 +395,10 @@ describe('router: spend limit and discovery', () => {
   });
 
   test('only paid providers left: a budget error', async () => {
-    const router = makeRouter({ dailyLimitUsd: 1e-7 }, { enabled: ['deepseek'], chatOrder: ['deepseek'], completionOrder: ['deepseek'] });
+    const router = makeRouter(
+      { dailyLimitUsd: 1e-7 },
+      { enabled: ['deepseek'], chatOrder: ['deepseek'], completionOrder: ['deepseek'] },
+    );
     await router.chat(chatRequest);
     await assert.rejects(router.chat(chatRequest), (e: unknown) => PacerError.is(e, 'budget'));
   });
@@ -359,7 +414,11 @@ describe('router: spend limit and discovery', () => {
     );
     await router.discover();
     const s = router.state();
-    assert.deepEqual(s.providers.find((p) => p.id === 'deepseek')!.models, ['deepseek-flash', 'deepseek-v4-flash', 'deepseek-v4-pro']);
+    assert.deepEqual(s.providers.find((p) => p.id === 'deepseek')!.models, [
+      'deepseek-flash',
+      'deepseek-v4-flash',
+      'deepseek-v4-pro',
+    ]);
     const ollama = s.providers.find((p) => p.id === 'ollama')!;
     assert.equal(ollama.health.kind, 'down');
     assert.ok(ollama.health.kind === 'down' && /not reachable/.test(ollama.health.reason));

@@ -27,21 +27,44 @@ const order = ['deepseek', 'openrouter', 'ollama'];
 describe('routing rules', () => {
   test('healthy primary serves both classes', () => {
     const c = cands([{ id: 'deepseek' }, { id: 'openrouter' }, { id: 'ollama' }]);
-    assert.deepEqual(pickRoute('chat', order, c, ctx()), { kind: 'route', id: 'deepseek', isFallback: false });
-    assert.deepEqual(pickRoute('completion', order, c, ctx()), { kind: 'route', id: 'deepseek', isFallback: false });
+    assert.deepEqual(pickRoute('chat', order, c, ctx()), {
+      kind: 'route',
+      id: 'deepseek',
+      isFallback: false,
+    });
+    assert.deepEqual(pickRoute('completion', order, c, ctx()), {
+      kind: 'route',
+      id: 'deepseek',
+      isFallback: false,
+    });
   });
 
   test('a completion moves on ANY cooldown; chat stays through a short one and moves on a long one', () => {
     const short = cands([{ id: 'deepseek', health: cooling(1500) }, { id: 'openrouter' }, { id: 'ollama' }]);
-    assert.deepEqual(pickRoute('completion', order, short, ctx()), { kind: 'route', id: 'openrouter', isFallback: true });
-    assert.deepEqual(pickRoute('chat', order, short, ctx()), { kind: 'route', id: 'deepseek', isFallback: false });
+    assert.deepEqual(pickRoute('completion', order, short, ctx()), {
+      kind: 'route',
+      id: 'openrouter',
+      isFallback: true,
+    });
+    assert.deepEqual(pickRoute('chat', order, short, ctx()), {
+      kind: 'route',
+      id: 'deepseek',
+      isFallback: false,
+    });
     const long = cands([{ id: 'deepseek', health: cooling(2500) }, { id: 'openrouter' }, { id: 'ollama' }]);
-    assert.deepEqual(pickRoute('chat', order, long, ctx()), { kind: 'route', id: 'openrouter', isFallback: true });
+    assert.deepEqual(pickRoute('chat', order, long, ctx()), {
+      kind: 'route',
+      id: 'openrouter',
+      isFallback: true,
+    });
   });
 
   test('the threshold is the chat.failoverAfterMs setting', () => {
     const c = cands([{ id: 'deepseek', health: cooling(1500) }, { id: 'openrouter' }]);
-    assert.equal((pickRoute('chat', order, c, ctx({ failoverAfterMs: 1000 })) as { id: string }).id, 'openrouter');
+    assert.equal(
+      (pickRoute('chat', order, c, ctx({ failoverAfterMs: 1000 })) as { id: string }).id,
+      'openrouter',
+    );
     assert.equal(shouldMoveChat(now + 2001, now, 2000), true);
     assert.equal(shouldMoveChat(now + 2000, now, 2000), false);
     assert.equal(shouldMoveChat(undefined, now, 2000), false);
@@ -62,9 +85,20 @@ describe('routing rules', () => {
   });
 
   test('completions only go to providers fit for them', () => {
-    const c = cands([{ id: 'deepseek', health: down }, { id: 'openrouter', fitForCompletions: false }, { id: 'ollama' }]);
-    assert.deepEqual(pickRoute('completion', order, c, ctx()), { kind: 'route', id: 'ollama', isFallback: true });
-    const none = cands([{ id: 'deepseek', health: cooling(500) }, { id: 'openrouter', fitForCompletions: false }]);
+    const c = cands([
+      { id: 'deepseek', health: down },
+      { id: 'openrouter', fitForCompletions: false },
+      { id: 'ollama' },
+    ]);
+    assert.deepEqual(pickRoute('completion', order, c, ctx()), {
+      kind: 'route',
+      id: 'ollama',
+      isFallback: true,
+    });
+    const none = cands([
+      { id: 'deepseek', health: cooling(500) },
+      { id: 'openrouter', fitForCompletions: false },
+    ]);
     assert.deepEqual(pickRoute('completion', ['deepseek', 'openrouter'], none, ctx()), {
       kind: 'none',
       reason: 'rateLimited',
@@ -84,21 +118,44 @@ describe('routing rules', () => {
       { id: 'openrouter', health: cooling(4000) },
       { id: 'ollama', health: down },
     ]);
-    assert.deepEqual(pickRoute('chat', order, c, ctx()), { kind: 'route', id: 'openrouter', isFallback: true });
-    const allDown = cands([{ id: 'deepseek', health: down }, { id: 'openrouter', health: { kind: 'needsKey' } }]);
-    assert.deepEqual(pickRoute('chat', order, allDown, ctx()), { kind: 'route', id: 'deepseek', isFallback: false });
+    assert.deepEqual(pickRoute('chat', order, c, ctx()), {
+      kind: 'route',
+      id: 'openrouter',
+      isFallback: true,
+    });
+    const allDown = cands([
+      { id: 'deepseek', health: down },
+      { id: 'openrouter', health: { kind: 'needsKey' } },
+    ]);
+    assert.deepEqual(pickRoute('chat', order, allDown, ctx()), {
+      kind: 'route',
+      id: 'deepseek',
+      isFallback: false,
+    });
     assert.equal(pickRoute('completion', order, allDown, ctx()).kind, 'none');
   });
 
   test('nothing usable at all: none with a reason', () => {
     const keys = cands([{ id: 'deepseek', health: { kind: 'needsKey' } }]);
-    assert.deepEqual(pickRoute('chat', ['deepseek'], keys, ctx()), { kind: 'none', reason: 'unusable', primaryId: 'deepseek' });
-    assert.deepEqual(pickRoute('chat', [], keys, ctx()), { kind: 'none', reason: 'noProvider', primaryId: undefined });
+    assert.deepEqual(pickRoute('chat', ['deepseek'], keys, ctx()), {
+      kind: 'none',
+      reason: 'unusable',
+      primaryId: 'deepseek',
+    });
+    assert.deepEqual(pickRoute('chat', [], keys, ctx()), {
+      kind: 'none',
+      reason: 'noProvider',
+      primaryId: undefined,
+    });
   });
 
   test('spend limit pauses paid providers only', () => {
     const c = cands([{ id: 'deepseek', paid: true }, { id: 'openrouter', paid: true }, { id: 'ollama' }]);
-    assert.deepEqual(pickRoute('chat', order, c, ctx({ budgetPaused: true })), { kind: 'route', id: 'ollama', isFallback: true });
+    assert.deepEqual(pickRoute('chat', order, c, ctx({ budgetPaused: true })), {
+      kind: 'route',
+      id: 'ollama',
+      isFallback: true,
+    });
     const paidOnly = cands([{ id: 'deepseek', paid: true }]);
     assert.deepEqual(pickRoute('chat', ['deepseek'], paidOnly, ctx({ budgetPaused: true })), {
       kind: 'none',
@@ -110,14 +167,34 @@ describe('routing rules', () => {
   test('pinned: never switched, whatever its health; completions fail fast instead of waiting', () => {
     const c = cands([{ id: 'deepseek', health: cooling(60_000) }, { id: 'openrouter' }]);
     const pinned = ctx({ routing: 'pinned', pinned: 'deepseek' });
-    assert.deepEqual(pickRoute('chat', order, c, pinned), { kind: 'route', id: 'deepseek', isFallback: false });
-    assert.deepEqual(pickRoute('completion', order, c, pinned), { kind: 'none', reason: 'rateLimited', primaryId: 'deepseek' });
+    assert.deepEqual(pickRoute('chat', order, c, pinned), {
+      kind: 'route',
+      id: 'deepseek',
+      isFallback: false,
+    });
+    assert.deepEqual(pickRoute('completion', order, c, pinned), {
+      kind: 'none',
+      reason: 'rateLimited',
+      primaryId: 'deepseek',
+    });
     const downPinned = cands([{ id: 'deepseek', health: down }, { id: 'openrouter' }]);
-    assert.deepEqual(pickRoute('chat', order, downPinned, pinned), { kind: 'route', id: 'deepseek', isFallback: false });
+    assert.deepEqual(pickRoute('chat', order, downPinned, pinned), {
+      kind: 'route',
+      id: 'deepseek',
+      isFallback: false,
+    });
     const toOr = ctx({ routing: 'pinned', pinned: 'openrouter' });
     const unfit = cands([{ id: 'deepseek' }, { id: 'openrouter', fitForCompletions: false }]);
-    assert.deepEqual(pickRoute('chat', order, unfit, toOr), { kind: 'route', id: 'openrouter', isFallback: false });
-    assert.deepEqual(pickRoute('completion', order, unfit, toOr), { kind: 'none', reason: 'notFit', primaryId: 'openrouter' });
+    assert.deepEqual(pickRoute('chat', order, unfit, toOr), {
+      kind: 'route',
+      id: 'openrouter',
+      isFallback: false,
+    });
+    assert.deepEqual(pickRoute('completion', order, unfit, toOr), {
+      kind: 'none',
+      reason: 'notFit',
+      primaryId: 'openrouter',
+    });
     assert.deepEqual(pickRoute('chat', order, unfit, toOr, new Set(['openrouter'])), {
       kind: 'none',
       reason: 'noProvider',

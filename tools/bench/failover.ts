@@ -40,7 +40,11 @@ interface Episode {
   completionErrors: number;
 }
 
-const FAULTS: Record<string, FaultKind> = { '429 storm': 'rateLimited', '503s': 'overloaded', refused: 'refuse' };
+const FAULTS: Record<string, FaultKind> = {
+  '429 storm': 'rateLimited',
+  '503s': 'overloaded',
+  refused: 'refuse',
+};
 
 /** Wraps fetch to timestamp every failed attempt on the primary (the start of a failover). */
 function instrumentedFetch(timeline: Timeline): typeof fetch {
@@ -64,7 +68,16 @@ function providerSettings(primary: Emulator, fallback: Emulator): ProviderSettin
     routing: 'automatic',
     pinned: 'deepseek',
     baseUrls: { deepseek: primary.url },
-    custom: [{ id: 'backup', label: 'Backup', baseUrl: `${fallback.url}/beta`, supportsFim: true, needsKey: false, chatModel: 'deepseek-flash' }],
+    custom: [
+      {
+        id: 'backup',
+        label: 'Backup',
+        baseUrl: `${fallback.url}/beta`,
+        supportsFim: true,
+        needsKey: false,
+        chatModel: 'deepseek-flash',
+      },
+    ],
     models: {},
   };
 }
@@ -79,13 +92,23 @@ function startTraffic(router: Router, timeline: Timeline): () => Promise<void> {
       const r = await send();
       timeline.outcomes.push({ cls, startMs, endMs: Date.now(), providerId: r.providerId });
     } catch (error) {
-      timeline.outcomes.push({ cls, startMs, endMs: Date.now(), error: PacerError.is(error) ? error.kind : String(error) });
+      timeline.outcomes.push({
+        cls,
+        startMs,
+        endMs: Date.now(),
+        error: PacerError.is(error) ? error.kind : String(error),
+      });
     }
   };
   const chatLoop = async (panel: number) => {
     while (running) {
       await record('chat', () =>
-        router.chat({ messages: [{ role: 'user', content: `Panel ${panel}, question ${n++}: explain debounce vs throttle.` }], model: 'deepseek-flash' }),
+        router.chat({
+          messages: [
+            { role: 'user', content: `Panel ${panel}, question ${n++}: explain debounce vs throttle.` },
+          ],
+          model: 'deepseek-flash',
+        }),
       );
       await delay(200);
     }
@@ -94,7 +117,15 @@ function startTraffic(router: Router, timeline: Timeline): () => Promise<void> {
     const pending: Promise<void>[] = [];
     while (running) {
       const i = n++;
-      pending.push(record('completion', () => router.complete({ prompt: `const total${i} = items.reduce((sum, x) => `, suffix: ';\n', maxTokens: 16 })));
+      pending.push(
+        record('completion', () =>
+          router.complete({
+            prompt: `const total${i} = items.reduce((sum, x) => `,
+            suffix: ';\n',
+            maxTokens: 16,
+          }),
+        ),
+      );
       await delay(250);
     }
     await Promise.all(pending);
@@ -108,7 +139,12 @@ function startTraffic(router: Router, timeline: Timeline): () => Promise<void> {
 
 const firstAfter = (times: number[], t: number) => times.find((x) => x >= t);
 
-function firstSuccess(timeline: Timeline, cls: Cls | undefined, providerId: string, afterMs: number): number | undefined {
+function firstSuccess(
+  timeline: Timeline,
+  cls: Cls | undefined,
+  providerId: string,
+  afterMs: number,
+): number | undefined {
   return timeline.outcomes
     .filter((o) => (!cls || o.cls === cls) && o.providerId === providerId && o.endMs >= afterMs)
     .map((o) => o.endMs)
@@ -124,7 +160,13 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
   return check();
 }
 
-function measure(timeline: Timeline, fault: string, onsetMs: number, recoverMs: number, endMs: number): Episode {
+function measure(
+  timeline: Timeline,
+  fault: string,
+  onsetMs: number,
+  recoverMs: number,
+  endMs: number,
+): Episode {
   const firstFailure = firstAfter(timeline.primaryFailures, onsetMs);
   const failover = (cls: Cls) => {
     if (firstFailure === undefined) return null;
@@ -169,7 +211,11 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
     },
     createService: (info: ProviderInfo) =>
       createProviderService(
-        toEndpoint(info, async () => keyOrPlaceholder(undefined, info.baseUrl), info.id === 'deepseek' ? instrumentedFetch(timeline) : undefined),
+        toEndpoint(
+          info,
+          async () => keyOrPlaceholder(undefined, info.baseUrl),
+          info.id === 'deepseek' ? instrumentedFetch(timeline) : undefined,
+        ),
       ),
   });
   const onPrimary = () => {
@@ -188,7 +234,10 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
     }
     const recover = Date.now();
     primary.setFault({ kind: 'none' });
-    await waitFor(() => onPrimary() && firstSuccess(timeline, undefined, 'deepseek', recover) !== undefined, probeIntervalMs + 5000);
+    await waitFor(
+      () => onPrimary() && firstSuccess(timeline, undefined, 'deepseek', recover) !== undefined,
+      probeIntervalMs + 5000,
+    );
     await delay(warmMs);
     episodes.push(measure(timeline, 'storm → 503s → refused → recovers', onset, recover, Date.now()));
 
@@ -199,7 +248,10 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
       await delay(faultMs);
       const rec = Date.now();
       primary.setFault({ kind: 'none' });
-      await waitFor(() => onPrimary() && firstSuccess(timeline, undefined, 'deepseek', rec) !== undefined, probeIntervalMs + 5000);
+      await waitFor(
+        () => onPrimary() && firstSuccess(timeline, undefined, 'deepseek', rec) !== undefined,
+        probeIntervalMs + 5000,
+      );
       await delay(warmMs);
       episodes.push(measure(timeline, name, start, rec, Date.now()));
     }
@@ -209,7 +261,8 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
     await Promise.all([primary.close(), fallback.close()]);
   }
 
-  const worst = (values: Array<number | null>) => (values.some((v) => v === null) ? null : Math.max(...(values as number[])));
+  const worst = (values: Array<number | null>) =>
+    values.some((v) => v === null) ? null : Math.max(...(values as number[]));
   const chats = timeline.outcomes.filter((o) => o.cls === 'chat');
   const completions = timeline.outcomes.filter((o) => o.cls === 'completion');
   const main = episodes[0];
@@ -221,21 +274,39 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
     lostChat: chats.filter((o) => o.error).length,
     failbackMs: main.failbackMs,
     worstOverEpisodes: {
-      failoverMs: { chat: worst(episodes.map((e) => e.failoverMs.chat)), completion: worst(episodes.map((e) => e.failoverMs.completion)) },
+      failoverMs: {
+        chat: worst(episodes.map((e) => e.failoverMs.chat)),
+        completion: worst(episodes.map((e) => e.failoverMs.completion)),
+      },
       failbackMs: worst(episodes.map((e) => e.failbackMs)),
     },
     targets: { failoverMs: 1000, lostChat: 0, failbackMs: probeIntervalMs + 1000 },
     chat: {
       requests: chats.length,
       failed: chats.filter((o) => o.error).length,
-      p50Ms: round(percentile(chats.filter((o) => !o.error).map((o) => o.endMs - o.startMs), 50), 0),
-      p95Ms: round(percentile(chats.filter((o) => !o.error).map((o) => o.endMs - o.startMs), 95), 0),
+      p50Ms: round(
+        percentile(
+          chats.filter((o) => !o.error).map((o) => o.endMs - o.startMs),
+          50,
+        ),
+        0,
+      ),
+      p95Ms: round(
+        percentile(
+          chats.filter((o) => !o.error).map((o) => o.endMs - o.startMs),
+          95,
+        ),
+        0,
+      ),
     },
     completion: {
       requests: completions.length,
       failed: completions.filter((o) => o.error).length,
       errors: Object.fromEntries(
-        [...new Set(completions.filter((o) => o.error).map((o) => o.error!))].map((k) => [k, completions.filter((o) => o.error === k).length]),
+        [...new Set(completions.filter((o) => o.error).map((o) => o.error!))].map((k) => [
+          k,
+          completions.filter((o) => o.error === k).length,
+        ]),
       ),
       servedByFallback: completions.filter((o) => o.providerId === 'backup').length,
     },

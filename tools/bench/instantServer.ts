@@ -13,7 +13,13 @@ const BODY = JSON.stringify({
   created: 0,
   model: 'deepseek-flash',
   choices: [{ index: 0, text: 'a + b;', finish_reason: 'stop', logprobs: null }],
-  usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13, prompt_cache_hit_tokens: 0, prompt_cache_miss_tokens: 9 },
+  usage: {
+    prompt_tokens: 9,
+    completion_tokens: 4,
+    total_tokens: 13,
+    prompt_cache_hit_tokens: 0,
+    prompt_cache_miss_tokens: 9,
+  },
 });
 
 export function startInstantServer(): Promise<InstantServer> {

@@ -9,6 +9,8 @@ import { run as overload } from './overload';
 import { run as overhead } from './overhead';
 import { run as queueFlood } from './queueFlood';
 import { run as typing } from './typing';
+import { run as failover } from './failover';
+import { run as chatRender } from './chatRender';
 
 // One line per section; other sections (typing, chatRender, failover) plug in here.
 const SECTIONS: Array<{ name: string; run: SectionRunner }> = [
@@ -16,6 +18,8 @@ const SECTIONS: Array<{ name: string; run: SectionRunner }> = [
   { name: 'overhead', run: overhead },
   { name: 'queueFlood', run: queueFlood },
   { name: 'typing', run: typing },
+  { name: 'failover', run: failover },
+  { name: 'chatRender', run: chatRender },
 ];
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench-results.json');
@@ -24,7 +28,9 @@ function readResults(): Record<string, unknown> {
   if (!existsSync(RESULTS)) return {};
   try {
     const parsed: unknown = JSON.parse(readFileSync(RESULTS, 'utf8'));
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {}; // a broken file is rewritten, not fatal
   }
@@ -33,9 +39,15 @@ function readResults(): Record<string, unknown> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
-  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const only = args
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
   const selected = SECTIONS.filter((s) => !only || only.includes(s.name));
-  if (selected.length === 0) throw new Error(`no section matches ${only?.join(',')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`);
+  if (selected.length === 0)
+    throw new Error(
+      `no section matches ${only?.join(',')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`,
+    );
   for (const section of selected) {
     const t0 = Date.now();
     console.log(`\n== ${section.name}${quick ? ' (quick)' : ''} ==`);

@@ -13,11 +13,23 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
   const pairs = quick ? 200 : 1000; // 2 requests per pair: 2,000 requests in the full run
   const warmup = 50;
   const server = await startInstantServer();
-  const service = createProviderService(createDeepSeekEndpoint({ baseUrl: server.url, getApiKey: async () => 'sk-bench' }), {
-    cache: { maxBytes: 0, ttlMs: 0 },
+  const service = createProviderService(
+    createDeepSeekEndpoint({ baseUrl: server.url, getApiKey: async () => 'sk-bench' }),
+    {
+      cache: { maxBytes: 0, ttlMs: 0 },
+    },
+  );
+  const direct = new OpenAI({
+    baseURL: `${server.url}/beta`,
+    apiKey: 'sk-bench',
+    maxRetries: 0,
+    logLevel: 'off',
   });
-  const direct = new OpenAI({ baseURL: `${server.url}/beta`, apiKey: 'sk-bench', maxRetries: 0, logLevel: 'off' });
-  const request = (i: number) => ({ prompt: `function f${i}(a, b) {\n  return `, suffix: '\n}\n', maxTokens: 32 });
+  const request = (i: number) => ({
+    prompt: `function f${i}(a, b) {\n  return `,
+    suffix: '\n}\n',
+    maxTokens: 32,
+  });
   const viaSdk = async (i: number) => {
     const r = request(i);
     const params = {
@@ -67,7 +79,15 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
     return {
       name: 'overhead',
       result,
-      rows: [{ pairs, 'overhead p50 ms': result.p50Ms, 'overhead p99 ms': result.p99Ms, 'direct p50 ms': result.directP50Ms, 'gate p50 ms': result.gateP50Ms }],
+      rows: [
+        {
+          pairs,
+          'overhead p50 ms': result.p50Ms,
+          'overhead p99 ms': result.p99Ms,
+          'direct p50 ms': result.directP50Ms,
+          'gate p50 ms': result.gateP50Ms,
+        },
+      ],
     };
   } finally {
     service.dispose();

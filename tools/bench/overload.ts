@@ -4,6 +4,7 @@
 // retries), once with Pacer's gate, and a few pacing settings for the frontier.
 import OpenAI from 'openai';
 import type { BackoffOptions } from '../../src/core/gate/backoff';
+import { DEFAULT_COOLDOWN_BACKOFF } from '../../src/core/gate/gate';
 import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
 import { createProviderService } from '../../src/core/providerService';
 import type { ProviderService } from '../../src/core/providerService';
@@ -19,7 +20,7 @@ const THINK_MS = 500;
 // No Retry-After: DeepSeek sends none.
 const EMULATOR = { cap: CAP, ttft: 200, tps: 400, tokens: 60 };
 
-/** Pacer's default pacing for this class of traffic (see gate.ts DEFAULT_COOLDOWN_BACKOFF). */
+/** One setting of the provider-wide cooldown after a 429 (the only pacing a one-request-at-a-time editor has). */
 export interface Pacing {
   setting: string;
   cooldownBackoff: BackoffOptions;
@@ -82,7 +83,13 @@ export async function calibrate(): Promise<number> {
 }
 
 /** One closed-loop run: every editor asks, waits for the answer (or its failure), thinks, asks again. */
-async function closedLoop(emu: EmulatorProcess, senders: Send[], durationMs: number, capacityPerS: number, seed: number): Promise<RunMetrics> {
+async function closedLoop(
+  emu: EmulatorProcess,
+  senders: Send[],
+  durationMs: number,
+  capacityPerS: number,
+  seed: number,
+): Promise<RunMetrics> {
   const random = seeded(seed);
   const perEditor = senders.map(() => 0);
   const latencies: number[] = [];
@@ -141,7 +148,8 @@ export async function runSdkDefaults(durationMs: number, capacityPerS: number): 
     const senders: Send[] = Array.from({ length: CLIENTS }, () => {
       // What most tools ship: the SDK's defaults (maxRetries 2, its own backoff), nothing else.
       const client = new OpenAI({ baseURL: emu.url, apiKey: 'sk-bench' });
-      return async (signal, prompt) => consume(await client.chat.completions.create(body(prompt), { signal }));
+      return async (signal, prompt) =>
+        consume(await client.chat.completions.create(body(prompt), { signal }));
     });
     return await closedLoop(emu, senders, durationMs, capacityPerS, 1);
   } finally {
@@ -149,17 +157,27 @@ export async function runSdkDefaults(durationMs: number, capacityPerS: number): 
   }
 }
 
-export async function runPacer(pacing: Pacing, durationMs: number, capacityPerS: number): Promise<RunMetrics> {
+export async function runPacer(
+  pacing: Pacing,
+  durationMs: number,
+  capacityPerS: number,
+): Promise<RunMetrics> {
   const emu = await startEmulatorProcess(EMULATOR);
   const services: ProviderService[] = [];
   try {
     const senders: Send[] = Array.from({ length: CLIENTS }, () => {
-      const service = createProviderService(createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-bench' }), {
-        gate: { cooldownBackoff: pacing.cooldownBackoff },
-      });
+      const service = createProviderService(
+        createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-bench' }),
+        {
+          gate: { cooldownBackoff: pacing.cooldownBackoff },
+        },
+      );
       services.push(service);
       return async (signal, prompt) => {
-        await service.chat({ messages: [{ role: 'user', content: prompt }] }, { signal, deadlineMs: DEADLINE_MS });
+        await service.chat(
+          { messages: [{ role: 'user', content: prompt }] },
+          { signal, deadlineMs: DEADLINE_MS },
+        );
       };
     });
     return await closedLoop(emu, senders, durationMs, capacityPerS, 1);
@@ -169,13 +187,16 @@ export async function runPacer(pacing: Pacing, durationMs: number, capacityPerS:
   }
 }
 
-export const DEFAULT_PACING: Pacing = { setting: 'default: 429 backoff 1 s..8 s, full jitter', cooldownBackoff: { baseMs: 1000, capMs: 8000 } };
+export const DEFAULT_PACING: Pacing = {
+  setting: 'default: 429 backoff 4 s..8 s, full jitter',
+  cooldownBackoff: DEFAULT_COOLDOWN_BACKOFF,
+};
 
 const FRONTIER: Pacing[] = [
-  { setting: '429 backoff 250 ms..2 s', cooldownBackoff: { baseMs: 250, capMs: 2000 } },
-  { setting: '429 backoff 500 ms..4 s', cooldownBackoff: { baseMs: 500, capMs: 4000 } },
+  { setting: '429 backoff 1 s..8 s', cooldownBackoff: { baseMs: 1000, capMs: 8000 } },
+  { setting: '429 backoff 2 s..8 s', cooldownBackoff: { baseMs: 2000, capMs: 8000 } },
   DEFAULT_PACING,
-  { setting: '429 backoff 2 s..16 s', cooldownBackoff: { baseMs: 2000, capMs: 16_000 } },
+  { setting: '429 backoff 6 s..12 s', cooldownBackoff: { baseMs: 6000, capMs: 12_000 } },
 ];
 
 const row = (name: string, m: RunMetrics): Row => ({
@@ -192,19 +213,36 @@ const row = (name: string, m: RunMetrics): Row => ({
 });
 
 export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
-  const durationMs = quick ? 5000 : 20_000;
+  const durationMs = quick ? 4000 : 20_000;
   const frontierMs = quick ? 3000 : 20_000;
   const serviceMs = await calibrate();
   const capacityPerS = CAP / (serviceMs / 1000);
   const sdkDefaults = await runSdkDefaults(durationMs, capacityPerS);
   const pacer = await runPacer(DEFAULT_PACING, durationMs, capacityPerS);
-  const frontier: Array<{ setting: string; share429: number; goodputRatio: number; p95Ms: number; userFailures: number; jain: number }> = [];
+  const frontier: Array<{
+    setting: string;
+    share429: number;
+    goodputRatio: number;
+    p95Ms: number;
+    userFailures: number;
+    jain: number;
+  }> = [];
   const rows: Row[] = [row('sdkDefaults', sdkDefaults), row('pacer', pacer)];
-  const settings = quick ? FRONTIER.filter((p) => p !== DEFAULT_PACING).slice(0, 2) : FRONTIER;
+  const settings = quick ? [FRONTIER[0], FRONTIER[3]].filter((p): p is Pacing => p !== undefined) : FRONTIER;
   for (const pacing of settings) {
     // The default setting's full run is already measured; reuse it when the durations match.
-    const m = pacing === DEFAULT_PACING && frontierMs === durationMs ? pacer : await runPacer(pacing, frontierMs, capacityPerS);
-    frontier.push({ setting: pacing.setting, share429: m.share429, goodputRatio: m.goodputRatio, p95Ms: m.p95Ms, userFailures: m.userFailures, jain: m.jain });
+    const m =
+      pacing === DEFAULT_PACING && frontierMs === durationMs
+        ? pacer
+        : await runPacer(pacing, frontierMs, capacityPerS);
+    frontier.push({
+      setting: pacing.setting,
+      share429: m.share429,
+      goodputRatio: m.goodputRatio,
+      p95Ms: m.p95Ms,
+      userFailures: m.userFailures,
+      jain: m.jain,
+    });
     rows.push(row(`frontier: ${pacing.setting}`, m));
   }
   return {

@@ -24,7 +24,13 @@ import type { TimingModel, TraceFile } from './typingTrace';
 import type { Row, SectionOptions, SectionOutput } from './types';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'typing');
-const LANGUAGE: Record<string, string> = { '.ts': 'typescript', '.py': 'python', '.go': 'go', '.rs': 'rust', '.js': 'javascript' };
+const LANGUAGE: Record<string, string> = {
+  '.ts': 'typescript',
+  '.py': 'python',
+  '.go': 'go',
+  '.rs': 'rust',
+  '.js': 'javascript',
+};
 
 /** The emulator's defaults: 150 ms to the first token, 200 tokens a second. */
 export const EMULATOR_LATENCY: LatencyModel = { ttftMs: 150, tokensPerSecond: 200, networkMs: 2 };
@@ -42,7 +48,11 @@ export function loadTraceFiles(): TraceFile[] {
   return readdirSync(FIXTURES)
     .filter((f) => LANGUAGE[extname(f)] !== undefined)
     .sort()
-    .map((f) => ({ path: `typing/${f}`, languageId: LANGUAGE[extname(f)]!, text: readFileSync(join(FIXTURES, f), 'utf8') }));
+    .map((f) => ({
+      path: `typing/${f}`,
+      languageId: LANGUAGE[extname(f)]!,
+      text: readFileSync(join(FIXTURES, f), 'utf8'),
+    }));
 }
 
 export interface StrategySummary {
@@ -67,9 +77,16 @@ export function summarize(r: StrategyResult, withServed: boolean): StrategySumma
   };
 }
 
-export async function runTyping(
-  options: { quick: boolean; latency?: LatencyModel; timing?: TimingModel; seeds?: number[] },
-): Promise<{ keys: number; summaries: Record<string, StrategySummary>; raw: Record<string, StrategyResult> }> {
+export async function runTyping(options: {
+  quick: boolean;
+  latency?: LatencyModel;
+  timing?: TimingModel;
+  seeds?: number[];
+}): Promise<{
+  keys: number;
+  summaries: Record<string, StrategySummary>;
+  raw: Record<string, StrategyResult>;
+}> {
   const files = loadTraceFiles();
   const seeds = options.seeds ?? (options.quick ? [11] : [11, 12, 13]);
   let sessions = seeds.flatMap((seed) => buildSessions(files, seed, options.timing ?? HUMAN_TIMING));
@@ -120,9 +137,17 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
     // How the numbers move: a loaded provider, and a typist who also hesitates mid-line (2 % of
     // keys, 0.4-1.2 s), which adds real pauses that every strategy must answer.
     rows.push(...rowsFor('slow provider', await runTyping({ quick, latency: SLOW_LATENCY })));
-    rows.push(...rowsFor('+hesitations', await runTyping({ quick, timing: { ...HUMAN_TIMING, hesitationShare: 0.02 } })));
+    rows.push(
+      ...rowsFor(
+        '+hesitations',
+        await runTyping({ quick, timing: { ...HUMAN_TIMING, hesitationShare: 0.02 } }),
+      ),
+    );
   }
-  const { naive, fixedDebounce, pacer } = main.summaries as Record<'naive' | 'fixedDebounce' | 'pacer', StrategySummary>;
+  const { naive, fixedDebounce, pacer } = main.summaries as Record<
+    'naive' | 'fixedDebounce' | 'pacer',
+    StrategySummary
+  >;
   const ok =
     pacer.requests <= 0.6 * fixedDebounce.requests &&
     pacer.p50Ms <= fixedDebounce.p50Ms &&

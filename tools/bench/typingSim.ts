@@ -131,7 +131,8 @@ export class OracleModel implements ModelService {
     }
     const tokens = splitTokens(text).slice(0, request.maxTokens);
     text = tokens.join('');
-    const ms = this.latency.networkMs + this.latency.ttftMs + (tokens.length * 1000) / this.latency.tokensPerSecond;
+    const ms =
+      this.latency.networkMs + this.latency.ttftMs + (tokens.length * 1000) / this.latency.tokensPerSecond;
     return new Promise((resolve, reject) => {
       const signal = options.signal;
       const onAbort = () => {
@@ -251,29 +252,39 @@ export async function simulate(
       const text = head + typed + tail;
       const offset = head.length + typed.length;
       const v = ++version;
-      callTimer = clock.setTimeout(() => {
-        callTimer = undefined;
-        const ac = new AbortController();
-        call = ac;
-        const simStart = clock.now();
-        const wallStart = performance.now();
-        void engine
-          .provide(
-            { docKey: `file:///${session.path}`, path: session.path, languageId: session.languageId, text, offset, version: v },
-            ac.signal,
-          )
-          .then((out) => {
-            if (ac.signal.aborted || !out || out.text === '') return;
-            // Answers that needed no simulated time still took real time: count it.
-            const extra = clock.now() === simStart ? performance.now() - wallStart : 0;
-            const shownAt = clock.now() + extra;
-            result.served[out.source] = (result.served[out.source] ?? 0) + 1;
-            visible = visible?.text === out.text ? visible : { text: out.text, since: shownAt };
-            if (watchPause && watchPause.answeredAt === undefined && shownAt <= watchPause.until) {
-              watchPause.answeredAt = shownAt;
-            }
-          });
-      }, at + options.vscodeDelayMs - clock.now());
+      callTimer = clock.setTimeout(
+        () => {
+          callTimer = undefined;
+          const ac = new AbortController();
+          call = ac;
+          const simStart = clock.now();
+          const wallStart = performance.now();
+          void engine
+            .provide(
+              {
+                docKey: `file:///${session.path}`,
+                path: session.path,
+                languageId: session.languageId,
+                text,
+                offset,
+                version: v,
+              },
+              ac.signal,
+            )
+            .then((out) => {
+              if (ac.signal.aborted || !out || out.text === '') return;
+              // Answers that needed no simulated time still took real time: count it.
+              const extra = clock.now() === simStart ? performance.now() - wallStart : 0;
+              const shownAt = clock.now() + extra;
+              result.served[out.source] = (result.served[out.source] ?? 0) + 1;
+              visible = visible?.text === out.text ? visible : { text: out.text, since: shownAt };
+              if (watchPause && watchPause.answeredAt === undefined && shownAt <= watchPause.until) {
+                watchPause.answeredAt = shownAt;
+              }
+            });
+        },
+        at + options.vscodeDelayMs - clock.now(),
+      );
     };
 
     const keys = session.keys;
@@ -322,7 +333,12 @@ export async function simulate(
       else typed += key.text;
       clean = key.pos !== -1;
       // VS Code keeps ghost text on screen while the typed text matches it.
-      if (visible && key.kind === 'char' && visible.text.startsWith(key.text) && visible.text.length > key.text.length) {
+      if (
+        visible &&
+        key.kind === 'char' &&
+        visible.text.startsWith(key.text) &&
+        visible.text.length > key.text.length
+      ) {
         visible = { text: visible.text.slice(key.text.length), since: visible.since };
       } else {
         visible = undefined;
@@ -342,13 +358,13 @@ export async function simulate(
 }
 
 /** The pause after the key just typed (the next key's gap), if it is long enough to measure. */
-function nextPause(keys: readonly Session['keys'], next: number, now: number, pauseMs: number) {
+function nextPause(keys: Session['keys'], next: number, now: number, pauseMs: number) {
   const gap = keys[next]?.gapMs;
   return gap !== undefined && gap >= pauseMs ? { keyAt: now, until: now + gap } : undefined;
 }
 
 /** Index of the key after which the document has `target` characters of the file typed. */
-function lastKeyReaching(keys: readonly Session['keys'], from: number, target: number): number {
+function lastKeyReaching(keys: Session['keys'], from: number, target: number): number {
   for (let j = from; j < keys.length; j++) {
     if (keys[j]!.pos === target) return j;
     if (keys[j]!.pos > target) return -1;

@@ -71,7 +71,11 @@ export interface TraceFile {
  * Each file is typed in two sessions: its first half with the rest of the file already below the
  * cursor (FIM with a real suffix), then its second half at the end of the file.
  */
-export function buildSessions(files: readonly TraceFile[], seed: number, timing: TimingModel = HUMAN_TIMING): Session[] {
+export function buildSessions(
+  files: readonly TraceFile[],
+  seed: number,
+  timing: TimingModel = HUMAN_TIMING,
+): Session[] {
   const rand = seeded(seed);
   const uniform = ([a, b]: [number, number]) => a + (b - a) * rand();
   const normal = () => {

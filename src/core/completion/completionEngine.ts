@@ -123,7 +123,10 @@ export class CompletionEngine {
     this.excluded = createExclusionMatcher(options.settings.exclude);
     this.reuse = options.reuse ?? FULL_REUSE;
     this.cache = new AnswerCache(options.clock, options.cache ?? DEFAULT_CACHE_OPTIONS);
-    this.inflight = new InflightRequests(options.clock, this.reuse.inflight ? (options.adoptGraceMs ?? 150) : 0);
+    this.inflight = new InflightRequests(
+      options.clock,
+      this.reuse.inflight ? (options.adoptGraceMs ?? 150) : 0,
+    );
   }
 
   configure(settings: CompletionSettings): void {
@@ -312,13 +315,15 @@ export class CompletionEngine {
       const timer = clock.setTimeout(() => resolve(undefined), ms);
       const onAbort = () => resolve(undefined);
       signal.addEventListener('abort', onAbort, { once: true });
-      work.then(
-        (v) => resolve(v),
-        () => resolve(undefined),
-      ).finally(() => {
-        clock.clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-      });
+      work
+        .then(
+          (v) => resolve(v),
+          () => resolve(undefined),
+        )
+        .finally(() => {
+          clock.clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+        });
     });
   }
 

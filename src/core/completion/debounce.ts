@@ -31,9 +31,9 @@ export interface Debouncer {
 
 export class FixedDebounce implements Debouncer {
   constructor(private readonly ms: number) {}
-  observeKey(): void {}
-  observeLatency(): void {}
-  delayMs(): number {
+  observeKey(_docKey: string, _now: number, _ctx: KeyContext): void {}
+  observeLatency(_ms: number): void {}
+  delayMs(_ctx?: KeyContext): number {
     return this.ms;
   }
 }

@@ -17,7 +17,8 @@ export function createExclusionMatcher(globs: readonly string[]): ExclusionMatch
     const relative = normalized.replace(/^\.\//, '');
     const name = relative.slice(relative.lastIndexOf('/') + 1);
     return patterns.some(
-      ({ re, nameOnly }) => re.test(relative) || (nameOnly && re.test(name)) || anySuffixMatches(re, relative),
+      ({ re, nameOnly }) =>
+        re.test(relative) || (nameOnly && re.test(name)) || anySuffixMatches(re, relative),
     );
   };
 }

@@ -71,7 +71,11 @@ export class InflightRequests {
   }
 
   /** The newest pending request whose position the user has only typed past. */
-  find(docKey: string, prefix: string, suffix: string): { request: InflightRequest; typed: string } | undefined {
+  find(
+    docKey: string,
+    prefix: string,
+    suffix: string,
+  ): { request: InflightRequest; typed: string } | undefined {
     let best: Live | undefined;
     const head = suffix.slice(0, SUFFIX_HEAD);
     for (const r of this.live) {
@@ -132,7 +136,8 @@ export class InflightRequests {
     req.controller.abort(
       new PacerError({
         kind,
-        message: kind === 'superseded' ? 'A newer completion replaced this one.' : 'The completion was cancelled.',
+        message:
+          kind === 'superseded' ? 'A newer completion replaced this one.' : 'The completion was cancelled.',
       }),
     );
   }

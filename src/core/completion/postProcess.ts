@@ -76,7 +76,9 @@ function stripEcho(text: string, linePrefix: string): string {
   if (linePrefix === '') return text;
   if (linePrefix.trim() === '') {
     // Same indentation as the cursor already has, followed by code: the indentation is doubled.
-    return text.startsWith(linePrefix) && /^\S/.test(text.slice(linePrefix.length)) ? text.slice(linePrefix.length) : text;
+    return text.startsWith(linePrefix) && /^\S/.test(text.slice(linePrefix.length))
+      ? text.slice(linePrefix.length)
+      : text;
   }
   const code = linePrefix.trimStart();
   if (code.length >= 3 && text.trimStart().startsWith(code)) return text.trimStart().slice(code.length);

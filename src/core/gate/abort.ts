@@ -6,5 +6,10 @@ import { PacerError } from '../errors';
 export function abortReason(signal: AbortSignal, providerId?: string): PacerError {
   const reason: unknown = signal.reason;
   if (reason instanceof PacerError) return reason;
-  return new PacerError({ kind: 'cancelled', providerId, message: 'The request was cancelled.', cause: reason });
+  return new PacerError({
+    kind: 'cancelled',
+    providerId,
+    message: 'The request was cancelled.',
+    cause: reason,
+  });
 }

@@ -13,7 +13,13 @@ export interface AimdOptions {
   increaseWindow: number;
 }
 
-export const DEFAULT_AIMD: AimdOptions = { initial: 2, min: 1, max: 16, decreaseFactor: 0.5, increaseWindow: 1 };
+export const DEFAULT_AIMD: AimdOptions = {
+  initial: 2,
+  min: 1,
+  max: 16,
+  decreaseFactor: 0.5,
+  increaseWindow: 1,
+};
 
 export class AimdLimiter {
   private value: number;
@@ -68,10 +74,12 @@ export class AimdLimiter {
     return this.set(this.value);
   }
 
-  /** New settings (initial/max from the user). */
+  /** New settings (initial/max from the user); a new initial value restarts the learning there. */
   configure(options: Partial<AimdOptions>): boolean {
-    this.options = { ...this.options, ...options };
-    return this.set(options.initial ?? this.value);
+    const previousInitial = this.options.initial;
+    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.options = { ...this.options, ...defined };
+    return this.set(this.options.initial !== previousInitial ? this.options.initial : this.value);
   }
 
   private set(next: number): boolean {

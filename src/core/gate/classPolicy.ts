@@ -12,17 +12,27 @@ export interface ClassPolicy {
   deadlineAbortsRunning: boolean;
   /** Most HTTP attempts per request; retries happen only while the next one can start before the deadline. */
   maxAttempts: number;
+  /** An attempt is not started with less time than this left (it could not finish; 0 = always start). */
+  minStartMs: number;
 }
 
 export type ClassPolicies = Record<RequestClass, ClassPolicy>;
 
 export const DEFAULT_POLICIES: ClassPolicies = {
-  chat: { priority: 2, deadlineMs: 180_000, deadlineAbortsRunning: false, maxAttempts: Number.POSITIVE_INFINITY },
-  completion: { priority: 1, deadlineMs: 1500, deadlineAbortsRunning: true, maxAttempts: 2 },
-  background: { priority: 0, deadlineMs: 60_000, deadlineAbortsRunning: true, maxAttempts: 5 },
+  chat: {
+    priority: 2,
+    deadlineMs: 180_000,
+    deadlineAbortsRunning: false,
+    maxAttempts: Number.POSITIVE_INFINITY,
+    minStartMs: 0,
+  },
+  completion: { priority: 1, deadlineMs: 1500, deadlineAbortsRunning: true, maxAttempts: 2, minStartMs: 50 },
+  background: { priority: 0, deadlineMs: 60_000, deadlineAbortsRunning: true, maxAttempts: 5, minStartMs: 0 },
 };
 
-export function mergePolicies(overrides?: Partial<Record<RequestClass, Partial<ClassPolicy>>>): ClassPolicies {
+export function mergePolicies(
+  overrides?: Partial<Record<RequestClass, Partial<ClassPolicy>>>,
+): ClassPolicies {
   return {
     chat: { ...DEFAULT_POLICIES.chat, ...overrides?.chat },
     completion: { ...DEFAULT_POLICIES.completion, ...overrides?.completion },

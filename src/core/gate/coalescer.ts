@@ -17,7 +17,11 @@ export class Coalescer<T> {
   }
 
   /** Runs `start` for the first caller of `key`; later callers with the same key join it. */
-  run(key: string, signal: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; shared: boolean }> {
+  run(
+    key: string,
+    signal: AbortSignal | undefined,
+    start: (signal: AbortSignal) => Promise<T>,
+  ): Promise<{ value: T; shared: boolean }> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     let entry = this.inFlight.get(key);
     const shared = entry !== undefined;

@@ -11,6 +11,8 @@ export function estimateCostUsd(usage: Usage, pricing: ModelPricing | undefined,
   if (!pricing) return 0;
   const multiplier = isPeakHour(pricing, nowMs) ? (pricing.peakMultiplier ?? 1) : 1;
   const perMillion =
-    usage.cacheHitTokens * pricing.cacheHit + usage.cacheMissTokens * pricing.cacheMiss + usage.completionTokens * pricing.output;
+    usage.cacheHitTokens * pricing.cacheHit +
+    usage.cacheMissTokens * pricing.cacheMiss +
+    usage.completionTokens * pricing.output;
   return (perMillion / 1_000_000) * multiplier;
 }

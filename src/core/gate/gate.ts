@@ -94,7 +94,12 @@ interface Waiter {
   error?: PacerError;
 }
 
-export const DEFAULT_COOLDOWN_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 8000 };
+/**
+ * After a 429 without hints: U(0, 4 s), then U(0, 8 s). DeepSeek's 429 comes at once and says the
+ * ACCOUNT is full, so editors sharing it must spread their retries out; a shorter window buys a
+ * little throughput for many more refusals (see `frontier` in bench-results.json).
+ */
+export const DEFAULT_COOLDOWN_BACKOFF: BackoffOptions = { baseMs: 4000, capMs: 8000 };
 export const DEFAULT_RETRY_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 8000 };
 
 export class Gate implements Disposable {
@@ -155,7 +160,7 @@ export class Gate implements Disposable {
     if (this.disposed) throw this.unavailable();
     const policy = this.policies[options.cls];
     const deadlineMs = options.deadlineMs ?? policy.deadlineMs;
-    const scope = new RequestScope(this.clock, options.signal, this.clock.now() + deadlineMs, () =>
+    const scope = new RequestScope(this.clock, options.signal, this.clock.now(), deadlineMs, () =>
       this.deadlineError(deadlineMs),
     );
     this.scopes.add(scope);
@@ -173,7 +178,8 @@ export class Gate implements Disposable {
           return value;
         } catch (caught) {
           const error = this.asPacerError(caught, scope.signal);
-          if (isAbandoned(error.kind) || !isRetryable(error.kind) || attempt >= policy.maxAttempts) throw error;
+          if (isAbandoned(error.kind) || !isRetryable(error.kind) || attempt >= policy.maxAttempts)
+            throw error;
           // A chat answer that failed after its deadline passed is not tried again.
           if (scope.signal.aborted) throw error;
           lastError = error;
@@ -230,7 +236,11 @@ export class Gate implements Disposable {
     this.cooldown.clear();
   }
 
-  configure(options: { initialConcurrency?: number; maxConcurrency?: number; policies?: GateOptions['policies'] }): void {
+  configure(options: {
+    initialConcurrency?: number;
+    maxConcurrency?: number;
+    policies?: GateOptions['policies'];
+  }): void {
     if (options.policies) this.policies = mergePolicies(options.policies);
     this.slots.configure?.({ initial: options.initialConcurrency, max: options.maxConcurrency });
   }
@@ -276,16 +286,24 @@ export class Gate implements Disposable {
     lastError: PacerError | undefined,
   ): Promise<T> {
     // p-queue keeps listening to the signal it is given while the task runs and would free the
-    // slot before the HTTP request has closed; so it gets a signal that only fires while waiting.
-    const wait = new AbortController();
+    // slot before the HTTP request has closed. Classes whose deadline aborts running attempts can
+    // hand it their own signal (the attempt ends with it anyway); chat gets one that only fires
+    // while the request waits, because a deadline must not cut a streaming answer.
     let started = false;
-    const onScopeAbort = () => {
-      if (!started) wait.abort(scope.signal.reason);
-    };
-    scope.signal.addEventListener('abort', onScopeAbort, { once: true });
+    let waitSignal = scope.signal;
+    let detach: (() => void) | undefined;
+    if (!policy.deadlineAbortsRunning) {
+      const wait = new AbortController();
+      const onScopeAbort = () => {
+        if (!started) wait.abort(scope.signal.reason);
+      };
+      scope.signal.addEventListener('abort', onScopeAbort, { once: true });
+      detach = () => scope.signal.removeEventListener('abort', onScopeAbort);
+      waitSignal = wait.signal;
+    }
     const waiter: Waiter | undefined = onWait ? { onWait, attempt, error: lastError } : undefined;
     const cleanup = () => {
-      scope.signal.removeEventListener('abort', onScopeAbort);
+      detach?.();
       if (waiter) this.waiters.delete(waiter);
     };
     const promise = this.queue.add(
@@ -294,7 +312,7 @@ export class Gate implements Disposable {
         cleanup();
         return this.execute(task, scope, attempt, policy);
       },
-      { priority: policy.priority, signal: wait.signal },
+      { priority: policy.priority, signal: waitSignal },
     );
     if (!started) {
       if (waiter) {
@@ -303,12 +321,20 @@ export class Gate implements Disposable {
       }
       this.scheduleChange();
     }
-    return promise.finally(cleanup);
+    return waiter || detach ? promise.finally(cleanup) : promise;
   }
 
-  private async execute<T>(task: (ctx: AttemptContext) => Promise<T>, scope: RequestScope, attempt: number, policy: ClassPolicy): Promise<T> {
+  private async execute<T>(
+    task: (ctx: AttemptContext) => Promise<T>,
+    scope: RequestScope,
+    attempt: number,
+    policy: ClassPolicy,
+  ): Promise<T> {
     const signal = policy.deadlineAbortsRunning ? scope.signal : scope.hardSignal;
     if (signal.aborted) throw abortReason(signal, this.providerId);
+    // Too late for a useful attempt (a backlog draining at its deadline): drop it without a request.
+    if (policy.minStartMs > 0 && scope.remainingMs() < policy.minStartMs)
+      throw this.deadlineError(scope.deadlineMs);
     const slot = await this.slots.acquire({ signal, waiting: this.queue.size });
     const sentAt = this.clock.now();
     this.metrics.count('attempts');
@@ -336,17 +362,29 @@ export class Gate implements Disposable {
   }
 
   /** Waits before attempt `next`; throws when that wait cannot end before the deadline. */
-  private async beforeRetry(error: PacerError, scope: RequestScope, next: number, options: RunOptions): Promise<void> {
+  private async beforeRetry(
+    error: PacerError,
+    scope: RequestScope,
+    next: number,
+    options: RunOptions,
+  ): Promise<void> {
     if (error.kind === 'rateLimited') {
       // The cooldown this 429 started pauses the queue; the next attempt simply queues behind it.
-      if (this.cooldown.active && this.cooldown.until >= scope.deadlineAt) throw this.coolingPastDeadline(error);
+      if (this.cooldown.active && this.cooldown.until >= scope.deadlineAt)
+        throw this.coolingPastDeadline(error);
       options.onRetry?.({ attempt: next, error });
       return;
     }
     const delay = error.retryAfterMs ?? fullJitterMs(next - 1, this.retryBackoff, this.random);
     if (this.clock.now() + delay >= scope.deadlineAt) throw error;
     options.onRetry?.({ attempt: next, error });
-    options.onWait?.({ providerId: this.providerId, reason: 'retrying', untilMs: this.clock.now() + delay, attempt: next, error });
+    options.onWait?.({
+      providerId: this.providerId,
+      reason: 'retrying',
+      untilMs: this.clock.now() + delay,
+      attempt: next,
+      error,
+    });
     this.sleeping++;
     this.scheduleChange();
     try {
@@ -399,7 +437,12 @@ export class Gate implements Disposable {
     if (signal.aborted) return abortReason(signal, this.providerId);
     const message = caught instanceof Error ? caught.message : String(caught);
     // Tasks throw PacerErrors; anything else is a bug, which no retry fixes.
-    return new PacerError({ kind: 'badRequest', providerId: this.providerId, message: `Internal error: ${message}`, cause: caught });
+    return new PacerError({
+      kind: 'badRequest',
+      providerId: this.providerId,
+      message: `Internal error: ${message}`,
+      cause: caught,
+    });
   }
 
   private coolingPastDeadline(lastError: PacerError | undefined): PacerError {
@@ -424,6 +467,10 @@ export class Gate implements Disposable {
   }
 
   private unavailable(): PacerError {
-    return new PacerError({ kind: 'unavailable', providerId: this.providerId, message: `${this.label} was shut down.` });
+    return new PacerError({
+      kind: 'unavailable',
+      providerId: this.providerId,
+      message: `${this.label} was shut down.`,
+    });
   }
 }

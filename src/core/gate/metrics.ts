@@ -53,7 +53,17 @@ export class Metrics {
     costUsd: 0,
   };
 
-  count(key: 'requests' | 'attempts' | 'succeeded' | 'rateLimited' | 'failed' | 'dropped' | 'cacheHits' | 'coalesced'): void {
+  count(
+    key:
+      | 'requests'
+      | 'attempts'
+      | 'succeeded'
+      | 'rateLimited'
+      | 'failed'
+      | 'dropped'
+      | 'cacheHits'
+      | 'coalesced',
+  ): void {
     this.stats[key]++;
   }
 

@@ -9,22 +9,30 @@ export class RequestScope {
   private readonly soft = new AbortController();
   /** Caller abort or gate disposal only; created on first use. */
   private hard: AbortController | undefined;
+  private hardAborted = false;
+  private hardReason: unknown;
   private timer: TimerHandle | undefined;
   private readonly onCallerAbort = () => this.abort(this.caller?.reason);
+  readonly deadlineAt: number;
 
   constructor(
     private readonly clock: Clock,
     private readonly caller: AbortSignal | undefined,
-    readonly deadlineAt: number,
+    startedAt: number,
+    readonly deadlineMs: number,
     deadlineError: () => PacerError,
   ) {
+    this.deadlineAt = startedAt + deadlineMs;
     if (caller?.aborted) this.abort(caller.reason);
     else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
-    if (!this.soft.signal.aborted && Number.isFinite(deadlineAt)) {
-      this.timer = clock.setTimeout(() => {
-        this.timer = undefined;
-        if (!this.soft.signal.aborted) this.soft.abort(deadlineError());
-      }, Math.max(0, deadlineAt - clock.now()));
+    if (!this.soft.signal.aborted && Number.isFinite(this.deadlineAt)) {
+      this.timer = clock.setTimeout(
+        () => {
+          this.timer = undefined;
+          if (!this.soft.signal.aborted) this.soft.abort(deadlineError());
+        },
+        Math.max(0, this.deadlineAt - clock.now()),
+      );
     }
   }
 
@@ -37,14 +45,9 @@ export class RequestScope {
   get hardSignal(): AbortSignal {
     if (!this.hard) {
       this.hard = new AbortController();
-      // Aborted before the deadline passed: the reason is the caller's (or the gate's), so share it.
-      if (this.soft.signal.aborted && !this.deadlinePassed) this.hard.abort(this.soft.signal.reason);
+      if (this.hardAborted) this.hard.abort(this.hardReason);
     }
     return this.hard.signal;
-  }
-
-  get deadlinePassed(): boolean {
-    return this.clock.now() >= this.deadlineAt;
   }
 
   remainingMs(): number {
@@ -52,13 +55,11 @@ export class RequestScope {
   }
 
   abort(reason: unknown): void {
-    if (this.hard && !this.hard.signal.aborted) this.hard.abort(reason);
+    if (this.hardAborted) return;
+    this.hardAborted = true;
+    this.hardReason = reason;
+    this.hard?.abort(reason);
     if (!this.soft.signal.aborted) this.soft.abort(reason);
-    else if (!this.hard) {
-      // Deadline already passed; a chat attempt created later must still see the caller's abort.
-      this.hard = new AbortController();
-      this.hard.abort(reason);
-    }
   }
 
   dispose(): void {

@@ -14,7 +14,13 @@ export interface ResponseCacheOptions {
 
 /** The cache key for a request: provider, model and the request body, hashed to a fixed size. */
 export function cacheKey(providerId: string, model: string, request: unknown): string {
-  return createHash('sha256').update(providerId).update('\0').update(model).update('\0').update(JSON.stringify(request)).digest('base64url');
+  return createHash('sha256')
+    .update(providerId)
+    .update('\0')
+    .update(model)
+    .update('\0')
+    .update(JSON.stringify(request))
+    .digest('base64url');
 }
 
 /** Rough bytes a value holds in memory (UTF-16 strings); good enough for a budget. */

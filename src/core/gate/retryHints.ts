@@ -3,7 +3,8 @@
 // DeepSeek's "Your current concurrency: N." in the 429 body. DeepSeek documents none of the
 // headers; other providers (and proxies in front of DeepSeek) do send them.
 
-export type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
+export type HeaderSource =
+  { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
 export interface RetryHints {
   /** How long the provider asked us to wait, in ms. */
@@ -57,10 +58,15 @@ export function parseResetValue(value: string | undefined, nowMs: number): numbe
     if (n > 1e9) return clampHint(n * 1000 - nowMs); // epoch seconds
     return clampHint(n * 1000); // delta seconds
   }
-  const duration = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/i.exec(trimmed);
+  const duration =
+    /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/i.exec(
+      trimmed,
+    );
   if (duration && duration.slice(1).some((part) => part !== undefined)) {
     const [, h, m, s, ms] = duration;
-    return clampHint(Number(h ?? 0) * 3_600_000 + Number(m ?? 0) * 60_000 + Number(s ?? 0) * 1000 + Number(ms ?? 0));
+    return clampHint(
+      Number(h ?? 0) * 3_600_000 + Number(m ?? 0) * 60_000 + Number(s ?? 0) * 1000 + Number(ms ?? 0),
+    );
   }
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : clampHint(date - nowMs);
@@ -117,6 +123,7 @@ export function parseRetryHints(headers: HeaderSource | undefined, body: unknown
     if (resets.length > 0) hints.retryAfterMs = Math.max(...resets);
   }
   hints.reportedConcurrency = parseReportedConcurrency(body);
-  for (const key of Object.keys(hints) as Array<keyof RetryHints>) if (hints[key] === undefined) delete hints[key];
+  for (const key of Object.keys(hints) as Array<keyof RetryHints>)
+    if (hints[key] === undefined) delete hints[key];
   return hints;
 }

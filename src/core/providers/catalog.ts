@@ -1,7 +1,12 @@
 // The providers Pacer knows out of the box, plus the user's custom ones, resolved against the
 // (application-scoped) settings into one list of ProviderInfo values. Pure data: no network.
 import type { ModelPricing, ProviderEndpoint } from '../providerEndpoint';
-import { DEEPSEEK_BASE_URL, DEEPSEEK_BILLING_URL, DEEPSEEK_PRICING, deriveFimBaseUrl } from '../providerEndpoint';
+import {
+  DEEPSEEK_BASE_URL,
+  DEEPSEEK_BILLING_URL,
+  DEEPSEEK_PRICING,
+  deriveFimBaseUrl,
+} from '../providerEndpoint';
 
 export interface ProviderInfo {
   id: string;
@@ -151,7 +156,9 @@ export function isLoopbackUrl(url: string): boolean {
     return false;
   }
   host = host.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return (
+    host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+  );
 }
 
 function trimSlash(url: string): string {
@@ -172,9 +179,7 @@ function fromBuiltIn(b: BuiltIn, settings: ProviderSettings): ProviderInfo {
   const override = validUrl(settings.baseUrls[b.id]);
   const isDeepSeek = b.id === 'deepseek';
   // DeepSeek keeps its chat URL without `/beta`; FIM goes to `<base>/beta` (never doubled).
-  const baseUrl = isDeepSeek
-    ? (override ?? b.baseUrl).replace(/\/beta$/i, '')
-    : (override ?? b.baseUrl);
+  const baseUrl = isDeepSeek ? (override ?? b.baseUrl).replace(/\/beta$/i, '') : (override ?? b.baseUrl);
   const local = isLoopbackUrl(baseUrl);
   const models = settings.models[b.id] ?? {};
   return {
@@ -251,7 +256,11 @@ export function fitForCompletions(info: Pick<ProviderInfo, 'supportsFim' | 'fast
  * The failover order for one class: the configured order first, then any enabled provider the
  * order forgot (a custom provider the user enabled but did not place), never a disabled one.
  */
-export function orderFor(kind: 'chat' | 'completion', settings: ProviderSettings, known: readonly ProviderInfo[]): string[] {
+export function orderFor(
+  kind: 'chat' | 'completion',
+  settings: ProviderSettings,
+  known: readonly ProviderInfo[],
+): string[] {
   const enabled = new Set(settings.enabled);
   const ids = new Set(known.map((p) => p.id));
   const configured = kind === 'chat' ? settings.chatOrder : settings.completionOrder;

@@ -111,7 +111,11 @@ export class CircuitBreaker {
   probeFailed(kind?: PacerErrorKind): void {
     const now = this.clock.now();
     if (this.current.kind === 'open') {
-      this.current = { ...this.current, nextProbeMs: now + this.options.probeIntervalMs, lastError: kind ?? this.current.lastError };
+      this.current = {
+        ...this.current,
+        nextProbeMs: now + this.options.probeIntervalMs,
+        lastError: kind ?? this.current.lastError,
+      };
     } else if (this.current.kind === 'halfOpen') {
       this.open(now, kind);
     }
@@ -122,6 +126,11 @@ export class CircuitBreaker {
   }
 
   private open(now: number, kind?: PacerErrorKind): void {
-    this.current = { kind: 'open', sinceMs: now, nextProbeMs: now + this.options.probeIntervalMs, lastError: kind };
+    this.current = {
+      kind: 'open',
+      sinceMs: now,
+      nextProbeMs: now + this.options.probeIntervalMs,
+      lastError: kind,
+    };
   }
 }

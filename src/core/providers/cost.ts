@@ -15,7 +15,14 @@ export interface DayUsage {
 }
 
 export function emptyDayUsage(): DayUsage {
-  return { requests: 0, promptTokens: 0, completionTokens: 0, cacheHitTokens: 0, cacheMissTokens: 0, costUsd: 0 };
+  return {
+    requests: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitTokens: 0,
+    cacheMissTokens: 0,
+    costUsd: 0,
+  };
 }
 
 /** The user's calendar day (local time): a daily limit resets at the user's midnight. */
@@ -81,7 +88,10 @@ export class UsageLedger {
 
   toJSON(): LedgerSnapshot {
     this.rollOver(this.now());
-    return { day: this.day, byProvider: Object.fromEntries([...this.byProvider].map(([k, v]) => [k, { ...v }])) };
+    return {
+      day: this.day,
+      byProvider: Object.fromEntries([...this.byProvider].map(([k, v]) => [k, { ...v }])),
+    };
   }
 
   /** Restores today's totals after a reload; a snapshot of another day is ignored. */

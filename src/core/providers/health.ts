@@ -65,12 +65,19 @@ export function computeHealth(input: HealthInputs, rules: DegradeRules = DEFAULT
   if (input.auth === 'needsKey') return { kind: 'needsKey' };
   if (input.auth === 'noBalance') return { kind: 'noBalance' };
   if (input.circuit.kind === 'open') {
-    return { kind: 'down', reason: describe(input.circuit.lastError), nextProbeMs: input.circuit.nextProbeMs };
+    return {
+      kind: 'down',
+      reason: describe(input.circuit.lastError),
+      nextProbeMs: input.circuit.nextProbeMs,
+    };
   }
   if (input.cooldownUntilMs !== undefined && input.cooldownUntilMs > input.now) {
     return { kind: 'rateLimited', untilMs: input.cooldownUntilMs };
   }
-  if (input.recentTotal >= rules.minSamples && input.recentFailures / input.recentTotal >= rules.failureShare) {
+  if (
+    input.recentTotal >= rules.minSamples &&
+    input.recentFailures / input.recentTotal >= rules.failureShare
+  ) {
     return { kind: 'degraded', reason: 'failing' };
   }
   if (input.completionP50Ms !== undefined && input.completionP50Ms > rules.slowCompletionMs) {
@@ -194,28 +201,34 @@ export class HealthTracker {
     this.lastProbeMs = this.clock.now();
   }
 
-  probeResult(ok: boolean, kind?: PacerErrorKind): void {
+  /**
+   * Records a probe's answer. Returns true when traffic may go back now (the circuit half-opened):
+   * the caller then ends the gate's cooldown too. A probe that answers while the circuit is
+   * closed and the provider merely cools down proves nothing about the rate limit (DeepSeek
+   * never rate-limits `/models`): the cooldown, and any Retry-After, runs its course.
+   */
+  probeResult(ok: boolean, kind?: PacerErrorKind): boolean {
     if (ok) {
+      if (!this.circuit.probeSucceeded()) return false;
       // The failures that opened the circuit belong to the outage that just ended; keeping them
       // would show "failing often" for a minute after a clean failback.
-      if (this.circuit.probeSucceeded()) this.outcomes = [];
-      // The probe bypassed the cooldown and got through: the gate ends its cooldown on the same
-      // evidence; do not wait for its next snapshot to show it.
+      this.outcomes = [];
       this.cooldownUntilMs = undefined;
-      return;
+      return true;
     }
     if (kind === 'needsKey' || kind === 'noBalance') {
       this.auth = kind;
-      return;
+      return false;
     }
     if (this.circuit.state.kind === 'closed' && kind !== undefined) {
       // A probe runs while the provider cools down. If even that cheap request is refused with a
       // 429, the provider refuses everything: a storm, not a blip; other failures count as usual.
       if (kind === 'rateLimited') this.circuit.trip(kind);
       else this.circuit.recordFailure(kind);
-      return;
+      return false;
     }
     this.circuit.probeFailed(kind);
+    return false;
   }
 
   state(): HealthState {

@@ -28,7 +28,9 @@ export function bypassesProxy(url: string, noProxy: readonly string[] = []): boo
     const entry = raw.trim().toLowerCase();
     if (!entry) return false;
     if (entry === '*') return true;
-    const [entryHost, entryPort] = entry.startsWith('[') ? [entry.slice(1, entry.indexOf(']')), entry.split(']:')[1]] : entry.split(':');
+    const [entryHost, entryPort] = entry.startsWith('[')
+      ? [entry.slice(1, entry.indexOf(']')), entry.split(']:')[1]]
+      : entry.split(':');
     if (entryPort && entryPort !== port) return false;
     const bare = entryHost.replace(/^\*?\./, '');
     return host === bare || host.endsWith(`.${bare}`);
@@ -64,7 +66,10 @@ export function createProxyFetch(config: ProxyConfig): ProxyFetch {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (bypassesProxy(url, config.noProxy)) return fetch(input, init);
     // undici's fetch and Node's global fetch share the WHATWG API; only the types differ.
-    return undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never) as unknown as Promise<Response>;
+    return undiciFetch(
+      input as never,
+      { ...(init as object), dispatcher: agent } as never,
+    ) as unknown as Promise<Response>;
   }) as typeof fetch;
   return { fetch: proxied, close: () => agent.close() };
 }

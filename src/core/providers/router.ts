@@ -124,7 +124,8 @@ export class Router implements ModelService, Disposable {
       if (route.kind === 'none') throw this.exhausted('chat', route, lastError);
       const member = this.members.get(route.id)!;
       const remaining = deadlineAt - this.clock.now();
-      if (remaining <= 0) throw lastError ?? this.deadline('chat', options.deadlineMs ?? this.settings.chatDeadlineMs);
+      if (remaining <= 0)
+        throw lastError ?? this.deadline('chat', options.deadlineMs ?? this.settings.chatDeadlineMs);
       if (route.isFallback) this.log.info(`chat → ${member.info.label} (fallback)`);
       options.onProvider?.(member.id, route.isFallback);
 
@@ -133,7 +134,11 @@ export class Router implements ModelService, Disposable {
         if (scope.moved || this.settings.providers.routing === 'pinned') return;
         if (!this.hasUsableAlternative('chat', tried, member.id)) return;
         scope.move(
-          new PacerError({ kind: 'unavailable', providerId: member.id, message: `${member.info.label} ${reason}; moved to another provider.` }),
+          new PacerError({
+            kind: 'unavailable',
+            providerId: member.id,
+            message: `${member.info.label} ${reason}; moved to another provider.`,
+          }),
         );
       };
       // Only a request that is WAITING on this provider (cooling down, sleeping before a retry) is
@@ -170,9 +175,15 @@ export class Router implements ModelService, Disposable {
             onWait: (info: WaitInfo) => {
               scope.noteWait(info);
               options.onWait?.(info);
-              if (info.reason === 'retrying' && info.error) member.observe({ ok: false, kind: info.error.kind });
-              if (info.reason === 'rateLimited' && shouldMoveChat(info.untilMs, this.clock.now(), this.settings.failoverAfterMs)) {
-                moveIfBetterElsewhere(`is rate-limited for ${Math.ceil(((info.untilMs ?? 0) - this.clock.now()) / 1000)} s`);
+              if (info.reason === 'retrying' && info.error)
+                member.observe({ ok: false, kind: info.error.kind });
+              if (
+                info.reason === 'rateLimited' &&
+                shouldMoveChat(info.untilMs, this.clock.now(), this.settings.failoverAfterMs)
+              ) {
+                moveIfBetterElsewhere(
+                  `is rate-limited for ${Math.ceil(((info.untilMs ?? 0) - this.clock.now()) / 1000)} s`,
+                );
               } else {
                 moveIfDownWhileWaiting();
               }
@@ -183,12 +194,18 @@ export class Router implements ModelService, Disposable {
         this.account(member, result.model, result.usage);
         return { ...result, restarts: result.restarts + restarts };
       } catch (caught) {
-        const error = caught instanceof PacerError ? caught : abortReasonOrWrap(caught, scope.signal, member.id);
+        const error =
+          caught instanceof PacerError ? caught : abortReasonOrWrap(caught, scope.signal, member.id);
         if (options.signal?.aborted) throw abortReason(options.signal, member.id);
         if (!scope.moved) {
           member.observe({ ok: false, kind: error.kind });
           if (error.kind === 'needsKey') this.keyFailure(member, 'chat', error);
-          if (this.settings.providers.routing === 'pinned' || isAbandoned(error.kind) || error.kind === 'badRequest') throw error;
+          if (
+            this.settings.providers.routing === 'pinned' ||
+            isAbandoned(error.kind) ||
+            error.kind === 'badRequest'
+          )
+            throw error;
         }
         lastError = scope.moved ?? error;
         tried.add(member.id);
@@ -230,7 +247,13 @@ export class Router implements ModelService, Disposable {
         if (usableFor('completion', h, this.clock.now(), this.settings.failoverAfterMs)) return;
         if (h.kind === 'rateLimited' && !scope.isWaiting(this.clock.now())) return;
         if (!this.hasUsableAlternative('completion', tried, member.id)) return;
-        scope.move(new PacerError({ kind: 'unavailable', providerId: member.id, message: `${member.info.label} cannot answer now.` }));
+        scope.move(
+          new PacerError({
+            kind: 'unavailable',
+            providerId: member.id,
+            message: `${member.info.label} cannot answer now.`,
+          }),
+        );
       };
       const watch = member.service.onDidChange(moveIfStuck);
       const started = this.clock.now();
@@ -252,7 +275,8 @@ export class Router implements ModelService, Disposable {
         }
         return result;
       } catch (caught) {
-        const error = caught instanceof PacerError ? caught : abortReasonOrWrap(caught, scope.signal, member.id);
+        const error =
+          caught instanceof PacerError ? caught : abortReasonOrWrap(caught, scope.signal, member.id);
         if (options.signal?.aborted) throw abortReason(options.signal, member.id);
         if (!scope.moved) {
           member.observe({ ok: false, kind: error.kind });
@@ -281,8 +305,14 @@ export class Router implements ModelService, Disposable {
       now,
       routing: ctx.routing,
       pinned: ctx.pinned,
-      primary: { chat: primaryFor('chat', this.order.chat, ctx), completion: primaryFor('completion', this.order.completion, ctx) },
-      route: { chat: this.pick('chat', new Set(), false), completion: this.pick('completion', new Set(), false) },
+      primary: {
+        chat: primaryFor('chat', this.order.chat, ctx),
+        completion: primaryFor('completion', this.order.completion, ctx),
+      },
+      route: {
+        chat: this.pick('chat', new Set(), false),
+        completion: this.pick('completion', new Set(), false),
+      },
       providers: ids.flatMap((id) => {
         const m = this.members.get(id);
         if (!m) return [];
@@ -389,7 +419,10 @@ export class Router implements ModelService, Disposable {
 
   private applySettings(settings: RouterSettings): void {
     this.known = resolveProviders(settings.providers);
-    this.order = { chat: orderFor('chat', settings.providers, this.known), completion: orderFor('completion', settings.providers, this.known) };
+    this.order = {
+      chat: orderFor('chat', settings.providers, this.known),
+      completion: orderFor('completion', settings.providers, this.known),
+    };
     const wanted = new Set([...this.order.chat, ...this.order.completion]);
     if (settings.providers.routing === 'pinned') wanted.add(settings.providers.pinned);
     const memberOptions = {
@@ -411,7 +444,10 @@ export class Router implements ModelService, Disposable {
       const info = this.known.find((p) => p.id === id);
       if (!info) continue;
       const service = this.options.createService(info);
-      this.members.set(id, new RouterMember(info, service, this.clock, memberOptions, () => this.onMemberChange(), this.log));
+      this.members.set(
+        id,
+        new RouterMember(info, service, this.clock, memberOptions, () => this.onMemberChange(), this.log),
+      );
     }
     this.tuneGates(settings);
   }
@@ -436,7 +472,10 @@ export class Router implements ModelService, Disposable {
   }
 
   private circuitOptions(): CircuitOptions {
-    return { failureThreshold: this.options.failureThreshold ?? 3, probeIntervalMs: this.settings.probeIntervalMs };
+    return {
+      failureThreshold: this.options.failureThreshold ?? 3,
+      probeIntervalMs: this.settings.probeIntervalMs,
+    };
   }
 
   /** A replaced service finishes what it is doing, then goes. */
@@ -489,7 +528,11 @@ export class Router implements ModelService, Disposable {
     return !!m && usableFor(cls, m.health(), this.clock.now(), this.settings.failoverAfterMs);
   }
 
-  private exhausted(cls: RouteClass, route: Extract<Route, { kind: 'none' }>, lastError: PacerError | undefined): PacerError {
+  private exhausted(
+    cls: RouteClass,
+    route: Extract<Route, { kind: 'none' }>,
+    lastError: PacerError | undefined,
+  ): PacerError {
     if (lastError) return lastError;
     const primary = route.primaryId ? this.members.get(route.primaryId) : undefined;
     const label = primary?.info.label ?? 'The provider';
@@ -499,7 +542,8 @@ export class Router implements ModelService, Disposable {
         return new PacerError({
           kind: 'budget',
           providerId: route.primaryId,
-          message: "Today's spend limit is reached, so paid providers are paused. Run 'Pacer: Lift Today's Spend Limit' or raise pacer.budget.dailyLimitUsd.",
+          message:
+            "Today's spend limit is reached, so paid providers are paused. Run 'Pacer: Lift Today's Spend Limit' or raise pacer.budget.dailyLimitUsd.",
         });
       case 'notFit':
         return new PacerError({
@@ -521,7 +565,11 @@ export class Router implements ModelService, Disposable {
         });
       case 'unusable':
         if (h?.kind === 'needsKey') {
-          return new PacerError({ kind: 'needsKey', providerId: route.primaryId, message: `${label} needs an API key: run 'Pacer: Set API Key'.` });
+          return new PacerError({
+            kind: 'needsKey',
+            providerId: route.primaryId,
+            message: `${label} needs an API key: run 'Pacer: Set API Key'.`,
+          });
         }
         if (h?.kind === 'noBalance') {
           return new PacerError({
@@ -552,7 +600,9 @@ export class Router implements ModelService, Disposable {
     const crossing = this.spendLimit.crossing(spent, day);
     if (crossing) {
       const status = this.spendLimit.status(spent, day);
-      this.log.warn(`spend today ${spent.toFixed(4)} USD: ${crossing === 'paused' ? 'limit reached, paid providers paused' : 'over 80 % of the limit'}`);
+      this.log.warn(
+        `spend today ${spent.toFixed(4)} USD: ${crossing === 'paused' ? 'limit reached, paid providers paused' : 'over 80 % of the limit'}`,
+      );
       this.spendCrossed.fire(status);
     }
     this.scheduleChange();
@@ -647,7 +697,14 @@ class MoveScope {
     this.movedError = reason;
     // Deferred: the gate may be in the middle of notifying waiters when we decide.
     queueMicrotask(() =>
-      this.controller.abort(new PacerError({ kind: 'cancelled', providerId: reason.providerId, message: reason.message, cause: reason })),
+      this.controller.abort(
+        new PacerError({
+          kind: 'cancelled',
+          providerId: reason.providerId,
+          message: reason.message,
+          cause: reason,
+        }),
+      ),
     );
   }
 
@@ -659,7 +716,12 @@ class MoveScope {
 function abortReasonOrWrap(caught: unknown, signal: AbortSignal, providerId: string): PacerError {
   if (signal.aborted) return abortReason(signal, providerId);
   const message = caught instanceof Error ? caught.message : String(caught);
-  return new PacerError({ kind: 'badRequest', providerId, message: `Internal error: ${message}`, cause: caught });
+  return new PacerError({
+    kind: 'badRequest',
+    providerId,
+    message: `Internal error: ${message}`,
+    cause: caught,
+  });
 }
 
 function sameEndpoint(a: ProviderInfo, b: ProviderInfo): boolean {

@@ -45,7 +45,11 @@ export class RouterMember implements Disposable {
   ) {
     this.tracker = new HealthTracker(clock, { circuit: options.circuit });
     const snap = service.snapshot();
-    this.last = { rateLimited: snap.stats.rateLimited, succeeded: snap.stats.succeeded, consecutive429: snap.consecutive429 };
+    this.last = {
+      rateLimited: snap.stats.rateLimited,
+      succeeded: snap.stats.succeeded,
+      consecutive429: snap.consecutive429,
+    };
     this.subscription = service.onDidChange(() => this.onGateChange());
   }
 
@@ -64,15 +68,19 @@ export class RouterMember implements Disposable {
   }
 
   candidate(): RouteCandidate {
-    return { id: this.id, health: this.health(), fitForCompletions: fitForCompletions(this.info), paid: this.info.paid };
+    return {
+      id: this.id,
+      health: this.health(),
+      fitForCompletions: fitForCompletions(this.info),
+      paid: this.info.paid,
+    };
   }
 
   setKeyPresent(present: boolean): void {
-    const changed = this.keyPresent !== present;
     this.keyPresent = present;
     // A new key may fix a 401 or a 402 (another account): let the next request find out.
     this.tracker.resetAuth();
-    if (changed) this.onChange();
+    this.onChange();
   }
 
   get hasKey(): boolean {
@@ -81,7 +89,8 @@ export class RouterMember implements Disposable {
 
   /** The model a request of this class uses here: the user's choice, else the feature's if this provider has it. */
   modelFor(cls: 'chat' | 'completion', requested: string | undefined): string {
-    const pinned = cls === 'chat' ? this.info.modelsPinnedByUser.chat : this.info.modelsPinnedByUser.completion;
+    const pinned =
+      cls === 'chat' ? this.info.modelsPinnedByUser.chat : this.info.modelsPinnedByUser.completion;
     const configured = cls === 'chat' ? this.info.chatModel : this.info.completionModel;
     if (pinned) return configured;
     if (requested && (this.models?.includes(requested) ?? this.id === 'deepseek')) return requested;
@@ -133,15 +142,17 @@ export class RouterMember implements Disposable {
   }
 
   private async runProbe(reason: 'failback' | 'discovery'): Promise<void> {
+    // 'failback': the circuit is open or a cooldown runs; 'discovery': models and reachability at start.
     const before = this.health().kind;
     try {
       const models = await this.service.probe();
       if (this.disposed) return;
       this.models = models;
-      this.tracker.probeResult(true);
-      // The probe bypassed the cooldown and got an answer: end the cooldown so traffic resumes now.
-      this.service.gate.clearCooldown();
-      if (reason === 'failback') this.log.info(`${this.info.label} answers again: traffic fails back to it`);
+      if (this.tracker.probeResult(true)) {
+        // The circuit half-opened: end the gate's cooldown so trial traffic goes now.
+        this.service.gate.clearCooldown();
+        this.log.info(`${this.info.label} answers again: traffic fails back to it`);
+      }
     } catch (caught) {
       if (this.disposed) return;
       const kind: PacerErrorKind = PacerError.is(caught) ? caught.kind : 'network';
@@ -162,14 +173,20 @@ export class RouterMember implements Disposable {
     const new429 = snap.stats.rateLimited - this.last.rateLimited;
     const newSuccesses = snap.stats.succeeded - this.last.succeeded;
     const newEvent = snap.consecutive429 > this.last.consecutive429;
-    this.last = { rateLimited: snap.stats.rateLimited, succeeded: snap.stats.succeeded, consecutive429: snap.consecutive429 };
+    this.last = {
+      rateLimited: snap.stats.rateLimited,
+      succeeded: snap.stats.succeeded,
+      consecutive429: snap.consecutive429,
+    };
     const circuit = this.tracker.circuit;
     if (new429 > 0 && circuit.state.kind === 'halfOpen') {
       // The trial traffic after a probe is refused again: back to open, probe later.
       circuit.recordFailure('rateLimited');
     } else if (newEvent && snap.consecutive429 >= this.options.stormEvents) {
       if (circuit.trip('rateLimited')) {
-        this.log.warn(`${this.info.label}: ${snap.consecutive429} rate-limit events in a row: circuit open, failing over`);
+        this.log.warn(
+          `${this.info.label}: ${snap.consecutive429} rate-limit events in a row: circuit open, failing over`,
+        );
       }
     } else if (newSuccesses > 0 && circuit.state.kind !== 'open') {
       // While open, a success is a request sent before the storm finishing late: only probes

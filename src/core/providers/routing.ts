@@ -29,10 +29,19 @@ export interface RouteContext {
 
 export type Route =
   | { kind: 'route'; id: string; isFallback: boolean }
-  | { kind: 'none'; reason: 'notFit' | 'budget' | 'unusable' | 'rateLimited' | 'noProvider'; primaryId?: string };
+  | {
+      kind: 'none';
+      reason: 'notFit' | 'budget' | 'unusable' | 'rateLimited' | 'noProvider';
+      primaryId?: string;
+    };
 
 /** Whether a provider in this state can take a request of this class right now. */
-export function usableFor(cls: RouteClass, health: HealthState, now: number, failoverAfterMs: number): boolean {
+export function usableFor(
+  cls: RouteClass,
+  health: HealthState,
+  now: number,
+  failoverAfterMs: number,
+): boolean {
   switch (health.kind) {
     case 'healthy':
     case 'degraded':
@@ -68,11 +77,16 @@ export function pickRoute(
   if (ctx.routing === 'pinned') {
     const pinned = candidates.get(ctx.pinned);
     if (!pinned || excluded.has(pinned.id)) return { kind: 'none', reason: 'noProvider', primaryId };
-    if (cls === 'completion' && !pinned.fitForCompletions) return { kind: 'none', reason: 'notFit', primaryId };
+    if (cls === 'completion' && !pinned.fitForCompletions)
+      return { kind: 'none', reason: 'notFit', primaryId };
     if (pinned.paid && ctx.budgetPaused) return { kind: 'none', reason: 'budget', primaryId };
     // Pinned: the gate waits out cooldowns; only a completion gives up at once rather than wait.
     if (cls === 'completion' && !usableFor(cls, pinned.health, ctx.now, ctx.failoverAfterMs)) {
-      return { kind: 'none', reason: pinned.health.kind === 'rateLimited' ? 'rateLimited' : 'unusable', primaryId };
+      return {
+        kind: 'none',
+        reason: pinned.health.kind === 'rateLimited' ? 'rateLimited' : 'unusable',
+        primaryId,
+      };
     }
     return { kind: 'route', id: pinned.id, isFallback: false };
   }
@@ -101,7 +115,10 @@ export function pickRoute(
     // cooldown ends first (the gate retries until the deadline), else tries the first one that
     // is merely down (its circuit may be wrong; the user is waiting anyway).
     const cooling = eligible
-      .filter((c): c is RouteCandidate & { health: { kind: 'rateLimited'; untilMs: number } } => c.health.kind === 'rateLimited')
+      .filter(
+        (c): c is RouteCandidate & { health: { kind: 'rateLimited'; untilMs: number } } =>
+          c.health.kind === 'rateLimited',
+      )
       .sort((a, b) => a.health.untilMs - b.health.untilMs)[0];
     const fallback = cooling ?? eligible.find((c) => c.health.kind === 'down');
     if (fallback) return { kind: 'route', id: fallback.id, isFallback: fallback.id !== primaryId };
@@ -115,6 +132,10 @@ export function pickRoute(
  * Whether a chat request that is waiting on its provider should move now: the wait is longer
  * than the threshold and somewhere else could take it.
  */
-export function shouldMoveChat(waitUntilMs: number | undefined, now: number, failoverAfterMs: number): boolean {
+export function shouldMoveChat(
+  waitUntilMs: number | undefined,
+  now: number,
+  failoverAfterMs: number,
+): boolean {
   return waitUntilMs !== undefined && waitUntilMs - now > failoverAfterMs;
 }

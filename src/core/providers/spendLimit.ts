@@ -11,7 +11,8 @@ export const WARN_SHARE = 0.8;
 
 export function spendStatus(spentUsd: number, limitUsd: number, liftedToday: boolean): SpendStatus {
   if (!(limitUsd > 0)) return { kind: 'off', spentUsd };
-  if (spentUsd >= limitUsd) return liftedToday ? { kind: 'lifted', spentUsd, limitUsd } : { kind: 'paused', spentUsd, limitUsd };
+  if (spentUsd >= limitUsd)
+    return liftedToday ? { kind: 'lifted', spentUsd, limitUsd } : { kind: 'paused', spentUsd, limitUsd };
   if (spentUsd >= limitUsd * WARN_SHARE) return { kind: 'warning', spentUsd, limitUsd };
   return { kind: 'ok', spentUsd, limitUsd };
 }

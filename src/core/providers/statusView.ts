@@ -45,7 +45,10 @@ export function healthWords(h: HealthState, now: number, time = defaultTime): st
     case 'degraded':
       return h.reason === 'slow' ? 'slow' : 'failing often';
     case 'down':
-      return `down (${h.reason}), next check in ${secondsLeft(h.nextProbeMs, now)} s`;
+      // A storm of 429s is still a rate limit to the user; "down" is for errors and silence.
+      return h.reason === '429 storm'
+        ? `rate-limited (429 storm), next check in ${secondsLeft(h.nextProbeMs, now)} s`
+        : `down (${h.reason}), next check in ${secondsLeft(h.nextProbeMs, now)} s`;
     case 'needsKey':
       return 'needs an API key';
     case 'noBalance':
@@ -101,7 +104,8 @@ function primaryOf(state: RouterState): ProviderStatus | undefined {
 
 function fallbackOf(state: RouterState, primary: ProviderStatus | undefined): ProviderStatus | undefined {
   for (const r of [state.route.chat, state.route.completion]) {
-    if (r.kind === 'route' && r.isFallback && r.id !== primary?.id) return state.providers.find((p) => p.id === r.id);
+    if (r.kind === 'route' && r.isFallback && r.id !== primary?.id)
+      return state.providers.find((p) => p.id === r.id);
   }
   return undefined;
 }
@@ -141,7 +145,12 @@ function headline(state: RouterState, mode: CompletionMode, time: (ms: number) =
   }
   switch (h.kind) {
     case 'needsKey':
-      return { text: `$(key) ${name}: set key`, background: 'error', summary: `${name} needs an API key: run 'Pacer: Set API Key'.`, ticking: false };
+      return {
+        text: `$(key) ${name}: set key`,
+        background: 'error',
+        summary: `${name} needs an API key: run 'Pacer: Set API Key'.`,
+        ticking: false,
+      };
     case 'noBalance':
       return {
         text: `$(credit-card) ${name}: no balance`,
@@ -150,6 +159,14 @@ function headline(state: RouterState, mode: CompletionMode, time: (ms: number) =
         ticking: false,
       };
     case 'down':
+      if (h.reason === '429 storm') {
+        return {
+          text: `$(watch) ${name} 429 · ${secondsLeft(h.nextProbeMs, now)}s`,
+          background: 'warning',
+          summary: `${name} is ${healthWords(h, now, time)}.`,
+          ticking: true,
+        };
+      }
       return {
         text: `$(error) ${name} down`,
         background: 'error',
@@ -174,7 +191,11 @@ function headline(state: RouterState, mode: CompletionMode, time: (ms: number) =
       break;
   }
   if (primary.inFlight > 0 || primary.queued > 0) {
-    const parts = [primary.inFlight > 0 ? `${primary.inFlight}↑` : '', primary.queued > 0 ? `${primary.queued}⧗` : ''].filter(Boolean);
+    const parts = [
+      primary.inFlight > 0 ? `${primary.inFlight}↑` : '',
+      // Words, not ⧗: many UI fonts lack that glyph.
+      primary.queued > 0 ? `${primary.queued} queued` : '',
+    ].filter(Boolean);
     return {
       text: `$(sync~spin) ${name} ${parts.join(' ')}`,
       summary: `${name}: ${primary.inFlight} in flight, ${primary.queued} queued.`,
@@ -184,7 +205,11 @@ function headline(state: RouterState, mode: CompletionMode, time: (ms: number) =
   const limit = primary.limit !== undefined ? ` · limit ${primary.limit}` : '';
   const p50 = primary.p50Ms !== undefined ? ` · p50 ${Math.round(primary.p50Ms)} ms` : '';
   if (mode.kind === 'off') {
-    return { text: `$(circle-slash) ${name}`, summary: `${name} healthy${limit}${p50}. Completions are off.`, ticking: false };
+    return {
+      text: `$(circle-slash) ${name}`,
+      summary: `${name} healthy${limit}${p50}. Completions are off.`,
+      ticking: false,
+    };
   }
   if (mode.kind === 'snoozed' && mode.untilMs > now) {
     const minutes = Math.max(1, Math.ceil((mode.untilMs - now) / 60_000));
@@ -198,22 +223,31 @@ function headline(state: RouterState, mode: CompletionMode, time: (ms: number) =
 }
 
 function providerRow(state: RouterState, p: ProviderStatus, time: (ms: number) => string): string {
-  const role = [servesWhat(state, p.id), p.id === (state.primary.chat ?? state.primary.completion) ? 'primary' : '']
+  const role = [
+    servesWhat(state, p.id),
+    p.id === (state.primary.chat ?? state.primary.completion) ? 'primary' : '',
+  ]
     .filter(Boolean)
     .join(', ');
   const tokens = p.today.promptTokens + p.today.completionTokens;
   const cost = p.paid || p.today.costUsd > 0 ? formatUsd(p.today.costUsd) : 'free';
   return `| ${cell(`**${p.label}**${role ? ` (${role})` : ''}`)} | ${healthIcon(p.health)} ${cell(healthWords(p.health, state.now, time))} | ${
     p.limit ?? '–'
-  } | ${p.inFlight}↑ ${p.queued}⧗ | ${p.requests} | ${p.rateLimited} | ${p.p50Ms !== undefined ? `${Math.round(p.p50Ms)} ms` : '–'} | ${compact(tokens)} | ${cost} |`;
+  } | ${p.inFlight} / ${p.queued} | ${p.requests} | ${p.rateLimited} | ${p.p50Ms !== undefined ? `${Math.round(p.p50Ms)} ms` : '–'} | ${compact(tokens)} | ${cost} |`;
 }
 
-export function renderStatus(state: RouterState, mode: CompletionMode, options: FormatOptions = {}): StatusView {
+export function renderStatus(
+  state: RouterState,
+  mode: CompletionMode,
+  options: FormatOptions = {},
+): StatusView {
   const time = options.time ?? defaultTime;
   const head = headline(state, mode, time);
   const lines: string[] = [`**Pacer** · ${head.summary}`, ''];
   if (state.providers.length > 0) {
-    lines.push('| Provider | Health | Limit | Now | Requests | 429s | p50 | Tokens today | Cost today |');
+    lines.push(
+      '| Provider | Health | Limit | In flight / queued | Requests | 429s | p50 | Tokens today | Cost today |',
+    );
     lines.push('|---|---|---|---|---|---|---|---|---|');
     for (const p of state.providers) lines.push(providerRow(state, p, time));
     lines.push('');
@@ -234,8 +268,13 @@ export function renderStatus(state: RouterState, mode: CompletionMode, options: 
   }
   lines.push('');
   const pinned = state.providers.find((p) => p.id === state.pinned)?.label ?? state.pinned;
-  lines.push(state.routing === 'pinned' ? `Routing: pinned to ${pinned} (never switched automatically)` : 'Routing: automatic failover');
-  if (mode.kind === 'off') lines.push('', 'Completions are off: [turn them on](command:pacer.toggleCompletions)');
+  lines.push(
+    state.routing === 'pinned'
+      ? `Routing: pinned to ${pinned} (never switched automatically)`
+      : 'Routing: automatic failover',
+  );
+  if (mode.kind === 'off')
+    lines.push('', 'Completions are off: [turn them on](command:pacer.toggleCompletions)');
   lines.push(
     '',
     '[$(arrow-swap) Switch provider](command:pacer.switchProvider) · [$(key) Set API key](command:pacer.setApiKey) · [$(graph) Usage](command:pacer.showUsage) · [$(output) Log](command:pacer.showLog)',

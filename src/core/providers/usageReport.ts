@@ -2,9 +2,19 @@
 import type { RouterState } from './routerState';
 import { formatUsd, healthWords } from './statusView';
 
-export function renderUsageReport(state: RouterState, time: (ms: number) => string = (ms) => new Date(ms).toLocaleString()): string {
-  const lines = [`# Pacer usage today`, '', `As of ${time(state.now)}. Costs are estimates from each provider's published prices (DeepSeek: peak hours and cache hits counted).`, ''];
-  lines.push('| Provider | Health | Answers | Prompt tokens | Cache hits | Cache misses | Output tokens | Cost |');
+export function renderUsageReport(
+  state: RouterState,
+  time: (ms: number) => string = (ms) => new Date(ms).toLocaleString(),
+): string {
+  const lines = [
+    `# Pacer usage today`,
+    '',
+    `As of ${time(state.now)}. Costs are estimates from each provider's published prices (DeepSeek: peak hours and cache hits counted).`,
+    '',
+  ];
+  lines.push(
+    '| Provider | Health | Answers | Prompt tokens | Cache hits | Cache misses | Output tokens | Cost |',
+  );
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
   let total = 0;
   for (const p of state.providers) {
@@ -18,13 +28,23 @@ export function renderUsageReport(state: RouterState, time: (ms: number) => stri
   const s = state.spend;
   if (s.kind === 'off') lines.push('No daily spend limit (set `pacer.budget.dailyLimitUsd` to add one).');
   else {
-    const what = { ok: 'within the limit', warning: 'over 80 % of the limit', paused: 'limit reached: paid providers are paused until you run "Pacer: Lift Today\'s Spend Limit"', lifted: 'limit reached and lifted for today' }[s.kind];
+    const what = {
+      ok: 'within the limit',
+      warning: 'over 80 % of the limit',
+      paused: 'limit reached: paid providers are paused until you run "Pacer: Lift Today\'s Spend Limit"',
+      lifted: 'limit reached and lifted for today',
+    }[s.kind];
     lines.push(`Daily limit ${formatUsd(s.limitUsd)}: ${formatUsd(s.spentUsd)} spent, ${what}.`);
   }
   lines.push('', 'Since the editor started (all days):', '');
-  lines.push('| Provider | Requests | 429s | Failed | p50 latency | Learned limit |', '|---|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| Provider | Requests | 429s | Failed | p50 latency | Learned limit |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
   for (const p of state.providers) {
-    lines.push(`| ${p.label} | ${p.requests} | ${p.rateLimited} | ${p.failed} | ${p.p50Ms !== undefined ? `${Math.round(p.p50Ms)} ms` : '–'} | ${p.limit ?? '–'} |`);
+    lines.push(
+      `| ${p.label} | ${p.requests} | ${p.rateLimited} | ${p.failed} | ${p.p50Ms !== undefined ? `${Math.round(p.p50Ms)} ms` : '–'} | ${p.limit ?? '–'} |`,
+    );
   }
   return lines.join('\n') + '\n';
 }

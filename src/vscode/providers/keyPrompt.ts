@@ -28,7 +28,12 @@ export async function pickProvider(
 }
 
 /** Asks for a key and stores it; true when one was stored. The key itself is never logged. */
-export async function askForKey(info: ProviderInfo, keys: ApiKeys, router: Router, log: Logger): Promise<boolean> {
+export async function askForKey(
+  info: ProviderInfo,
+  keys: ApiKeys,
+  router: Router,
+  log: Logger,
+): Promise<boolean> {
   const where = info.keyUrl ? ` Get one at ${info.keyUrl}.` : '';
   const key = await vscode.window.showInputBox({
     title: `Pacer: API key for ${info.label}`,
@@ -42,11 +47,18 @@ export async function askForKey(info: ProviderInfo, keys: ApiKeys, router: Route
   await keys.set(info.id, key.trim());
   router.setKeyPresent(info.id, true);
   log.info(`API key for ${info.label} stored`);
-  void vscode.window.showInformationMessage(`Pacer: key for ${info.label} saved in VS Code's secret storage.`);
+  void vscode.window.showInformationMessage(
+    `Pacer: key for ${info.label} saved in VS Code's secret storage.`,
+  );
   return true;
 }
 
-export async function setApiKeyCommand(router: Router, keys: ApiKeys, log: Logger, providerId?: unknown): Promise<void> {
+export async function setApiKeyCommand(
+  router: Router,
+  keys: ApiKeys,
+  log: Logger,
+  providerId?: unknown,
+): Promise<void> {
   const all = router.knownProviders();
   const info =
     typeof providerId === 'string'
@@ -55,7 +67,12 @@ export async function setApiKeyCommand(router: Router, keys: ApiKeys, log: Logge
   if (info) await askForKey(info, keys, router, log);
 }
 
-export async function clearApiKeyCommand(router: Router, keys: ApiKeys, log: Logger, providerId?: unknown): Promise<void> {
+export async function clearApiKeyCommand(
+  router: Router,
+  keys: ApiKeys,
+  log: Logger,
+  providerId?: unknown,
+): Promise<void> {
   const withKeys = router.knownProviders().filter((p) => keys.has(p.id));
   const info =
     typeof providerId === 'string'

@@ -27,7 +27,8 @@ export class ProxySettings implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   /** Pass this to every endpoint: it routes through the configured proxy, if any. */
-  readonly fetch: typeof fetch = (input, init) => (this.current ? this.current.fetch(input, init) : fetch(input, init));
+  readonly fetch: typeof fetch = (input, init) =>
+    this.current ? this.current.fetch(input, init) : fetch(input, init);
 
   constructor(private readonly log: Logger) {
     this.apply();

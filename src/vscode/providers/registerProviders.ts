@@ -68,7 +68,8 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   // Key presence first, so a provider without a key is skipped (and announced) before any request.
   const syncKeys = async () => {
     await keys.load(router.knownProviders().map((p) => p.id));
-    for (const p of router.knownProviders()) if (p.needsKey) router.setKeyPresent(p.id, keys.has(p.id) ?? false);
+    for (const p of router.knownProviders())
+      if (p.needsKey) router.setKeyPresent(p.id, keys.has(p.id) ?? false);
   };
   void syncKeys().then(() => router.discover());
   context.subscriptions.push(
@@ -111,7 +112,9 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   context.subscriptions.push(
     onDidChangeSettings(() => {
       const next = readSettings();
-      const rebuild = JSON.stringify([next.cache, next.gate.initialConcurrency]) !== JSON.stringify([settings.cache, settings.gate.initialConcurrency]);
+      const rebuild =
+        JSON.stringify([next.cache, next.gate.initialConcurrency]) !==
+        JSON.stringify([settings.cache, settings.gate.initialConcurrency]);
       settings = next;
       router.updateSettings(routerSettings(next));
       if (rebuild) router.recreateServices();
@@ -126,16 +129,25 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
       return renderUsageReport(router.state());
     }
   })();
-  context.subscriptions.push(usage.changed, vscode.workspace.registerTextDocumentContentProvider('pacer-usage', usage));
+  context.subscriptions.push(
+    usage.changed,
+    vscode.workspace.registerTextDocumentContentProvider('pacer-usage', usage),
+  );
 
   context.subscriptions.push(
     vscode.commands.registerCommand('pacer.switchProvider', () => switchProviderCommand(router, keys, log)),
-    vscode.commands.registerCommand('pacer.setApiKey', (id?: unknown) => setApiKeyCommand(router, keys, log, id)),
-    vscode.commands.registerCommand('pacer.clearApiKey', (id?: unknown) => clearApiKeyCommand(router, keys, log, id)),
+    vscode.commands.registerCommand('pacer.setApiKey', (id?: unknown) =>
+      setApiKeyCommand(router, keys, log, id),
+    ),
+    vscode.commands.registerCommand('pacer.clearApiKey', (id?: unknown) =>
+      clearApiKeyCommand(router, keys, log, id),
+    ),
     vscode.commands.registerCommand('pacer.showUsage', async () => {
       usage.changed.fire(USAGE_URI);
       const doc = await vscode.workspace.openTextDocument(USAGE_URI);
-      await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
+      await vscode.commands
+        .executeCommand('markdown.showPreview', doc.uri)
+        .then(undefined, () => vscode.window.showTextDocument(doc));
     }),
     vscode.commands.registerCommand('pacer.clearCache', () => {
       router.clearCache();
@@ -144,7 +156,9 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     }),
     vscode.commands.registerCommand('pacer.liftSpendLimit', () => {
       router.liftSpendLimit();
-      void vscode.window.showInformationMessage("Pacer: today's spend limit is lifted; paid providers serve again until midnight.");
+      void vscode.window.showInformationMessage(
+        "Pacer: today's spend limit is lifted; paid providers serve again until midnight.",
+      );
     }),
   );
 

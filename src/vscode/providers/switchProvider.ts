@@ -25,14 +25,22 @@ const HEALTH_ICON: Record<ProviderStatus['health']['kind'], string> = {
   noBalance: '$(credit-card)',
 };
 
-const CHOOSE_MODEL: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('list-selection'), tooltip: 'Choose the chat model' };
+const CHOOSE_MODEL: vscode.QuickInputButton = {
+  iconPath: new vscode.ThemeIcon('list-selection'),
+  tooltip: 'Choose the chat model',
+};
 const SET_KEY: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('key'), tooltip: 'Set API key' };
 
 async function updateUserSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('pacer').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
-export async function pinProvider(router: Router, keys: ApiKeys, log: Logger, providerId: string): Promise<boolean> {
+export async function pinProvider(
+  router: Router,
+  keys: ApiKeys,
+  log: Logger,
+  providerId: string,
+): Promise<boolean> {
   const info = router.knownProviders().find((p) => p.id === providerId);
   if (!info) return false;
   if (info.needsKey && !keys.has(info.id) && !(await askForKey(info, keys, router, log))) return false;
@@ -52,13 +60,26 @@ async function chooseModel(provider: ProviderStatus): Promise<void> {
   const current = provider.chatModel;
   const picked = await vscode.window.showQuickPick(
     [
-      { label: 'Default', description: 'the provider default (or pacer.chat.model for DeepSeek)', model: undefined as string | undefined },
-      ...models.map((m) => ({ label: m, description: m === current ? 'current' : undefined, model: m as string | undefined })),
+      {
+        label: 'Default',
+        description: 'the provider default (or pacer.chat.model for DeepSeek)',
+        model: undefined as string | undefined,
+      },
+      ...models.map((m) => ({
+        label: m,
+        description: m === current ? 'current' : undefined,
+        model: m as string | undefined,
+      })),
     ],
-    { title: `Pacer: chat model for ${provider.label}`, placeHolder: models.length ? 'Model' : 'The provider did not list its models' },
+    {
+      title: `Pacer: chat model for ${provider.label}`,
+      placeHolder: models.length ? 'Model' : 'The provider did not list its models',
+    },
   );
   if (!picked) return;
-  const inspected = vscode.workspace.getConfiguration('pacer').inspect<Record<string, { chat?: string; completion?: string }>>('providers.models');
+  const inspected = vscode.workspace
+    .getConfiguration('pacer')
+    .inspect<Record<string, { chat?: string; completion?: string }>>('providers.models');
   const all = { ...(inspected?.globalValue ?? {}) };
   const entry = { ...(all[provider.id] ?? {}) };
   if (picked.model) entry.chat = picked.model;
@@ -79,7 +100,9 @@ export async function switchProviderCommand(router: Router, keys: ApiKeys, log: 
     { label: 'Providers', kind: vscode.QuickPickItemKind.Separator },
   ];
   for (const p of state.providers) {
-    const models = p.models?.length ? `models: ${p.models.slice(0, 6).join(', ')}${p.models.length > 6 ? ', …' : ''}` : `model: ${p.chatModel}`;
+    const models = p.models?.length
+      ? `models: ${p.models.slice(0, 6).join(', ')}${p.models.length > 6 ? ', …' : ''}`
+      : `model: ${p.chatModel}`;
     const buttons: vscode.QuickInputButton[] = [CHOOSE_MODEL];
     if (p.paid && !keys.has(p.id)) buttons.push(SET_KEY);
     items.push({
@@ -100,7 +123,9 @@ export async function switchProviderCommand(router: Router, keys: ApiKeys, log: 
 
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = 'Pacer: provider';
-  qp.placeholder = pinned ? `Pinned to ${state.providers.find((p) => p.id === pinned)?.label ?? pinned}` : 'Automatic failover';
+  qp.placeholder = pinned
+    ? `Pinned to ${state.providers.find((p) => p.id === pinned)?.label ?? pinned}`
+    : 'Automatic failover';
   qp.items = items;
   qp.matchOnDescription = true;
   const chosen = await new Promise<{ item?: Item; button?: vscode.QuickInputButton }>((resolve) => {
@@ -137,9 +162,11 @@ export async function switchProviderCommand(router: Router, keys: ApiKeys, log: 
       await vscode.commands.executeCommand('pacer.showLog');
       return;
     case 'snooze':
-      await vscode.commands.executeCommand('pacer.snoozeCompletions').then(undefined, () =>
-        vscode.window.showInformationMessage('Pacer: completions cannot be snoozed right now.'),
-      );
+      await vscode.commands
+        .executeCommand('pacer.snoozeCompletions')
+        .then(undefined, () =>
+          vscode.window.showInformationMessage('Pacer: completions cannot be snoozed right now.'),
+        );
       return;
   }
 }

@@ -48,7 +48,11 @@ export class FakeClock implements Clock {
     for (;;) {
       let next: Timer | undefined;
       for (const timer of this.timers.values()) {
-        if (timer.at <= target && (!next || timer.at < next.at || (timer.at === next.at && timer.id < next.id))) next = timer;
+        if (
+          timer.at <= target &&
+          (!next || timer.at < next.at || (timer.at === next.at && timer.id < next.id))
+        )
+          next = timer;
       }
       if (!next) break;
       this.timers.delete(next.id);
