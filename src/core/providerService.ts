@@ -152,20 +152,24 @@ export function createProviderService(
       gate.recordShortcut('cacheHits');
       return { ...hit, providerId: endpoint.id, fromCache: true };
     }
-    const { value, shared } = await coalescer.run(key, requestOptions.signal, async (signal) => {
-      const answer: FimAttemptResult = await gate.run(
-        async (ctx) => {
-          const result = await client.fim({ ...request, model }, { signal: ctx.signal });
-          ctx.reportHints(result.hints);
-          return result;
-        },
-        { cls: 'completion', signal, deadlineMs: requestOptions.deadlineMs, onWait: requestOptions.onWait },
-      );
-      if (answer.usage) gate.recordUsage(answer.model, answer.usage);
-      const cached: CachedCompletion = { text: answer.text, usage: answer.usage, model: answer.model };
-      cache.set(key, cached);
-      return cached;
-    });
+    // Not async: thousands of completions may wait at once, and each suspended frame costs memory.
+    const { value, shared } = await coalescer.run(key, requestOptions.signal, (signal) =>
+      gate
+        .run(
+          (ctx) =>
+            client.fim({ ...request, model }, { signal: ctx.signal }).then((result) => {
+              ctx.reportHints(result.hints);
+              return result;
+            }),
+          { cls: 'completion', signal, deadlineMs: requestOptions.deadlineMs },
+        )
+        .then((answer: FimAttemptResult) => {
+          if (answer.usage) gate.recordUsage(answer.model, answer.usage);
+          const cached: CachedCompletion = { text: answer.text, usage: answer.usage, model: answer.model };
+          cache.set(key, cached);
+          return cached;
+        }),
+    );
     if (shared) gate.recordShortcut('coalesced');
     return { ...value, providerId: endpoint.id, fromCache: false };
   }

@@ -41,7 +41,7 @@ describe('coalescer', () => {
     const c = new Coalescer<string>();
     const d = deferred<string>();
     let sharedSignal: AbortSignal | undefined;
-    const start = (signal: AbortSignal) => {
+    const start = (signal: AbortSignal | undefined) => {
       sharedSignal = signal;
       return d.promise;
     };
@@ -58,7 +58,8 @@ describe('coalescer', () => {
   test('when the last waiting caller leaves, the shared request is aborted and a new caller starts afresh', async () => {
     const c = new Coalescer<string>();
     const signals: AbortSignal[] = [];
-    const start = (signal: AbortSignal) => {
+    const start = (signal: AbortSignal | undefined) => {
+      assert.ok(signal, 'callers with signals can abandon the shared request, so it gets one');
       signals.push(signal);
       return new Promise<string>((_, reject) =>
         signal.addEventListener('abort', () => reject(new Error('aborted'))),
@@ -78,6 +79,17 @@ describe('coalescer', () => {
     assert.equal(signals.length, 2, 'a fresh request, not the aborted one');
     z.abort();
     await assert.rejects(again);
+  });
+
+  test('a shared request whose first caller cannot leave gets no abort signal (one less AbortSignal)', async () => {
+    const c = new Coalescer<string>();
+    let seen: AbortSignal | undefined | null = null;
+    const value = await c.run('k', undefined, async (signal) => {
+      seen = signal;
+      return 'v';
+    });
+    assert.equal(seen, undefined);
+    assert.deepEqual(value, { value: 'v', shared: false });
   });
 
   test('a failure reaches every waiting caller and is not kept', async () => {

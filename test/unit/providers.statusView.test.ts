@@ -201,6 +201,8 @@ describe('status bar rendering (DESIGN.md table)', () => {
   test('pinned routing is said in the tooltip', () => {
     const v = renderStatus(state({ routing: 'pinned', pinned: 'openrouter' }), on, { time });
     assert.match(v.tooltip, /pinned to OpenRouter/);
+    const pinnedDs = renderStatus(state({ routing: 'pinned', pinned: 'deepseek' }), on, { time });
+    assert.equal(pinnedDs.text, '$(pinned) DeepSeek');
   });
 
   test('no provider enabled', () => {
@@ -213,7 +215,19 @@ describe('usage report', () => {
   test('today per provider, totals, the limit, and the counters since start', () => {
     const s = state(
       { spend: { kind: 'paused', spentUsd: 1.5, limitUsd: 1 } },
-      { requests: 9, rateLimited: 2, today: { ...emptyDayUsage(), requests: 3, promptTokens: 1000, cacheHitTokens: 600, cacheMissTokens: 400, completionTokens: 50, costUsd: 1.5 } },
+      {
+        requests: 9,
+        rateLimited: 2,
+        today: {
+          ...emptyDayUsage(),
+          requests: 3,
+          promptTokens: 1000,
+          cacheHitTokens: 600,
+          cacheMissTokens: 400,
+          completionTokens: 50,
+          costUsd: 1.5,
+        },
+      },
     );
     const md = renderUsageReport(s, time);
     assert.match(md, /^# Pacer usage today/);

@@ -132,7 +132,17 @@ describe('routing rules', () => {
       id: 'deepseek',
       isFallback: false,
     });
-    assert.equal(pickRoute('completion', order, allDown, ctx()).kind, 'none');
+    // With nowhere else to go an open circuit does not silence completions until the next probe.
+    assert.deepEqual(pickRoute('completion', order, allDown, ctx()), {
+      kind: 'route',
+      id: 'deepseek',
+      isFallback: false,
+    });
+    const downAndCooling = cands([
+      { id: 'deepseek', health: down },
+      { id: 'openrouter', health: cooling(3000) },
+    ]);
+    assert.equal(pickRoute('completion', order, downAndCooling, ctx()).kind, 'none');
   });
 
   test('nothing usable at all: none with a reason', () => {

@@ -19,6 +19,11 @@ import { chatHtml } from '../../src/vscode/chat/chatHtml';
 import { chromiumPath } from '../editor/installEditor.mjs';
 import type { Row, SectionOptions, SectionOutput } from './types';
 
+// Callbacks handed to page.evaluate run in Chromium. This program is compiled without the DOM lib
+// (src/core must not see browser globals), so this file declares the page's globals itself, loosely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const window: any, document: any, MutationObserver: any;
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +255,7 @@ export async function renderRun(
         for (const e of list.getEntries()) longTasks.push(e.duration);
       });
       try {
-        po.observe({ type: 'longtask', buffered: false });
+        po.observe({ type: 'longtask' as never, buffered: false });
       } catch {
         // longtask entries are not supported everywhere; the count stays 0
       }

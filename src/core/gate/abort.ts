@@ -2,9 +2,8 @@
 // so whoever sees the abort can tell the caller why, instead of a bare "cancelled".
 import { PacerError } from '../errors';
 
-/** The signal's abort reason as a PacerError ('cancelled' unless the aborter gave one). */
-export function abortReason(signal: AbortSignal, providerId?: string): PacerError {
-  const reason: unknown = signal.reason;
+/** An abort reason as a PacerError ('cancelled' unless the aborter gave one). */
+export function reasonToError(reason: unknown, providerId?: string): PacerError {
   if (reason instanceof PacerError) return reason;
   return new PacerError({
     kind: 'cancelled',
@@ -12,4 +11,9 @@ export function abortReason(signal: AbortSignal, providerId?: string): PacerErro
     message: 'The request was cancelled.',
     cause: reason,
   });
+}
+
+/** The signal's abort reason as a PacerError. */
+export function abortReason(signal: AbortSignal, providerId?: string): PacerError {
+  return reasonToError(signal.reason, providerId);
 }

@@ -4,12 +4,12 @@
 // a task is "one HTTP attempt"; the gate decides when (and whether) to run it again.
 import PQueue from 'p-queue';
 import type { Clock } from '../clock';
-import { realClock, sleep } from '../clock';
+import { realClock } from '../clock';
 import type { PacerErrorKind } from '../errors';
 import { isAbandoned, PacerError } from '../errors';
 import type { RequestClass, Usage, WaitInfo } from '../modelService';
 import type { ModelPricing } from '../providerEndpoint';
-import { abortReason } from './abort';
+import { abortReason, reasonToError } from './abort';
 import type { AimdOptions } from './aimdLimiter';
 import type { BackoffOptions } from './backoff';
 import { fullJitterMs } from './backoff';
@@ -22,6 +22,7 @@ import type { Disposable } from './emitter';
 import { Emitter } from './emitter';
 import type { ProviderStats } from './metrics';
 import { Metrics } from './metrics';
+import { DeadlineScheduler } from './deadlines';
 import { RequestScope } from './requestScope';
 import type { RetryHints } from './retryHints';
 import type { SlotSource } from './slotSource';
@@ -100,6 +101,8 @@ interface Waiter {
  * little throughput for many more refusals (see `frontier` in bench-results.json).
  */
 export const DEFAULT_COOLDOWN_BACKOFF: BackoffOptions = { baseMs: 4000, capMs: 8000 };
+const SETTLED: Promise<void> = Promise.resolve();
+
 export const DEFAULT_RETRY_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 8000 };
 
 export class Gate implements Disposable {
@@ -113,12 +116,14 @@ export class Gate implements Disposable {
   private readonly metrics = new Metrics();
   private readonly changed = new Emitter<void>();
   private readonly waiters = new Set<Waiter>();
+  private readonly deadlines: DeadlineScheduler;
   private readonly scopes = new Set<RequestScope>();
   private readonly subscriptions: Disposable[] = [];
   private readonly pricing: GateOptions['pricing'];
   private policies: ClassPolicies;
   private retryBackoff: BackoffOptions;
   private sleeping = 0;
+  private waitingCount = 0;
   private changePending = false;
   private disposed = false;
   private reportedConcurrency: number | undefined;
@@ -135,6 +140,7 @@ export class Gate implements Disposable {
     this.pricing = options.pricing;
     this.policies = mergePolicies(options.policies);
     this.retryBackoff = options.retryBackoff ?? DEFAULT_RETRY_BACKOFF;
+    this.deadlines = new DeadlineScheduler(this.clock);
     this.slots = options.slotSource ?? new LocalSlotSource({ clock: this.clock, ...options.aimd });
     this.queue = new PQueue({ concurrency: this.slots.limit });
     this.cooldown = new Cooldown({
@@ -160,9 +166,7 @@ export class Gate implements Disposable {
     if (this.disposed) throw this.unavailable();
     const policy = this.policies[options.cls];
     const deadlineMs = options.deadlineMs ?? policy.deadlineMs;
-    const scope = new RequestScope(this.clock, options.signal, this.clock.now(), deadlineMs, () =>
-      this.deadlineError(deadlineMs),
-    );
+    const scope = new RequestScope(this.clock, options.signal, this.clock.now(), deadlineMs, this, this.deadlines);
     this.scopes.add(scope);
     this.metrics.count('requests');
     let lastError: PacerError | undefined;
@@ -177,17 +181,17 @@ export class Gate implements Disposable {
           this.metrics.count('succeeded');
           return value;
         } catch (caught) {
-          const error = this.asPacerError(caught, scope.signal);
+          const error = this.asPacerError(caught, scope);
           if (isAbandoned(error.kind) || !isRetryable(error.kind) || attempt >= policy.maxAttempts)
             throw error;
           // A chat answer that failed after its deadline passed is not tried again.
-          if (scope.signal.aborted) throw error;
+          if (scope.ended) throw error;
           lastError = error;
           await this.beforeRetry(error, scope, attempt + 1, options);
         }
       }
     } catch (caught) {
-      const error = this.asPacerError(caught, scope.signal);
+      const error = this.asPacerError(caught, scope);
       if (isAbandoned(error.kind)) this.metrics.count('dropped');
       else {
         this.metrics.count('failed');
@@ -253,7 +257,7 @@ export class Gate implements Disposable {
     const active = this.cooldown.active;
     return {
       providerId: this.providerId,
-      queued: this.queue.size + this.sleeping,
+      queued: this.waitingCount + this.sleeping,
       inFlight: this.slots.inFlight,
       limit: this.slots.limit,
       cooldownUntil: active ? this.cooldown.until : undefined,
@@ -271,12 +275,19 @@ export class Gate implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     for (const scope of [...this.scopes]) scope.abort(this.unavailable());
+    this.queue.clear(); // only tombstones are left in it
+    this.deadlines.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
     this.cooldown.dispose();
     this.slots.dispose();
     this.changed.dispose();
   }
 
+  /**
+   * Waits for the queue to run the attempt. The queue entry is not removed when the request ends
+   * while it waits: it stays as a tombstone that does nothing when its turn comes, which spares
+   * every waiting request an AbortSignal and p-queue's listener on it.
+   */
   private enqueue<T>(
     task: (ctx: AttemptContext) => Promise<T>,
     scope: RequestScope,
@@ -285,43 +296,39 @@ export class Gate implements Disposable {
     onWait: RunOptions['onWait'],
     lastError: PacerError | undefined,
   ): Promise<T> {
-    // p-queue keeps listening to the signal it is given while the task runs and would free the
-    // slot before the HTTP request has closed. Classes whose deadline aborts running attempts can
-    // hand it their own signal (the attempt ends with it anyway); chat gets one that only fires
-    // while the request waits, because a deadline must not cut a streaming answer.
-    let started = false;
-    let waitSignal = scope.signal;
-    let detach: (() => void) | undefined;
-    if (!policy.deadlineAbortsRunning) {
-      const wait = new AbortController();
-      const onScopeAbort = () => {
-        if (!started) wait.abort(scope.signal.reason);
+    if (scope.ended) return Promise.reject(scope.reason);
+    return new Promise<T>((resolve, reject) => {
+      let waiting = true;
+      const waiter: Waiter | undefined = onWait ? { onWait, attempt, error: lastError } : undefined;
+      const stopWaiting = () => {
+        waiting = false;
+        this.waitingCount--;
+        if (waiter) this.waiters.delete(waiter);
+        scope.setOnEnd(undefined);
       };
-      scope.signal.addEventListener('abort', onScopeAbort, { once: true });
-      detach = () => scope.signal.removeEventListener('abort', onScopeAbort);
-      waitSignal = wait.signal;
-    }
-    const waiter: Waiter | undefined = onWait ? { onWait, attempt, error: lastError } : undefined;
-    const cleanup = () => {
-      detach?.();
-      if (waiter) this.waiters.delete(waiter);
-    };
-    const promise = this.queue.add(
-      () => {
-        started = true;
-        cleanup();
-        return this.execute(task, scope, attempt, policy);
-      },
-      { priority: policy.priority, signal: waitSignal },
-    );
-    if (!started) {
-      if (waiter) {
-        this.waiters.add(waiter);
-        this.notifyWaiter(waiter);
+      this.waitingCount++;
+      scope.setOnEnd((reason) => {
+        if (!waiting) return;
+        stopWaiting();
+        this.scheduleChange();
+        reject(reason);
+      });
+      void this.queue.add(
+        () => {
+          if (!waiting) return SETTLED; // a tombstone: the request left while it waited
+          stopWaiting();
+          return this.execute(task, scope, attempt, policy).then(resolve, reject);
+        },
+        { priority: policy.priority },
+      );
+      if (waiting) {
+        if (waiter) {
+          this.waiters.add(waiter);
+          this.notifyWaiter(waiter);
+        }
+        this.scheduleChange();
       }
-      this.scheduleChange();
-    }
-    return waiter || detach ? promise.finally(cleanup) : promise;
+    });
   }
 
   private async execute<T>(
@@ -335,7 +342,7 @@ export class Gate implements Disposable {
     // Too late for a useful attempt (a backlog draining at its deadline): drop it without a request.
     if (policy.minStartMs > 0 && scope.remainingMs() < policy.minStartMs)
       throw this.deadlineError(scope.deadlineMs);
-    const slot = await this.slots.acquire({ signal, waiting: this.queue.size });
+    const slot = await this.slots.acquire({ signal, waiting: this.waitingCount });
     const sentAt = this.clock.now();
     this.metrics.count('attempts');
     this.scheduleChange();
@@ -388,7 +395,16 @@ export class Gate implements Disposable {
     this.sleeping++;
     this.scheduleChange();
     try {
-      await sleep(this.clock, delay, scope.signal);
+      await new Promise<void>((resolve, reject) => {
+        const timer = this.clock.setTimeout(() => {
+          scope.setOnEnd(undefined);
+          resolve();
+        }, delay);
+        scope.setOnEnd((reason) => {
+          this.clock.clearTimeout(timer);
+          reject(reason);
+        });
+      });
     } finally {
       this.sleeping--;
       this.scheduleChange();
@@ -432,9 +448,10 @@ export class Gate implements Disposable {
     });
   }
 
-  private asPacerError(caught: unknown, signal: AbortSignal): PacerError {
+  private asPacerError(caught: unknown, ended: AbortSignal | RequestScope): PacerError {
     if (caught instanceof PacerError) return caught;
-    if (signal.aborted) return abortReason(signal, this.providerId);
+    if (ended instanceof RequestScope ? ended.ended : ended.aborted)
+      return reasonToError(ended.reason, this.providerId);
     const message = caught instanceof Error ? caught.message : String(caught);
     // Tasks throw PacerErrors; anything else is a bug, which no retry fixes.
     return new PacerError({
@@ -458,7 +475,8 @@ export class Gate implements Disposable {
     });
   }
 
-  private deadlineError(deadlineMs: number): PacerError {
+  /** The error a request ends with at its deadline (the RequestScope asks). */
+  deadlineError(deadlineMs: number): PacerError {
     return new PacerError({
       kind: 'deadline',
       providerId: this.providerId,

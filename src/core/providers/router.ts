@@ -299,7 +299,8 @@ export class Router implements ModelService, Disposable {
   state(): RouterState {
     const now = this.clock.now();
     const ctx = this.routeContext();
-    const ids = [...new Set([...this.order.chat, ...this.order.completion])];
+    const pinned = ctx.routing === 'pinned' ? [ctx.pinned] : [];
+    const ids = [...new Set([...this.order.chat, ...this.order.completion, ...pinned])];
     const spent = this.ledger.costToday((id) => this.members.get(id)?.info.paid ?? false);
     return {
       now,

@@ -122,6 +122,12 @@ export function pickRoute(
       .sort((a, b) => a.health.untilMs - b.health.untilMs)[0];
     const fallback = cooling ?? eligible.find((c) => c.health.kind === 'down');
     if (fallback) return { kind: 'route', id: fallback.id, isFallback: fallback.id !== primaryId };
+  } else {
+    // No provider answers now and none cools down: an open circuit exists to move traffic
+    // elsewhere, and there is no elsewhere. Keep asking it (each completion fails fast or gets
+    // through) instead of going silent until the next probe.
+    const down = eligible.find((c) => c.health.kind === 'down');
+    if (down && !sawRateLimited) return { kind: 'route', id: down.id, isFallback: down.id !== primaryId };
   }
   if (!sawFit) return { kind: 'none', reason: cls === 'completion' ? 'notFit' : 'noProvider', primaryId };
   if (eligible.length === 0 && sawBudget) return { kind: 'none', reason: 'budget', primaryId };

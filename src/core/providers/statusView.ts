@@ -219,7 +219,9 @@ function headline(state: RouterState, mode: CompletionMode, time: (ms: number) =
       ticking: true,
     };
   }
-  return { text: `$(pulse) ${name}`, summary: `${name} healthy${limit}${p50}.`, ticking: false };
+  // A pin instead of the pulse: pinned routing never fails over, and users forget they pinned.
+  const icon = state.routing === 'pinned' ? '$(pinned)' : '$(pulse)';
+  return { text: `${icon} ${name}`, summary: `${name} healthy${limit}${p50}.`, ticking: false };
 }
 
 function providerRow(state: RouterState, p: ProviderStatus, time: (ms: number) => string): string {

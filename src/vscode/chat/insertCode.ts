@@ -18,7 +18,11 @@ export async function insertCode(
     selection: editor.selection,
     preserveFocus: false,
   });
-  const ok = await shown.edit((b) => b.replace(shown.selection, code));
+  // A multi-line block dropped in front of existing text would glue that text to its last line.
+  const sel = shown.selection;
+  const restOfLine = shown.document.lineAt(sel.end.line).text.slice(sel.end.character);
+  const text = code.includes('\n') && !code.endsWith('\n') && restOfLine.trim() ? `${code}\n` : code;
+  const ok = await shown.edit((b) => b.replace(sel, text));
   if (!ok) throw new Error('The editor refused the edit (is it read-only?)');
   return 'inserted';
 }

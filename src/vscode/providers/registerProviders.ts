@@ -78,17 +78,28 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   );
 
   // The status item and the persisted ledger follow the router's state.
+  // Under heavy traffic the gates change many times a second: render at most every 100 ms.
+  let renderTimer: ReturnType<typeof setTimeout> | undefined;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   const saveLedger = () => void context.globalState.update(LEDGER_KEY, router.ledgerSnapshot());
   context.subscriptions.push(
     router.onDidChange(() => {
-      status.update(router.state());
+      renderTimer ??= setTimeout(() => {
+        renderTimer = undefined;
+        status.update(router.state());
+      }, 100);
       saveTimer ??= setTimeout(() => {
         saveTimer = undefined;
         saveLedger();
       }, 5000);
     }),
-    { dispose: () => (clearTimeout(saveTimer), saveLedger()) },
+    {
+      dispose: () => {
+        clearTimeout(renderTimer);
+        clearTimeout(saveTimer);
+        saveLedger();
+      },
+    },
   );
   status.update(router.state());
 

@@ -11,6 +11,11 @@ import type { FrameLocator } from 'playwright-core';
 import { startPacerEditor } from './harness';
 import type { PacerEditor } from './harness';
 
+// Callbacks handed to page.evaluate run in Chromium. This program is compiled without the DOM lib
+// (src/core must not see browser globals), so this file declares the page's globals itself, loosely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
+
 const CODE = [
   'export function debounce<T extends unknown[]>(fn: (...args: T) => void, ms: number) {',
   '  let timer: ReturnType<typeof setTimeout> | undefined;',
@@ -78,8 +83,13 @@ describe('chat panel in the editor', () => {
   test('a prompt streams back as markdown with a highlighted code block', async () => {
     await editor.waitForStatus(/DeepSeek/);
     // Through the explorer: Quick Open's file search is slow to index a fresh workspace.
-    await editor.page.locator('.explorer-viewlet .monaco-list-row', { hasText: 'notes.ts' }).first().dblclick();
-    await editor.page.locator('.tabs-container .tab[data-resource-name="notes.ts"]').waitFor({ timeout: 10_000 });
+    await editor.page
+      .locator('.explorer-viewlet .monaco-list-row', { hasText: 'notes.ts' })
+      .first()
+      .dblclick();
+    await editor.page
+      .locator('.tabs-container .tab[data-resource-name="notes.ts"]')
+      .waitFor({ timeout: 10_000 });
     view = await editor.openPacerView();
     await input().waitFor({ timeout: 30_000 });
     // The active file is offered as context.
@@ -90,22 +100,33 @@ describe('chat panel in the editor', () => {
     await block.waitFor({ timeout: 30_000 });
     await editor.screenshot('chat-streaming');
     await answered();
-    assert.match((await block.locator('code').textContent()) ?? '', /timer = setTimeout\(\(\) => fn\(\.\.\.args\), ms\);/);
+    assert.match(
+      (await block.locator('code').textContent()) ?? '',
+      /timer = setTimeout\(\(\) => fn\(\.\.\.args\), ms\);/,
+    );
     assert.ok((await block.locator('.hljs-keyword').count()) > 0, 'the code is highlighted');
     assert.match((await lastAnswer().locator('.meta').textContent()) ?? '', /DeepSeek/);
     await editor.screenshot('chat-answer');
   });
 
   test('Insert puts the code block at the cursor in the editor', async () => {
-    await lastAnswer().locator('.code-block').getByRole('button', { name: /Insert .* at the cursor/ }).click();
+    await lastAnswer()
+      .locator('.code-block')
+      .getByRole('button', { name: /Insert .* at the cursor/ })
+      .click();
     const lines = editor.page.locator('.editor-instance .monaco-editor .view-lines').first();
     await lines.filter({ hasText: 'export function debounce' }).waitFor({ timeout: 10_000 });
+    // The block ends on its own line: the file's first line is not glued to its closing brace.
+    const text = ((await lines.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    assert.doesNotMatch(text, /}\/\/ scratch file/);
     await editor.screenshot('chat-inserted');
   });
 
   test('Stop ends an answer midway, keeps what came, and gives the prompt back', async () => {
     await ask('Tell me a long story');
-    await lastAnswer().getByText(/word20\b/).waitFor({ timeout: 30_000 });
+    await lastAnswer()
+      .getByText(/word20\b/)
+      .waitFor({ timeout: 30_000 });
     await view.getByRole('button', { name: 'Stop the answer' }).click();
     await answered(10_000);
     assert.match((await lastAnswer().locator('.meta').textContent()) ?? '', /stopped/);
@@ -172,7 +193,9 @@ describe('chat panel in the editor', () => {
     const list = view.getByRole('list', { name: 'Past chats' });
     await list.waitFor({ timeout: 10_000 });
     await editor.screenshot('chat-history');
-    await list.getByRole('button', { name: /Open chat: How do I debounce a function in TypeScript\?/ }).click();
+    await list
+      .getByRole('button', { name: /Open chat: How do I debounce a function in TypeScript\?/ })
+      .click();
     await thread.getByText('Show me a payload').waitFor({ timeout: 10_000 });
   });
 });

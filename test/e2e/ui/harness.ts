@@ -125,11 +125,18 @@ export class PacerEditor {
     return this.page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
   }
 
-  /** Saves a PNG under test-results/ and returns its path. */
-  async screenshot(name: string): Promise<string> {
+  /**
+   * Saves a PNG under test-results/ and returns its path. `parkMouse` first moves the pointer to
+   * an empty spot of the activity bar, so no hover tooltip covers the picture (leave it off when
+   * the tooltip is the point).
+   */
+  async screenshot(name: string, options: { parkMouse?: boolean } = {}): Promise<string> {
     mkdirSync(resultsDir, { recursive: true });
-    // No hover tooltip over what the picture is about.
-    await this.page.mouse.move(640, 5);
+    if (options.parkMouse) {
+      const height = this.page.viewportSize()?.height ?? 800;
+      await this.page.mouse.move(24, Math.round(height * 0.6));
+      await this.page.waitForTimeout(300);
+    }
     const path = join(resultsDir, `${name}.png`);
     await this.page.screenshot({ path });
     return path;

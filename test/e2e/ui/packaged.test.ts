@@ -33,11 +33,12 @@ describe('Pacer installed from pacer.vsix', () => {
     );
     assert.ok(!existsSync(join(installed, 'src')), 'TypeScript sources were packaged');
     assert.ok(!existsSync(join(installed, 'node_modules')), 'node_modules was packaged');
+    assert.ok(!existsSync(join(installed, 'media', 'screenshots')), 'README screenshots were packaged');
   });
 
   test('shows Pacer in the status bar with DeepSeek', async () => {
     assert.match(await editor.waitForStatus(/DeepSeek/), /DeepSeek/);
-    await editor.screenshot('packaged-workbench');
+    await editor.screenshot('packaged-workbench', { parkMouse: true });
   });
 
   test('opens the Pacer view from the activity bar next to a source file', async () => {
@@ -45,6 +46,6 @@ describe('Pacer installed from pacer.vsix', () => {
     const view = await editor.openPacerView();
     await view.locator('body *').first().waitFor({ state: 'attached', timeout: 20_000 });
     await editor.page.waitForTimeout(1500);
-    await editor.screenshot('packaged-pacer-view');
+    await editor.screenshot('packaged-pacer-view', { parkMouse: true });
   });
 });
