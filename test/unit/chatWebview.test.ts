@@ -336,13 +336,14 @@ describe('chat webview: the panel', () => {
         messageId: 'a1',
         reason: 'rateLimited',
         provider: 'DeepSeek',
-        delayMs: 3500,
+        delayMs: 9500,
         attempt: 2,
         fallback: 'OpenRouter',
       });
       const wait = p.page.locator('article[data-message-id="a1"] .wait');
-      await wait.getByText('DeepSeek is rate-limiting: retrying in 4 s').waitFor();
-      await wait.getByText('DeepSeek is rate-limiting: retrying in 3 s').waitFor({ timeout: 3000 });
+      // It counts down: 10 s (or 9 s on a slow machine) first, then fewer, live.
+      await wait.getByText(/^DeepSeek is rate-limiting: retrying in (10|9) s$/).waitFor();
+      await wait.getByText(/^DeepSeek is rate-limiting: retrying in [1-8] s$/).waitFor({ timeout: 8000 });
       await wait.getByRole('button', { name: 'Use OpenRouter now' }).click();
       assert.ok((await p.posted()).some((m) => m.type === 'useFallbackNow'));
       await p.send({ type: 'provider', messageId: 'a1', provider: 'OpenRouter', isFallback: true });

@@ -237,3 +237,26 @@ describe('cooldown', () => {
     assert.equal(cooldown.trigger({ hintMs: 1000 }), long);
   });
 });
+
+describe('deadline scheduler', () => {
+  test('deadlines share one timer per 10 ms slice and fire at most 10 ms late; cancel clears the timer', async () => {
+    const { DeadlineScheduler } = await import('../../src/core/gate/deadlines');
+    const clock = new FakeClock(NOW);
+    const deadlines = new DeadlineScheduler(clock, 10);
+    const fired: string[] = [];
+    const item = (name: string, at: number) => ({ deadlineAt: NOW + at, expire: () => fired.push(name) });
+    const a = item('a', 1001);
+    const b = item('b', 1009);
+    const c = item('c', 1500);
+    deadlines.schedule(a);
+    deadlines.schedule(b);
+    deadlines.schedule(c);
+    assert.equal(clock.pendingTimers, 2);
+    await clock.advance(1009);
+    assert.deepEqual(fired, []);
+    await clock.advance(1);
+    assert.deepEqual(fired, ['a', 'b']);
+    deadlines.cancel(c);
+    assert.equal(clock.pendingTimers, 0);
+  });
+});

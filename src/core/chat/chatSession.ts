@@ -2,14 +2,15 @@
 // at a time through the ModelService (the gate, at chat priority), turns the gate's events into
 // protocol messages for the webview, and keeps the store up to date. The VS Code view provider
 // only forwards validated webview messages here and posts what comes back.
-import type {
-  ContextKind,
-  ContextRef,
-  ErrorView,
-  HostMessage,
-  MessageStatus,
-  ModelOption,
-  WebviewMessage,
+import {
+  LIMITS,
+  type ContextKind,
+  type ContextRef,
+  type ErrorView,
+  type HostMessage,
+  type MessageStatus,
+  type ModelOption,
+  type WebviewMessage,
 } from '../chatProtocol';
 import type { Clock, TimerHandle } from '../clock';
 import { PacerError } from '../errors';
@@ -180,6 +181,13 @@ export class ChatSession {
       return;
     }
     if (!text.trim()) return;
+    if (this.conv.messages.length + 2 > LIMITS.messages) {
+      this.opts.post({
+        type: 'notice',
+        text: 'This chat is as long as a chat can get: start a new chat to go on.',
+      });
+      return;
+    }
     let context: ContextItem[] = [];
     try {
       context = await this.opts.context.snapshot();
@@ -398,6 +406,14 @@ export class ChatSession {
 
   private onTokens(run: Run, content: string, reasoning: string): void {
     if (!content && !reasoning) return;
+    // Past the protocol's size limit the answer could neither be shown nor stored: end it there.
+    const room = LIMITS.text - Math.max(run.answer.text.length, run.answer.reasoning?.length ?? 0);
+    if (content.length > room || reasoning.length > room) {
+      content = content.slice(0, Math.max(0, room));
+      reasoning = reasoning.slice(0, Math.max(0, room));
+      run.answer.note = 'The answer reached the longest length the panel keeps and was cut off.';
+      run.abort.abort(new PacerError({ kind: 'cancelled', message: 'The answer is too long.' }));
+    }
     appendDelta(run.answer, content, reasoning);
     run.content += content;
     run.reasoning += reasoning;
@@ -411,13 +427,16 @@ export class ChatSession {
 
   private flush(run: Run): void {
     this.cancelFlush(run);
-    if (!run.content && !run.reasoning) return;
-    const msg: HostMessage = { type: 'delta', messageId: run.answer.id, seq: run.seq++ };
-    if (run.content) msg.content = run.content;
-    if (run.reasoning) msg.reasoning = run.reasoning;
-    run.content = '';
-    run.reasoning = '';
-    if (run.conv === this.conv) this.opts.post(msg);
+    // Pieces stay under the protocol's delta limit even when a whole answer arrives at once.
+    const piece = LIMITS.delta / 2;
+    while (run.content || run.reasoning) {
+      const msg: HostMessage = { type: 'delta', messageId: run.answer.id, seq: run.seq++ };
+      if (run.content) msg.content = run.content.slice(0, piece);
+      if (run.reasoning) msg.reasoning = run.reasoning.slice(0, piece);
+      run.content = run.content.slice(piece);
+      run.reasoning = run.reasoning.slice(piece);
+      if (run.conv === this.conv) this.opts.post(msg);
+    }
   }
 
   private cancelFlush(run: Run): void {

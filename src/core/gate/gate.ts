@@ -166,7 +166,14 @@ export class Gate implements Disposable {
     if (this.disposed) throw this.unavailable();
     const policy = this.policies[options.cls];
     const deadlineMs = options.deadlineMs ?? policy.deadlineMs;
-    const scope = new RequestScope(this.clock, options.signal, this.clock.now(), deadlineMs, this, this.deadlines);
+    const scope = new RequestScope(
+      this.clock,
+      options.signal,
+      this.clock.now(),
+      deadlineMs,
+      this,
+      this.deadlines,
+    );
     this.scopes.add(scope);
     this.metrics.count('requests');
     let lastError: PacerError | undefined;

@@ -3,7 +3,16 @@
 // emulator's own counters say so), Tab accepts it, an excluded file sends nothing, and a 429
 // storm shows no popup and ends by itself. Screenshots go to test-results/completion-*.png.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -67,6 +76,17 @@ describe('inline completion in the editor', () => {
     await editor.page.keyboard.press('End');
     await editor.page.keyboard.press('Shift+Home');
     await editor.page.keyboard.press('Delete');
+  }
+
+  /** Pacer's output channel as written to disk, for failure messages. */
+  function pacerLog(): string {
+    const logs = join(editor.server.dirs.userDataDir, 'logs');
+    const found = existsSync(logs)
+      ? (readdirSync(logs, { recursive: true }) as string[]).filter(
+          (f) => /pacer/i.test(f) && f.endsWith('.log'),
+        )
+      : [];
+    return found.map((f) => `--- ${f}\n${readFileSync(join(logs, f), 'utf8').slice(-3000)}`).join('\n');
   }
 
   before(async () => {
