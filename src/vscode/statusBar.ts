@@ -42,19 +42,27 @@ export class StatusBar implements vscode.Disposable {
   private render(): void {
     if (!this.state) return;
     const view = renderStatus(this.state, this.completionMode);
+    const last = this.last;
     this.last = view;
-    this.item.text = view.text;
-    this.item.backgroundColor =
-      view.background === 'error'
-        ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : view.background === 'warning'
-          ? new vscode.ThemeColor('statusBarItem.warningBackground')
-          : undefined;
-    const tooltip = new vscode.MarkdownString(view.tooltip, true);
-    tooltip.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };
-    this.item.tooltip = tooltip;
-    this.item.accessibilityInformation = { label: view.ariaLabel, role: 'button' };
     this.setTicking(view.ticking);
+    // Only what changed is assigned: every assignment re-renders the item, and a new tooltip
+    // closes the hover a person is reading.
+    if (view.text !== last?.text) this.item.text = view.text;
+    if (view.background !== last?.background) {
+      this.item.backgroundColor =
+        view.background === 'error'
+          ? new vscode.ThemeColor('statusBarItem.errorBackground')
+          : view.background === 'warning'
+            ? new vscode.ThemeColor('statusBarItem.warningBackground')
+            : undefined;
+    }
+    if (view.tooltip !== last?.tooltip) {
+      const tooltip = new vscode.MarkdownString(view.tooltip, true);
+      tooltip.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };
+      this.item.tooltip = tooltip;
+    }
+    if (view.ariaLabel !== last?.ariaLabel)
+      this.item.accessibilityInformation = { label: view.ariaLabel, role: 'button' };
   }
 
   /** Countdowns ("429 · 4s", "10m") re-render every second while shown, and only then. */

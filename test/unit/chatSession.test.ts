@@ -10,6 +10,7 @@ import type { ContextItem } from '../../src/core/chat/conversation';
 import { ConversationStore, type ChatStorage } from '../../src/core/chat/conversationStore';
 import { realClock } from '../../src/core/clock';
 import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
+import type { ModelService } from '../../src/core/modelService';
 import { createProviderService, type ProviderService } from '../../src/core/providerService';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from './helpers/emulator';
@@ -62,7 +63,13 @@ const CONTEXT: ContextItem = {
 };
 
 function setup(
-  options: { storage?: ChatStorage; fallback?: ChatFallbackHook; coalesceMs?: number; key?: string } = {},
+  options: {
+    storage?: ChatStorage;
+    fallback?: ChatFallbackHook;
+    coalesceMs?: number;
+    key?: string;
+    models?: ModelService;
+  } = {},
 ) {
   const service = createProviderService(
     createDeepSeekEndpoint({ getApiKey: async () => options.key ?? 'sk-test', baseUrl: emu.url }),
@@ -77,7 +84,7 @@ function setup(
   const store = new ConversationStore({ storage, clock: realClock });
   const posted: HostMessage[] = [];
   const session = new ChatSession({
-    models: service,
+    models: options.models ?? service,
     store,
     // Everything the session posts must pass the webview's own validator.
     post: (m) => posted.push(parseHostMessage(JSON.parse(JSON.stringify(m)))),
@@ -316,5 +323,39 @@ describe('chat session', () => {
         ?.items.map((h) => h.title),
       ['Tell me a long story'],
     );
+  });
+
+  test('an answer served whole (no stream) still reaches the view, in pieces within the protocol limit', async () => {
+    const big = 'x'.repeat(250_000);
+    const whole: ModelService = {
+      chat: async () => ({
+        text: big,
+        reasoning: '',
+        providerId: 'deepseek',
+        model: 'deepseek-flash',
+        finishReason: 'stop',
+        restarts: 0,
+      }),
+      complete: async () => assert.fail('not used'),
+    };
+    const s = setup({ models: whole });
+    await s.send({ type: 'send', text: 'cached question' });
+    await s.session.idle();
+    const deltas = s.of('delta');
+    assert.equal(deltas.length, 3);
+    assert.ok(deltas.every((d) => (d.content ?? '').length <= 100_000));
+    assert.equal(s.streamed(), big);
+    assert.equal(s.of('turnEnd')[0]?.status, 'done');
+  });
+
+  test('a chat at its message limit refuses more and says to start a new one', async () => {
+    const s = setup();
+    await s.session.whenReady();
+    const conv = (s.session as unknown as { conv: { messages: unknown[] } }).conv;
+    for (let i = 0; i < 1999; i++)
+      conv.messages.push({ id: `m${i}`, role: 'user', text: 'x', status: 'done', createdMs: 1 });
+    await s.send({ type: 'send', text: 'one more' });
+    assert.equal(s.of('turnStart').length, 0);
+    assert.match(s.of('notice')[0]?.text ?? '', /start a new chat/);
   });
 });

@@ -252,6 +252,24 @@ describe('router: failover', () => {
     assert.equal((await router.complete(fimRequest())).providerId, 'deepseek');
   });
 
+  test('a chat that moved away and finds the fallback broken goes back to the primary: not lost', async () => {
+    const router = makeRouter({ failoverAfterMs: 300 });
+    primary.setOptions({ retryAfterSeconds: 1 });
+    primary.setFault({ kind: 'rateLimited', count: 1, paths: ['/chat/completions'] });
+    fallback.setFault({ kind: 'overloaded' });
+    const { events, handlers } = recorder();
+    const t0 = Date.now();
+    const chat = await router.chat(chatRequest, handlers);
+    assert.equal(chat.providerId, 'deepseek');
+    assert.deepEqual(
+      events.providers.map(([id]) => id),
+      ['deepseek', 'backup', 'deepseek'],
+    );
+    // Back as soon as the fallback's circuit opened, not at the end of its retries.
+    assert.ok(Date.now() - t0 < 8000, `took ${Date.now() - t0} ms`);
+    assert.equal(events.text, chat.text);
+  });
+
   test('a stream that keeps breaking midway moves to the fallback; the caller drops the partial text', async () => {
     const router = makeRouter();
     primary.setOptions({ ttftMs: 5 });

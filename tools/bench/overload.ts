@@ -2,7 +2,6 @@
 // with a concurrency cap of 8 at about twice its capacity: closed loop, one chat at a time, ~0.5 s
 // think time. Once with the SDK's defaults (what most tools ship: a plain `new OpenAI()`, 2
 // retries), once with Pacer's gate, and a few pacing settings for the frontier.
-import { getPriority, setPriority } from 'node:os';
 import OpenAI from 'openai';
 import type { BackoffOptions } from '../../src/core/gate/backoff';
 import { DEFAULT_COOLDOWN_BACKOFF } from '../../src/core/gate/gate';
@@ -11,7 +10,7 @@ import { createProviderService } from '../../src/core/providerService';
 import type { ProviderService } from '../../src/core/providerService';
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';
-import { delay, jain, mean, percentile, round, seeded } from './stats';
+import { delay, jain, percentile, round, seeded } from './stats';
 import type { Row, SectionOptions, SectionOutput } from './types';
 
 const CLIENTS = 40;
@@ -62,14 +61,14 @@ async function consume(stream: AsyncIterable<unknown>): Promise<void> {
 }
 
 /**
- * Mean service time of one request with the account exactly full (CAP at once, no 429s): what one
+ * Service time of one request with the account exactly full (CAP at once, no 429s): what one
  * slot serves per second. Measured on the run's own emulator right before the run, so a machine
  * that got busier or quieter in between does not skew `goodputRatio`.
  */
 async function calibrate(emu: EmulatorProcess): Promise<number> {
   const client = new OpenAI({ baseURL: emu.url, apiKey: 'sk-bench', maxRetries: 0 });
   const times: number[] = [];
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < 5; round++) {
     const durations = await Promise.all(
       Array.from({ length: CAP }, async (_, i) => {
         const t0 = performance.now();
@@ -80,7 +79,8 @@ async function calibrate(emu: EmulatorProcess): Promise<number> {
     if (round > 0) times.push(...durations); // the first round warms connections up
   }
   await emu.reset();
-  return mean(times);
+  // The median: a scheduling hiccup on a busy machine should not move the capacity.
+  return percentile(times, 50);
 }
 
 /** One closed-loop run: every editor asks, waits for the answer (or its failure), thinks, asks again. */
@@ -213,25 +213,6 @@ const row = (name: string, m: RunMetrics): Row => ({
 });
 
 export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
-  // Both bench processes ahead of other work on the machine, where allowed (see emulatorProcess.ts).
-  const priority = getPriority();
-  try {
-    setPriority(-10);
-  } catch {
-    // not permitted
-  }
-  try {
-    return await runAll(quick);
-  } finally {
-    try {
-      setPriority(priority);
-    } catch {
-      // not permitted
-    }
-  }
-}
-
-async function runAll(quick: boolean): Promise<SectionOutput> {
   const durationMs = quick ? 4000 : 20_000;
   const frontierMs = quick ? 3000 : 20_000;
   const sdkDefaults = await runSdkDefaults(durationMs);

@@ -103,14 +103,20 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const killOnExit = () => killGroup(child, 'SIGKILL');
+  const killOnExit = () => {
+    killGroup(child, 'SIGKILL');
+    if (!options.keepDirs) removeScratchDirs(dirs);
+  };
   process.on('exit', killOnExit);
+  running.add(killOnExit);
+  stopOnSignals();
 
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     process.off('exit', killOnExit);
+    running.delete(killOnExit);
     await stopChild(child);
     if (!options.keepDirs) removeScratchDirs(dirs);
   };
@@ -217,6 +223,25 @@ async function waitForHealth(url: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`code-server at ${url} not healthy: ${last}`);
+}
+
+// The server runs in its own process group, so it would outlive this process when a signal ends
+// it (node --test kills a timed-out test file with SIGTERM; 'exit' handlers do not run then).
+const running = new Set<() => void>();
+let signalsHooked = false;
+function stopOnSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  const codes: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  for (const [signal, code] of Object.entries(codes) as [NodeJS.Signals, number][]) {
+    const handler = () => {
+      // Someone else (the launcher, npm start) handles this signal and closes servers itself.
+      if (process.listenerCount(signal) > 1) return;
+      for (const kill of running) kill();
+      process.exit(code);
+    };
+    process.on(signal, handler);
+  }
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -89,6 +89,8 @@ interface Run {
 export class ChatSession {
   private conv!: Conversation;
   private run?: Run;
+  // The last turn's whole life, including the save and the turnEnd after `run` is cleared.
+  private lastTurn: Promise<void> = Promise.resolve();
   private readonly ready: Promise<void>;
   private readonly newId: () => string;
   private disposed = false;
@@ -118,7 +120,7 @@ export class ChatSession {
 
   /** Resolves when the answer in progress (if any) has ended. */
   async idle(): Promise<void> {
-    await this.run?.done;
+    await this.lastTurn;
   }
 
   async handle(msg: WebviewMessage): Promise<void> {
@@ -302,10 +304,8 @@ export class ChatSession {
   }
 
   private async stopAndWait(): Promise<void> {
-    const run = this.run;
-    if (!run) return;
     this.stop();
-    await run.done;
+    await this.lastTurn;
   }
 
   private begin(user: StoredMessage, answer: StoredMessage): void {
@@ -321,6 +321,7 @@ export class ChatSession {
     };
     this.run = run;
     run.done = this.execute(run).catch((e: unknown) => this.opts.log?.error('Chat turn crashed', e));
+    this.lastTurn = run.done;
   }
 
   private async execute(run: Run): Promise<void> {

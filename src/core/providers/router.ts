@@ -70,6 +70,8 @@ export interface KeyNeeded {
 }
 
 const NO_LOG: RouterLog = { info: () => {}, warn: () => {}, debug: () => {} };
+/** Provider hops one chat request may make (each a full try on one provider) before giving up. */
+const MAX_CHAT_HOPS = 6;
 const TICK_MS = 250;
 
 export class Router implements ModelService, Disposable {
@@ -118,9 +120,19 @@ export class Router implements ModelService, Disposable {
     let lastError: PacerError | undefined;
     let shownPartial = false;
     let restarts = 0;
+    // Providers that cannot serve this request whatever the wait (key, balance).
+    const hopeless = new Set<string>();
     for (let hop = 1; ; hop++) {
       if (options.signal?.aborted) throw abortReason(options.signal);
-      const route = this.pick('chat', tried);
+      let route = this.pick('chat', tried);
+      if (route.kind === 'none' && hop <= MAX_CHAT_HOPS && tried.size > hopeless.size) {
+        // Every provider was tried once. A chat request is not lost for that while its deadline
+        // lasts: go round again (the gate waits out a cooldown; a provider that moved us away
+        // because of a long one may be the best bet now).
+        tried.clear();
+        for (const id of hopeless) tried.add(id);
+        route = this.pick('chat', tried);
+      }
       if (route.kind === 'none') throw this.exhausted('chat', route, lastError);
       const member = this.members.get(route.id)!;
       const remaining = deadlineAt - this.clock.now();
@@ -132,7 +144,9 @@ export class Router implements ModelService, Disposable {
       const scope = new MoveScope(options.signal);
       const moveIfBetterElsewhere = (reason: string) => {
         if (scope.moved || this.settings.providers.routing === 'pinned') return;
-        if (!this.hasUsableAlternative('chat', tried, member.id)) return;
+        // A provider tried earlier counts again once usable (its long cooldown may be short now);
+        // only those no wait can fix are out.
+        if (!this.hasUsableAlternative('chat', hopeless, member.id)) return;
         scope.move(
           new PacerError({
             kind: 'unavailable',
@@ -209,6 +223,8 @@ export class Router implements ModelService, Disposable {
         }
         lastError = scope.moved ?? error;
         tried.add(member.id);
+        if (!scope.moved && (error.kind === 'needsKey' || error.kind === 'noBalance'))
+          hopeless.add(member.id);
         if (shownPartial) {
           // The next provider answers from the start: the caller drops the partial text.
           shownPartial = false;

@@ -66,7 +66,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   post(message: HostMessage): void {
     // postMessage to a hidden view is dropped; the view asks for everything again when it loads.
-    void this.view?.webview.postMessage(message);
+    this.view?.webview.postMessage(message).then(undefined, (e: unknown) => {
+      this.log.debug(`Posting to the chat view failed: ${e instanceof Error ? e.message : String(e)}`);
+    });
   }
 
   /** Posts now if the view is up, else after it has loaded and said `ready`. */

@@ -116,7 +116,7 @@ describe('inline completion in the editor', () => {
     if (!(await waitForGhost(15_000))) {
       await editor.screenshot('completion-no-ghost-text');
       assert.fail(
-        `no ghost text; emulator saw ${JSON.stringify(editor.emulator?.stats().lastRequests.slice(-3))}`,
+        `no ghost text; emulator saw ${JSON.stringify(editor.emulator?.stats().lastRequests.slice(-3))}\n${pacerLog()}`,
       );
     }
     assert.equal(await ghostText(), 'urn a + b;');
