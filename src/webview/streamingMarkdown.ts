@@ -67,7 +67,12 @@ export class StreamingMarkdown {
     const doneText = done.map((t) => t.raw).join('');
     // Offsets must line up with the text; if marked ever rewrote the source, freeze nothing.
     if (done.length > 0 && tail.startsWith(doneText)) {
-      this.frozen.append(renderTokens(done));
+      // One wrapper per frozen batch: the stylesheet lets the browser skip laying out and
+      // painting batches scrolled out of view, so a long answer does not slow every frame.
+      const block = document.createElement('div');
+      block.className = 'md-block';
+      block.append(renderTokens(done));
+      this.frozen.append(block);
       this.frozenLength += doneText.length;
       this.live.replaceChildren(
         renderTokens(tokens.slice(cut) as Token[], { highlightLimit: LIVE_HIGHLIGHT_LIMIT }),

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { HostMessage, ViewMessage } from '../../src/core/chatProtocol';
 import { chatCsp, chatHtml } from '../../src/vscode/chat/chatHtml';
+import { chromiumPath } from '../../tools/editor/installEditor.mjs';
 import {
   emptyConversation,
   initMessage,
@@ -26,7 +27,11 @@ let browser: Browser;
 let withCsp: ChatPageServer;
 let withoutCsp: ChatPageServer;
 
+// Chromium comes with the editor tools (tools/editor/installEditor.mjs); without it these skip.
+const skip = chromiumPath() ? false : 'Chromium is not installed (node tools/editor/installEditor.mjs)';
+
 before(async () => {
+  if (skip) return;
   [browser, withCsp, withoutCsp] = await Promise.all([
     launchBrowser(),
     startChatPageServer(),
@@ -166,7 +171,7 @@ async function open(server: ChatPageServer, init: HostMessage = initMessage()): 
   return p;
 }
 
-describe('chat webview: model output is sanitised', () => {
+describe('chat webview: model output is sanitised', { skip }, () => {
   for (const [label, server] of [
     ['without the CSP (the sanitizer alone)', () => withoutCsp],
     ['with the CSP', () => withCsp],
@@ -246,7 +251,7 @@ describe('chat webview: model output is sanitised', () => {
   });
 });
 
-describe('chat webview: the panel', () => {
+describe('chat webview: the panel', { skip }, () => {
   test('Enter sends and clears the input, Shift+Enter adds a line; Stop shows while streaming and a stopped prompt comes back', async () => {
     const p = await open(withCsp);
     try {

@@ -201,6 +201,20 @@ describe('health state machine', () => {
     assert.deepEqual(t.state(), { kind: 'down', reason: '429 storm', nextProbeMs: clock.now() + 1000 });
   });
 
+  test('tracker: every new cooldown is probed at once, even right after another probe', () => {
+    const clock = fakeClock();
+    const t = new HealthTracker(clock, { circuit: { failureThreshold: 3, probeIntervalMs: 10_000 } });
+    t.observeCooldown(clock.now() + 500);
+    t.probeStarted();
+    t.probeResult(true);
+    assert.equal(t.probeDue(), false, 'one probe per cooldown, then per interval');
+    clock.advance(600);
+    t.observeCooldown(undefined);
+    clock.advance(100);
+    t.observeCooldown(clock.now() + 800);
+    assert.equal(t.probeDue(), true, 'a new cooldown: probed at once');
+  });
+
   test('tracker: a probe failing otherwise during a cooldown counts as one failure', () => {
     const clock = fakeClock();
     const t = new HealthTracker(clock, { circuit: { failureThreshold: 2, probeIntervalMs: 1000 } });

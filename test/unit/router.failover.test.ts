@@ -82,8 +82,12 @@ function makeRouter(patch: Partial<RouterSettings> = {}, providers: Partial<Prov
     createService: (info: ProviderInfo) =>
       createProviderService(
         toEndpoint(info, async () => keyOrPlaceholder(keys.get(info.id), info.baseUrl)),
-        // Short chat watchdogs keep a broken test from hanging for a minute.
-        { client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } } },
+        // Short chat watchdogs keep a broken test from hanging for a minute; short waits between
+        // retries after 5xx / network errors keep the file fast (429 pacing keeps its defaults).
+        {
+          client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } },
+          gate: { retryBackoff: { baseMs: 100, capMs: 400 } },
+        },
       ),
   });
   routers.push(router);
@@ -245,7 +249,7 @@ describe('router: failover', () => {
     assert.equal((await router.chat(chatRequest)).providerId, 'backup');
     assert.equal(healthOf(router, 'deepseek').kind, 'down');
     primary.setFault({ kind: 'refuse' });
-    await new Promise((r) => setTimeout(r, 900));
+    await new Promise((r) => setTimeout(r, 600));
     assert.equal(healthOf(router, 'deepseek').kind, 'down', 'probes against a refused port fail');
     primary.setFault({ kind: 'none' });
     await until('failback', () => healthOf(router, 'deepseek').kind === 'healthy');

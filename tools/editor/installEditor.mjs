@@ -60,7 +60,7 @@ function ensureAptPackages(needed) {
   const line = `apt-get update && apt-get install -y ${needed.join(' ')}`;
   if (!isRoot()) {
     throw new Error(
-      `missing system packages: ${needed.join(', ')}. Install them once, then run this again:\n  sudo ${line}`,
+      `missing system packages: ${needed.join(', ')}. Install them once, then run this again:\n  sudo apt-get update && sudo apt-get install -y ${needed.join(' ')}`,
     );
   }
   log(`installing Debian packages: ${needed.join(' ')}`);
@@ -249,18 +249,16 @@ function installCodeServer() {
  * where they are. Fast (a few stat calls) when both are already there.
  */
 export async function ensureEditor() {
-  if (!chromiumPath()) ensureAptPackages(['chromium']);
+  // One apt-get run for everything a fresh machine lacks.
+  const needBuild = !existsSync(installedMarker) && !completeInstallPresent();
+  ensureAptPackages([...(chromiumPath() ? [] : ['chromium']), ...(needBuild ? buildPackagesMissing() : [])]);
   const chromium = chromiumPath();
   if (!chromium) throw new Error('chromium still missing after apt-get; set CHROMIUM_PATH');
   if (!existsSync(installedMarker) || !existsSync(codeServerEntry)) {
     await withLock(async () => {
       if (existsSync(installedMarker) && existsSync(codeServerEntry)) return;
       // A hand install (or an interrupted one) is reused when it is complete.
-      if (
-        existsSync(codeServerEntry) &&
-        installedVersion() === CODE_SERVER_VERSION &&
-        installProblems().length === 0
-      ) {
+      if (completeInstallPresent()) {
         writeFileSync(installedMarker, new Date().toISOString() + '\n');
         return;
       }
@@ -268,6 +266,14 @@ export async function ensureEditor() {
     });
   }
   return { codeServerEntry, chromium, node: process.execPath };
+}
+
+function completeInstallPresent() {
+  return (
+    existsSync(codeServerEntry) &&
+    installedVersion() === CODE_SERVER_VERSION &&
+    installProblems().length === 0
+  );
 }
 
 function installedVersion() {

@@ -275,7 +275,7 @@ export class CompletionEngine {
         ? new PacerError({ kind: 'cancelled', message: 'The completion was cancelled.', cause: error })
         : new PacerError({ kind: 'unavailable', message: String(error), cause: error });
     if (isAbandoned(pacerError.kind) || signal.aborted) {
-      this.options.log?.warn(`DEBUGTMP completion dropped: ${pacerError.kind} ${pacerError.message}`);
+      this.options.log?.debug(`completion dropped: ${pacerError.kind}`);
       return;
     }
     this.stats.errors++;

@@ -363,7 +363,7 @@ export class Gate implements Disposable {
       const error = this.asPacerError(caught, signal);
       if (error.kind === 'rateLimited') {
         this.metrics.count('rateLimited');
-        if (error.reportedConcurrency !== undefined) this.reportedConcurrency = error.reportedConcurrency;
+        if (error.reportedConcurrency) this.reportedConcurrency = error.reportedConcurrency;
         slot.release({ kind: 'rateLimited', reportedConcurrency: error.reportedConcurrency });
         this.cooldown.trigger({ hintMs: error.retryAfterMs, sentAt });
       } else {

@@ -115,6 +115,7 @@ export class HealthTracker {
   private outcomes: Outcome[] = [];
   private cooldownUntilMs: number | undefined;
   private lastProbeMs = -Infinity;
+  private cooldownStartedMs = -Infinity;
   private readonly windowMs: number;
   private readonly degrade: DegradeRules;
   private probeIntervalMs: number;
@@ -167,6 +168,9 @@ export class HealthTracker {
 
   /** The gate's cooldown end as it reports it (undefined: no cooldown). */
   observeCooldown(untilMs: number | undefined): void {
+    const now = this.clock.now();
+    const wasCooling = this.cooldownUntilMs !== undefined && this.cooldownUntilMs > now;
+    if (!wasCooling && untilMs !== undefined && untilMs > now) this.cooldownStartedMs = now;
     this.cooldownUntilMs = untilMs;
   }
 
@@ -194,7 +198,10 @@ export class HealthTracker {
     if (this.auth !== 'ok') return false;
     if (this.circuit.state.kind === 'open') return this.circuit.probeDue();
     const cooling = this.cooldownUntilMs !== undefined && this.cooldownUntilMs > now;
-    return cooling && now - this.lastProbeMs >= this.probeIntervalMs;
+    // Each new cooldown gets one probe at once (a storm or a blip?), then one per interval.
+    return (
+      cooling && (this.lastProbeMs < this.cooldownStartedMs || now - this.lastProbeMs >= this.probeIntervalMs)
+    );
   }
 
   probeStarted(): void {

@@ -96,6 +96,9 @@ describe('inline completion in the editor', () => {
       settings: {
         // Only DeepSeek, so a 429 is not failed over to a local provider that is not running.
         'pacer.providers.enabled': ['deepseek'],
+        // Two cores shared by code-server, Chromium and the TypeScript server starting up: the
+        // extension host can be slow to read even a fast answer. The test is about the flow.
+        'pacer.completion.deadlineMs': 6000,
         // Keep the suggest widget out of the way: the ghost text is what this test is about.
         'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
         'editor.suggestOnTriggerCharacters': false,
