@@ -39,6 +39,7 @@ before(async () => {
   ]);
 });
 after(async () => {
+  await shared?.close();
   await browser?.close();
   await withCsp?.close();
   await withoutCsp?.close();
@@ -159,16 +160,29 @@ async function assertNothingRan(p: ChatPage, where: string): Promise<void> {
   );
 }
 
+// One page for the whole file, loaded afresh for each test: a new page would cost a renderer
+// process each time, and the tests run one after another anyway.
+let shared: ChatPage | undefined;
+const dialogs: string[] = [];
+
 async function open(server: ChatPageServer, init: HostMessage = initMessage()): Promise<ChatPage> {
-  const p = await openChatPage(browser, server);
-  const dialogs: string[] = [];
-  p.page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  p.errors.push(...dialogs);
-  await p.send(init);
-  return p;
+  if (!shared) {
+    shared = await openChatPage(browser, server);
+    shared.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  } else {
+    await shared.reload(server);
+  }
+  dialogs.length = 0;
+  await shared.send(init);
+  return shared;
+}
+
+/** Ends a test on the shared page: no page errors and no dialogs (alert() from a payload). */
+async function done(p: ChatPage): Promise<void> {
+  assert.deepEqual([...p.errors, ...dialogs], [], 'page errors or dialogs');
 }
 
 describe('chat webview: model output is sanitised', { skip }, () => {
@@ -179,42 +193,36 @@ describe('chat webview: model output is sanitised', { skip }, () => {
     test(`XSS payloads in a stored answer do not run, ${label}`, async () => {
       const conv = { ...emptyConversation(), messages: [user('u1', PAYLOADS), answer('a1', PAYLOADS)] };
       const p = await open(server(), initMessage(conv));
-      try {
-        await p.page.locator('article[data-message-id="a1"] .md-frozen').waitFor();
-        await assertNothingRan(p, 'stored answer');
-        // The user's own text is shown as text, markup and all.
-        const userText = await p.page.locator('article[data-message-id="u1"] .user-text').textContent();
-        assert.ok(userText?.includes(`<script>window.__pwned = 'script'</script>`));
-      } finally {
-        await p.close();
-      }
+      await p.page.locator('article[data-message-id="a1"] .md-frozen').waitFor();
+      await assertNothingRan(p, 'stored answer');
+      // The user's own text is shown as text, markup and all.
+      const userText = await p.page.locator('article[data-message-id="u1"] .user-text').textContent();
+      assert.ok(userText?.includes(`<script>window.__pwned = 'script'</script>`));
+      await done(p);
     });
 
     test(`XSS payloads streamed in small pieces do not run, ${label}`, async () => {
       const p = await open(server());
-      try {
-        await p.send({
-          type: 'turnStart',
-          user: user('u1', 'hi'),
-          assistant: answer('a1', '', { status: 'streaming' }),
-        });
-        // Pieces of 7 characters split tags and attributes across deltas; frames render in between.
-        await p.page.evaluate(async (text) => {
-          let seq = 0;
-          for (let i = 0; i < text.length; i += 7) {
-            window.postMessage(
-              { type: 'delta', messageId: 'a1', seq: seq++, content: text.slice(i, i + 7) },
-              '*',
-            );
-            if (seq % 5 === 0) await new Promise((r) => setTimeout(r, 8));
-          }
-        }, PAYLOADS);
-        await assertNothingRan(p, 'while streaming');
-        await p.send({ type: 'turnEnd', messageId: 'a1', status: 'done' });
-        await assertNothingRan(p, 'after the end');
-      } finally {
-        await p.close();
-      }
+      await p.send({
+        type: 'turnStart',
+        user: user('u1', 'hi'),
+        assistant: answer('a1', '', { status: 'streaming' }),
+      });
+      // Pieces of 7 characters split tags and attributes across deltas; frames render in between.
+      await p.page.evaluate(async (text) => {
+        let seq = 0;
+        for (let i = 0; i < text.length; i += 7) {
+          window.postMessage(
+            { type: 'delta', messageId: 'a1', seq: seq++, content: text.slice(i, i + 7) },
+            '*',
+          );
+          if (seq % 5 === 0) await new Promise((r) => setTimeout(r, 8));
+        }
+      }, PAYLOADS);
+      await assertNothingRan(p, 'while streaming');
+      await p.send({ type: 'turnEnd', messageId: 'a1', status: 'done' });
+      await assertNothingRan(p, 'after the end');
+      await done(p);
     });
   }
 
@@ -233,70 +241,64 @@ describe('chat webview: model output is sanitised', { skip }, () => {
     assert.match(html, /nonce="n&quot;x"/);
 
     const p = await open(withCsp);
-    try {
-      const ran = await p.page.evaluate(async () => {
-        const s = document.createElement('script');
-        s.textContent = 'window.__pwned = "inline"';
-        document.body.append(s);
-        const d = document.createElement('div');
-        d.innerHTML = '<img src="data:," onerror="window.__pwned = \'handler\'">';
-        document.body.append(d);
-        await new Promise((r) => setTimeout(r, 200));
-        return (window as unknown as { __pwned?: string }).__pwned ?? null;
-      });
-      assert.equal(ran, null);
-    } finally {
-      await p.close();
-    }
+    const ran = await p.page.evaluate(async () => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__pwned = "inline"';
+      document.body.append(s);
+      const d = document.createElement('div');
+      d.innerHTML = '<img src="data:," onerror="window.__pwned = \'handler\'">';
+      document.body.append(d);
+      await new Promise((r) => setTimeout(r, 200));
+      return (window as unknown as { __pwned?: string }).__pwned ?? null;
+    });
+    assert.equal(ran, null);
+    await done(p);
   });
 });
 
 describe('chat webview: the panel', { skip }, () => {
   test('Enter sends and clears the input, Shift+Enter adds a line; Stop shows while streaming and a stopped prompt comes back', async () => {
     const p = await open(withCsp);
-    try {
-      const input = p.page.getByRole('textbox', { name: /Message Pacer/ });
-      await input.click();
-      await input.pressSequentially('first line');
-      await input.press('Shift+Enter');
-      await input.pressSequentially('second line');
-      await input.press('Enter');
-      assert.deepEqual(
-        (await p.posted()).filter((m) => m.type === 'send'),
-        [{ type: 'send', text: 'first line\nsecond line' }],
-      );
-      assert.equal(await input.inputValue(), '');
+    const input = p.page.getByRole('textbox', { name: /Message Pacer/ });
+    await input.click();
+    await input.pressSequentially('first line');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('second line');
+    await input.press('Enter');
+    assert.deepEqual(
+      (await p.posted()).filter((m) => m.type === 'send'),
+      [{ type: 'send', text: 'first line\nsecond line' }],
+    );
+    assert.equal(await input.inputValue(), '');
 
-      await p.send({
-        type: 'turnStart',
-        user: user('u1', 'first line\nsecond line'),
-        assistant: answer('a1', '', { status: 'streaming' }),
-      });
-      const stop = p.page.getByRole('button', { name: 'Stop the answer' });
-      await stop.waitFor();
-      assert.equal(await p.page.getByRole('button', { name: 'Send message' }).isHidden(), true);
-      await p.send({ type: 'delta', messageId: 'a1', seq: 0, content: 'Partial **answer**' });
-      await p.page.locator('article[data-message-id="a1"] strong').waitFor();
-      await stop.click();
-      assert.ok((await p.posted()).some((m) => m.type === 'stop'));
-      await p.send({
-        type: 'turnEnd',
-        messageId: 'a1',
-        status: 'stopped',
-        restoreInput: 'first line\nsecond line',
-      });
-      await p.page.getByRole('button', { name: 'Send message' }).waitFor();
-      assert.equal(await input.inputValue(), 'first line\nsecond line');
-      assert.match(
-        (await p.page.locator('article[data-message-id="a1"] .meta').textContent()) ?? '',
-        /stopped/,
-      );
-      // Retry on the stopped answer.
-      await p.page.locator('article[data-message-id="a1"]').getByRole('button', { name: 'Retry' }).click();
-      assert.ok((await p.posted()).some((m) => m.type === 'retry' && m.messageId === 'a1'));
-    } finally {
-      await p.close();
-    }
+    await p.send({
+      type: 'turnStart',
+      user: user('u1', 'first line\nsecond line'),
+      assistant: answer('a1', '', { status: 'streaming' }),
+    });
+    const stop = p.page.getByRole('button', { name: 'Stop the answer' });
+    await stop.waitFor();
+    assert.equal(await p.page.getByRole('button', { name: 'Send message' }).isHidden(), true);
+    await p.send({ type: 'delta', messageId: 'a1', seq: 0, content: 'Partial **answer**' });
+    await p.page.locator('article[data-message-id="a1"] strong').waitFor();
+    await stop.click();
+    assert.ok((await p.posted()).some((m) => m.type === 'stop'));
+    await p.send({
+      type: 'turnEnd',
+      messageId: 'a1',
+      status: 'stopped',
+      restoreInput: 'first line\nsecond line',
+    });
+    await p.page.getByRole('button', { name: 'Send message' }).waitFor();
+    assert.equal(await input.inputValue(), 'first line\nsecond line');
+    assert.match(
+      (await p.page.locator('article[data-message-id="a1"] .meta').textContent()) ?? '',
+      /stopped/,
+    );
+    // Retry on the stopped answer.
+    await p.page.locator('article[data-message-id="a1"]').getByRole('button', { name: 'Retry' }).click();
+    assert.ok((await p.posted()).some((m) => m.type === 'retry' && m.messageId === 'a1'));
+    await done(p);
   });
 
   test('a code block is highlighted and its Copy and Insert buttons hand over the exact code', async () => {
@@ -306,144 +308,130 @@ describe('chat webview: the panel', { skip }, () => {
       messages: [user('u1', 'q'), answer('a1', `Here:\n\n\`\`\`ts\n${code}\n\`\`\`\n`)],
     };
     const p = await open(withCsp, initMessage(conv));
-    try {
-      const block = p.page.locator('.code-block');
-      await block.waitFor();
-      assert.ok((await block.locator('code.hljs span.hljs-keyword').count()) > 0, 'highlighted');
-      assert.equal(await block.locator('.code-lang').textContent(), 'ts');
-      await block.getByRole('button', { name: /Insert ts block/ }).click();
-      await block.getByRole('button', { name: /Copy ts block/ }).click();
-      const posted = await p.posted();
-      assert.deepEqual(
-        posted.find((m) => m.type === 'insertCode'),
-        { type: 'insertCode', code, language: 'ts' },
-      );
-      assert.deepEqual(
-        posted.find((m) => m.type === 'copyCode'),
-        { type: 'copyCode', code },
-      );
-      assert.equal(await block.getByRole('button', { name: /Copy ts block/ }).textContent(), 'Copied');
-    } finally {
-      await p.close();
-    }
+    const block = p.page.locator('.code-block');
+    await block.waitFor();
+    assert.ok((await block.locator('code.hljs span.hljs-keyword').count()) > 0, 'highlighted');
+    assert.equal(await block.locator('.code-lang').textContent(), 'ts');
+    await block.getByRole('button', { name: /Insert ts block/ }).click();
+    await block.getByRole('button', { name: /Copy ts block/ }).click();
+    const posted = await p.posted();
+    assert.deepEqual(
+      posted.find((m) => m.type === 'insertCode'),
+      { type: 'insertCode', code, language: 'ts' },
+    );
+    assert.deepEqual(
+      posted.find((m) => m.type === 'copyCode'),
+      { type: 'copyCode', code },
+    );
+    assert.equal(await block.getByRole('button', { name: /Copy ts block/ }).textContent(), 'Copied');
+    await done(p);
   });
 
   test('the wait line counts down, offers the fallback, and clears when tokens arrive', async () => {
     const p = await open(withCsp);
-    try {
-      await p.send({
-        type: 'turnStart',
-        user: user('u1', 'q'),
-        assistant: answer('a1', '', { status: 'streaming' }),
-      });
-      await p.send({
-        type: 'wait',
-        messageId: 'a1',
-        reason: 'rateLimited',
-        provider: 'DeepSeek',
-        delayMs: 9500,
-        attempt: 2,
-        fallback: 'OpenRouter',
-      });
-      const wait = p.page.locator('article[data-message-id="a1"] .wait');
-      // It counts down: 10 s (or 9 s on a slow machine) first, then fewer, live.
-      await wait.getByText(/^DeepSeek is rate-limiting: retrying in (10|9) s$/).waitFor();
-      await wait.getByText(/^DeepSeek is rate-limiting: retrying in [1-8] s$/).waitFor({ timeout: 8000 });
-      await wait.getByRole('button', { name: 'Use OpenRouter now' }).click();
-      assert.ok((await p.posted()).some((m) => m.type === 'useFallbackNow'));
-      await p.send({ type: 'provider', messageId: 'a1', provider: 'OpenRouter', isFallback: true });
-      await p.send({ type: 'delta', messageId: 'a1', seq: 0, content: 'Hello' });
-      await wait.waitFor({ state: 'hidden' });
-      assert.match(
-        (await p.page.locator('article[data-message-id="a1"] .meta').textContent()) ?? '',
-        /OpenRouter \(fallback\)/,
-      );
-    } finally {
-      await p.close();
-    }
+    await p.send({
+      type: 'turnStart',
+      user: user('u1', 'q'),
+      assistant: answer('a1', '', { status: 'streaming' }),
+    });
+    await p.send({
+      type: 'wait',
+      messageId: 'a1',
+      reason: 'rateLimited',
+      provider: 'DeepSeek',
+      delayMs: 9500,
+      attempt: 2,
+      fallback: 'OpenRouter',
+    });
+    const wait = p.page.locator('article[data-message-id="a1"] .wait');
+    // It counts down: 10 s (or 9 s on a slow machine) first, then fewer, live.
+    await wait.getByText(/^DeepSeek is rate-limiting: retrying in (10|9) s$/).waitFor();
+    await wait.getByText(/^DeepSeek is rate-limiting: retrying in [1-8] s$/).waitFor({ timeout: 8000 });
+    await wait.getByRole('button', { name: 'Use OpenRouter now' }).click();
+    assert.ok((await p.posted()).some((m) => m.type === 'useFallbackNow'));
+    await p.send({ type: 'provider', messageId: 'a1', provider: 'OpenRouter', isFallback: true });
+    await p.send({ type: 'delta', messageId: 'a1', seq: 0, content: 'Hello' });
+    await wait.waitFor({ state: 'hidden' });
+    assert.match(
+      (await p.page.locator('article[data-message-id="a1"] .meta').textContent()) ?? '',
+      /OpenRouter \(fallback\)/,
+    );
+    await done(p);
   });
 
   test('a restarted stream replaces the partial text and shows a note; a missing delta asks for the state', async () => {
     const p = await open(withCsp);
-    try {
-      await p.send({
-        type: 'turnStart',
-        user: user('u1', 'q'),
-        assistant: answer('a1', '', { status: 'streaming' }),
-      });
-      await p.send({
-        type: 'delta',
-        messageId: 'a1',
-        seq: 0,
-        content: 'broken partial',
-        reasoning: 'thinking hard',
-      });
-      const msg = p.page.locator('article[data-message-id="a1"]');
-      await msg.getByText('broken partial').waitFor();
-      assert.equal(
-        await msg.locator('details.reasoning').getAttribute('open'),
-        null,
-        'reasoning starts collapsed',
-      );
-      await p.send({
-        type: 'restart',
-        messageId: 'a1',
-        note: 'The answer from DeepSeek broke off and was started again.',
-      });
-      await p.send({ type: 'delta', messageId: 'a1', seq: 1, content: 'fresh text' });
-      await msg.getByText('fresh text').waitFor();
-      assert.equal(await msg.getByText('broken partial').count(), 0);
-      assert.equal(
-        await msg.locator('.note').textContent(),
-        'The answer from DeepSeek broke off and was started again.',
-      );
-      // seq 3 after 1: seq 2 went missing.
-      await p.send({ type: 'delta', messageId: 'a1', seq: 3, content: 'after a gap' });
-      await p.page.waitForFunction(() =>
-        (window as unknown as { __posted: { type: string }[] }).__posted.some(
-          (m) => m.type === 'requestState',
-        ),
-      );
-      assert.equal(await msg.getByText('after a gap').count(), 0);
-    } finally {
-      await p.close();
-    }
+    await p.send({
+      type: 'turnStart',
+      user: user('u1', 'q'),
+      assistant: answer('a1', '', { status: 'streaming' }),
+    });
+    await p.send({
+      type: 'delta',
+      messageId: 'a1',
+      seq: 0,
+      content: 'broken partial',
+      reasoning: 'thinking hard',
+    });
+    const msg = p.page.locator('article[data-message-id="a1"]');
+    await msg.getByText('broken partial').waitFor();
+    assert.equal(
+      await msg.locator('details.reasoning').getAttribute('open'),
+      null,
+      'reasoning starts collapsed',
+    );
+    await p.send({
+      type: 'restart',
+      messageId: 'a1',
+      note: 'The answer from DeepSeek broke off and was started again.',
+    });
+    await p.send({ type: 'delta', messageId: 'a1', seq: 1, content: 'fresh text' });
+    await msg.getByText('fresh text').waitFor();
+    assert.equal(await msg.getByText('broken partial').count(), 0);
+    assert.equal(
+      await msg.locator('.note').textContent(),
+      'The answer from DeepSeek broke off and was started again.',
+    );
+    // seq 3 after 1: seq 2 went missing.
+    await p.send({ type: 'delta', messageId: 'a1', seq: 3, content: 'after a gap' });
+    await p.page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'requestState'),
+    );
+    assert.equal(await msg.getByText('after a gap').count(), 0);
+    await done(p);
   });
 
   test('an error names its fix: the command button, Retry, and the announcement', async () => {
     const p = await open(withCsp);
-    try {
-      await p.send({
-        type: 'turnStart',
-        user: user('u1', 'q'),
-        assistant: answer('a1', '', { status: 'streaming' }),
-      });
-      await p.send({
-        type: 'turnEnd',
-        messageId: 'a1',
-        status: 'error',
-        error: {
-          kind: 'needsKey',
-          message: 'DeepSeek needs an API key.',
-          command: { id: 'pacer.setApiKey', label: 'Set API key' },
-          retry: true,
-        },
-        restoreInput: 'q',
-      });
-      const alert = p.page.getByRole('alert');
-      await alert.getByText('DeepSeek needs an API key.').waitFor();
-      await alert.getByRole('button', { name: 'Set API key' }).click();
-      await alert.getByRole('button', { name: 'Retry' }).click();
-      const posted = await p.posted();
-      assert.ok(posted.some((m) => m.type === 'runCommand' && m.command === 'pacer.setApiKey'));
-      assert.ok(posted.some((m) => m.type === 'retry' && m.messageId === 'a1'));
-      assert.match(
-        (await p.page.locator('[aria-live="polite"]').textContent()) ?? '',
-        /Answer failed: DeepSeek needs an API key/,
-      );
-    } finally {
-      await p.close();
-    }
+    await p.send({
+      type: 'turnStart',
+      user: user('u1', 'q'),
+      assistant: answer('a1', '', { status: 'streaming' }),
+    });
+    await p.send({
+      type: 'turnEnd',
+      messageId: 'a1',
+      status: 'error',
+      error: {
+        kind: 'needsKey',
+        message: 'DeepSeek needs an API key.',
+        command: { id: 'pacer.setApiKey', label: 'Set API key' },
+        retry: true,
+      },
+      restoreInput: 'q',
+    });
+    const alert = p.page.getByRole('alert');
+    await alert.getByText('DeepSeek needs an API key.').waitFor();
+    await alert.getByRole('button', { name: 'Set API key' }).click();
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    const posted = await p.posted();
+    assert.ok(posted.some((m) => m.type === 'runCommand' && m.command === 'pacer.setApiKey'));
+    assert.ok(posted.some((m) => m.type === 'retry' && m.messageId === 'a1'));
+    assert.match(
+      (await p.page.locator('[aria-live="polite"]').textContent()) ?? '',
+      /Answer failed: DeepSeek needs an API key/,
+    );
+    await done(p);
   });
 
   test('chips can be removed and added back; model and thinking choices are posted', async () => {
@@ -452,24 +440,21 @@ describe('chat webview: the panel', { skip }, () => {
       chips: [{ id: 'sel-1', kind: 'selection', label: 'a.ts:3-9', detail: 'src/a.ts, lines 3-9' }],
       addable: ['file'],
     });
-    try {
-      await p.page.getByRole('button', { name: 'Remove selection a.ts:3-9 from the context' }).click();
-      await p.page.getByRole('button', { name: 'Add the active file as context' }).click();
-      await p.page.getByRole('combobox', { name: 'Model' }).selectOption('deepseek-v4-pro');
-      await p.page.getByRole('checkbox', { name: 'Thinking mode' }).check();
-      const posted = await p.posted();
-      assert.ok(posted.some((m) => m.type === 'removeContext' && m.id === 'sel-1'));
-      assert.ok(posted.some((m) => m.type === 'addContext' && m.kind === 'file'));
-      assert.deepEqual(posted.filter((m) => m.type === 'setModel').at(-1), {
-        type: 'setModel',
-        model: 'deepseek-v4-pro',
-        thinking: true,
-      });
-      await p.send({ type: 'chips', chips: [], addable: [] });
-      await p.page.locator('.chips').waitFor({ state: 'hidden' });
-    } finally {
-      await p.close();
-    }
+    await p.page.getByRole('button', { name: 'Remove selection a.ts:3-9 from the context' }).click();
+    await p.page.getByRole('button', { name: 'Add the active file as context' }).click();
+    await p.page.getByRole('combobox', { name: 'Model' }).selectOption('deepseek-v4-pro');
+    await p.page.getByRole('checkbox', { name: 'Thinking mode' }).check();
+    const posted = await p.posted();
+    assert.ok(posted.some((m) => m.type === 'removeContext' && m.id === 'sel-1'));
+    assert.ok(posted.some((m) => m.type === 'addContext' && m.kind === 'file'));
+    assert.deepEqual(posted.filter((m) => m.type === 'setModel').at(-1), {
+      type: 'setModel',
+      model: 'deepseek-v4-pro',
+      thinking: true,
+    });
+    await p.send({ type: 'chips', chips: [], addable: [] });
+    await p.page.locator('.chips').waitFor({ state: 'hidden' });
+    await done(p);
   });
 
   test('past chats open, and delete, from the list; Escape closes it', async () => {
@@ -480,39 +465,33 @@ describe('chat webview: the panel', { skip }, () => {
         { id: 'c1', title: 'Bench', updatedMs: T - 1, messageCount: 2 },
       ],
     });
-    try {
-      await p.send({ type: 'showHistory' });
-      const list = p.page.getByRole('list', { name: 'Past chats' });
-      await list.waitFor();
-      await list.getByRole('button', { name: /Open chat: Older chat <b>bold\?<\/b>/ }).click();
-      await list.getByRole('button', { name: 'Delete chat: Bench' }).click();
-      const posted = await p.posted();
-      assert.ok(posted.some((m) => m.type === 'openConversation' && m.id === 'c9'));
-      assert.ok(posted.some((m) => m.type === 'deleteConversation' && m.id === 'c1'));
-      await p.page.keyboard.press('Escape');
-      await list.waitFor({ state: 'hidden' });
-    } finally {
-      await p.close();
-    }
+    await p.send({ type: 'showHistory' });
+    const list = p.page.getByRole('list', { name: 'Past chats' });
+    await list.waitFor();
+    await list.getByRole('button', { name: /Open chat: Older chat <b>bold\?<\/b>/ }).click();
+    await list.getByRole('button', { name: 'Delete chat: Bench' }).click();
+    const posted = await p.posted();
+    assert.ok(posted.some((m) => m.type === 'openConversation' && m.id === 'c9'));
+    assert.ok(posted.some((m) => m.type === 'deleteConversation' && m.id === 'c1'));
+    await p.page.keyboard.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+    await done(p);
   });
 
   test('malformed messages from the extension are dropped and the panel keeps working', async () => {
     const p = await open(withCsp);
-    try {
-      await p.page.evaluate(() => {
-        window.postMessage({ type: 'delta', messageId: 5 }, '*');
-        window.postMessage('nonsense', '*');
-        window.postMessage({ type: 'turnStart', user: { id: 'x' } }, '*');
-      });
-      await p.send({
-        type: 'turnStart',
-        user: user('u1', 'still works'),
-        assistant: answer('a1', 'yes', { status: 'done' }),
-      });
-      await p.page.getByText('still works').waitFor();
-      assert.deepEqual(p.errors, []);
-    } finally {
-      await p.close();
-    }
+    await p.page.evaluate(() => {
+      window.postMessage({ type: 'delta', messageId: 5 }, '*');
+      window.postMessage('nonsense', '*');
+      window.postMessage({ type: 'turnStart', user: { id: 'x' } }, '*');
+    });
+    await p.send({
+      type: 'turnStart',
+      user: user('u1', 'still works'),
+      assistant: answer('a1', 'yes', { status: 'done' }),
+    });
+    await p.page.getByText('still works').waitFor();
+    assert.deepEqual(p.errors, []);
+    await done(p);
   });
 });

@@ -111,7 +111,10 @@ export interface ChatPage {
   send(message: HostMessage): Promise<void>;
   /** Messages the webview posted to the "extension". */
   posted(): Promise<WebviewMessage[]>;
+  /** Page errors and console errors since the last (re)load. */
   errors: string[];
+  /** Loads the panel afresh (a new document, nothing kept), from `server` or the same one. */
+  reload(server?: ChatPageServer): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -136,15 +139,23 @@ export async function openChatPage(browser: Browser, server: ChatPageServer): Pr
       setState: (s: unknown) => (w.__state = s),
     });
   });
-  await page.goto(`${server.origin}/`);
-  await page.waitForFunction(() =>
-    (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
-  );
+  let origin = server.origin;
+  // A new page costs a renderer process (over a second); a reload of the same page does not.
+  const reload = async (next?: ChatPageServer) => {
+    if (next) origin = next.origin;
+    errors.length = 0;
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    );
+  };
+  await reload();
   return {
     page,
     errors,
     send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
     posted: () => page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted),
+    reload,
     close: () => context.close(),
   };
 }

@@ -112,8 +112,8 @@ async function main(): Promise<void> {
       `DeepSeek: the local emulator at ${emulator.url} (set DEEPSEEK_API_KEY to use the real API).`,
     );
   } else {
-    console.log('DeepSeek: the real API. In the editor run "Pacer: Set API Key" (F1) once to store your key');
-    console.log('in VS Code SecretStorage; Pacer never reads it from settings.');
+    console.log('DeepSeek: the real API. Pacer moves DEEPSEEK_API_KEY into VS Code SecretStorage on first');
+    console.log('start ("Pacer: Set API Key" changes it later); it never reads keys from settings.');
   }
   console.log(`Workspace: ${workspace}`);
   console.log('Press Ctrl+C to stop.');

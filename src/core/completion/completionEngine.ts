@@ -171,7 +171,11 @@ export class CompletionEngine {
     const keyContext = classifyContext(lines.linePrefix);
     if (input.version === undefined || this.versions.get(docKey) !== input.version) {
       this.options.debouncer.observeKey(docKey, calledAt, keyContext);
-      if (input.version !== undefined) this.versions.set(docKey, input.version);
+      if (input.version !== undefined) {
+        this.versions.delete(docKey);
+        this.versions.set(docKey, input.version);
+        if (this.versions.size > 200) this.versions.delete(this.versions.keys().next().value as string);
+      }
     }
 
     if (this.reuse.typeahead) {

@@ -78,5 +78,6 @@ export function registerCompletion(
     { dispose: () => engine.dispose() },
     completionSwitch,
   );
+  context.subscriptions.push(services.onDidClearCache(() => engine.clearCache()));
   return { engine, completionSwitch, clearCache: () => engine.clearCache() };
 }

@@ -25,6 +25,8 @@ export interface PacerServices {
   status: StatusBar;
   /** State, health, keys and cache of every provider (status, quick pick, "use X now"). */
   router: Router;
+  /** Fires after `Pacer: Clear Cache`, so features drop their own caches of answers too. */
+  onDidClearCache: vscode.Event<void>;
 }
 
 const LEDGER_KEY = 'pacer.usageLedger';
@@ -45,7 +47,8 @@ export function routerSettings(s: PacerSettings): RouterSettings {
 export function registerProviders(context: vscode.ExtensionContext, log: Logger): PacerServices {
   const keys = new ApiKeys(context.secrets);
   const proxy = new ProxySettings(log.child('proxy'));
-  context.subscriptions.push(keys, proxy);
+  const cacheCleared = new vscode.EventEmitter<void>();
+  context.subscriptions.push(keys, proxy, cacheCleared);
 
   let settings = readSettings();
   const createService = (info: ProviderInfo) =>
@@ -67,6 +70,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
 
   // Key presence first, so a provider without a key is skipped (and announced) before any request.
   const syncKeys = async () => {
+    await importKeyFromEnvironment(keys, log);
     await keys.load(router.knownProviders().map((p) => p.id));
     for (const p of router.knownProviders())
       if (p.needsKey) router.setKeyPresent(p.id, keys.has(p.id) ?? false);
@@ -162,6 +166,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     }),
     vscode.commands.registerCommand('pacer.clearCache', () => {
       router.clearCache();
+      cacheCleared.fire();
       log.info('answer cache cleared');
       void vscode.window.showInformationMessage('Pacer: cached answers cleared.');
     }),
@@ -173,5 +178,16 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     }),
   );
 
-  return { models: router, status, router };
+  return { models: router, status, router, onDidClearCache: cacheCleared.event };
+}
+
+/**
+ * `DEEPSEEK_API_KEY=… npm start` hands the key to the extension host's environment; it is moved
+ * into SecretStorage once (never into settings), so the usual key handling takes over from there.
+ */
+async function importKeyFromEnvironment(keys: ApiKeys, log: Logger): Promise<void> {
+  const fromEnv = process.env.DEEPSEEK_API_KEY?.trim();
+  if (!fromEnv || (await keys.get('deepseek'))) return;
+  await keys.set('deepseek', fromEnv);
+  log.info('stored the DeepSeek key from DEEPSEEK_API_KEY in SecretStorage');
 }
