@@ -14,7 +14,12 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const services = registerProviders(context, log.child('providers'));
   registerCompletion(context, log.child('completion'), services);
-  registerChat(context, log.child('chat'), services);
+  registerChat(context, log.child('chat'), services, {
+    fallback: {
+      label: (providerId) => services.router.chatFallbackLabel(providerId),
+      useNow: (providerId) => services.router.moveWaitingChats(providerId),
+    },
+  });
   log.info(`Pacer ${context.extension.packageJSON.version as string} activated`);
 }
 

@@ -12,7 +12,7 @@ import { PacerError } from './errors';
 import type { ChatRequest, FimRequest, Usage } from './modelService';
 import type { ProviderEndpoint } from './providerEndpoint';
 import type { RetryHints } from './gate/retryHints';
-import { parseRetryHints } from './gate/retryHints';
+import { parseSuccessHints } from './gate/retryHints';
 import type { WatchdogLimits } from './streamWatchdog';
 import { StreamWatchdog } from './streamWatchdog';
 import { toPacerError } from './toPacerError';
@@ -120,7 +120,7 @@ export class ProviderClient {
       const { data: stream, response } = await chat.chat.completions
         .create(body, { signal: watchdog.signal })
         .withResponse();
-      result.hints = parseRetryHints(response.headers, undefined, this.clock.now());
+      result.hints = parseSuccessHints(response.headers, this.clock.now());
       for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
         if (chunk.model) result.model = chunk.model;
         if (chunk.usage) result.usage = mapUsage(chunk.usage as RawUsage);
@@ -185,7 +185,7 @@ export class ProviderClient {
         usage: mapUsage(data.usage as RawUsage | undefined),
         model: data.model ?? model,
         finishReason: choice.finish_reason ?? null,
-        hints: parseRetryHints(response.headers, undefined, this.clock.now()),
+        hints: parseSuccessHints(response.headers, this.clock.now()),
       };
     } catch (error) {
       throw this.failure(error, watchdog, options.signal);
@@ -223,7 +223,7 @@ export class ProviderClient {
         usage: mapUsage(data.usage as RawUsage | undefined),
         model: data.model ?? model,
         finishReason: choice?.finish_reason ?? null,
-        hints: parseRetryHints(response.headers, undefined, this.clock.now()),
+        hints: parseSuccessHints(response.headers, this.clock.now()),
       };
     } catch (error) {
       throw this.failure(error, watchdog, options.signal);

@@ -260,3 +260,17 @@ describe('deadline scheduler', () => {
     assert.equal(clock.pendingTimers, 0);
   });
 });
+
+describe('success hints', () => {
+  test('a success without rate-limit headers costs one lookup and yields nothing; an exhausted budget yields its reset', async () => {
+    const { parseSuccessHints } = await import('../../src/core/gate/retryHints');
+    assert.deepEqual(parseSuccessHints(new Headers({ 'content-type': 'application/json' }), NOW), {});
+    assert.deepEqual(
+      parseSuccessHints(
+        new Headers({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '3s' }),
+        NOW,
+      ),
+      { retryAfterMs: 3000, remainingRequests: 0 },
+    );
+  });
+});

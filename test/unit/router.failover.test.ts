@@ -196,6 +196,28 @@ describe('router: failover', () => {
     assert.ok(events.waits.includes('deepseek:rateLimited'), events.waits.join());
   });
 
+  test('"Use Backup now": a chat waiting out a short cooldown moves at the user\'s request', async () => {
+    const router = makeRouter();
+    primary.setOptions({ retryAfterSeconds: 1.5 as number });
+    primary.setFault({ kind: 'rateLimited', count: 1 });
+    const { events, handlers } = recorder();
+    let offered: string | undefined;
+    const t0 = Date.now();
+    const chat = await router.chat(chatRequest, {
+      ...handlers,
+      onWait: (info) => {
+        handlers.onWait?.(info);
+        if (info.reason !== 'rateLimited') return;
+        offered = router.chatFallbackLabel(info.providerId);
+        router.moveWaitingChats(info.providerId);
+      },
+    });
+    assert.equal(offered, 'Backup');
+    assert.equal(chat.providerId, 'backup');
+    assert.ok(Date.now() - t0 < 1200, `moved before the 1.5 s cooldown ended (took ${Date.now() - t0} ms)`);
+    assert.equal(events.text, chat.text);
+  });
+
   test('chat moves when the cooldown is longer than failoverAfterMs, and completes on the fallback', async () => {
     const router = makeRouter();
     primary.setOptions({ retryAfterSeconds: 30 });

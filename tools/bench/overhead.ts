@@ -1,6 +1,10 @@
 // What the gate costs per request: sequential requests to an instant server, alternating a direct
 // SDK call and the same request through Pacer (provider service: gate, coalescer, client with its
 // watchdog; the cache is off so every request really goes out). Pairs cancel the server's noise.
+// The tail is V8's young-generation GC landing in one request of a pair (the SDK and undici do
+// most of the allocating); `p99NoGcMs` and `gc` say how much of p99 that is.
+import { PerformanceObserver } from 'node:perf_hooks';
+import type { PerformanceEntry } from 'node:perf_hooks';
 import OpenAI from 'openai';
 import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
 import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
@@ -53,7 +57,12 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
     const diffs: number[] = [];
     const directTimes: number[] = [];
     const gateTimes: number[] = [];
+    const gcs: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+    observer.observe({ entryTypes: ['gc'] });
+    const spans: Array<[number, number]> = [];
     for (let i = 0; i < warmup + pairs; i++) {
+      const start = performance.now();
       // Alternate which goes first, so drift (GC, JIT, sockets) does not favour one side.
       let d: number;
       let g: number;
@@ -65,14 +74,37 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
         d = await viaSdk(2 * i);
       }
       if (i < warmup) continue;
+      spans.push([start, performance.now()]);
       diffs.push(g - d);
       directTimes.push(d);
       gateTimes.push(g);
     }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // GC entries arrive asynchronously
+    observer.disconnect();
+    const measured = gcs.filter((e) => e.startTime >= (spans[0]?.[0] ?? 0));
+    const touched = spans.map(([a, b]) =>
+      measured.some((e) => e.startTime < b && e.startTime + e.duration > a),
+    );
     const result = {
       requests: pairs * 2,
       p50Ms: round(percentile(diffs, 50)),
       p99Ms: round(percentile(diffs, 99)),
+      p99NoGcMs: round(
+        percentile(
+          diffs.filter((_, i) => !touched[i]),
+          99,
+        ),
+      ),
+      gc: {
+        count: measured.length,
+        pairsTouched: touched.filter(Boolean).length,
+        p50PauseMs: round(
+          percentile(
+            measured.map((e) => e.duration),
+            50,
+          ),
+        ),
+      },
       directP50Ms: round(percentile(directTimes, 50)),
       gateP50Ms: round(percentile(gateTimes, 50)),
     };
@@ -84,6 +116,8 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
           pairs,
           'overhead p50 ms': result.p50Ms,
           'overhead p99 ms': result.p99Ms,
+          'p99 w/o GC ms': result.p99NoGcMs,
+          'GC pause p50 ms': result.gc.p50PauseMs,
           'direct p50 ms': result.directP50Ms,
           'gate p50 ms': result.gateP50Ms,
         },

@@ -29,9 +29,6 @@ export interface Pacing {
 type Send = (signal: AbortSignal, prompt: string) => Promise<void>;
 
 interface RunMetrics {
-  /** Measured on this run's emulator right before it (CAP / mean service time). */
-  capacityPerS: number;
-  meanServiceMs: number;
   requests: number;
   userFailures: number;
   userFailureRate: number;
@@ -62,13 +59,13 @@ async function consume(stream: AsyncIterable<unknown>): Promise<void> {
 
 /**
  * Service time of one request with the account exactly full (CAP at once, no 429s): what one
- * slot serves per second. Measured on the run's own emulator right before the run, so a machine
- * that got busier or quieter in between does not skew `goodputRatio`.
+ * slot serves per second. Measured once, after a warm-up (a cold process measures JIT and
+ * connection setup, not the provider), and used for every run so their goodputs compare.
  */
-async function calibrate(emu: EmulatorProcess): Promise<number> {
+export async function calibrate(emu: EmulatorProcess): Promise<number> {
   const client = new OpenAI({ baseURL: emu.url, apiKey: 'sk-bench', maxRetries: 0 });
   const times: number[] = [];
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < 8; round++) {
     const durations = await Promise.all(
       Array.from({ length: CAP }, async (_, i) => {
         const t0 = performance.now();
@@ -76,7 +73,7 @@ async function calibrate(emu: EmulatorProcess): Promise<number> {
         return performance.now() - t0;
       }),
     );
-    if (round > 0) times.push(...durations); // the first round warms connections up
+    if (round >= 2) times.push(...durations); // the first rounds warm up JIT and connections
   }
   await emu.reset();
   // The median: a scheduling hiccup on a busy machine should not move the capacity.
@@ -88,10 +85,10 @@ async function closedLoop(
   emu: EmulatorProcess,
   senders: Send[],
   durationMs: number,
+  capacityPerS: number,
   seed: number,
 ): Promise<RunMetrics> {
-  const serviceMs = await calibrate(emu);
-  const capacityPerS = CAP / (serviceMs / 1000);
+  await emu.reset();
   const random = seeded(seed);
   const perEditor = senders.map(() => 0);
   const latencies: number[] = [];
@@ -130,8 +127,6 @@ async function closedLoop(
   const stats = await emu.stats();
   const sent = stats.requestsByPath['/chat/completions'] ?? 0;
   return {
-    capacityPerS: round(capacityPerS, 2),
-    meanServiceMs: Math.round(serviceMs),
     requests,
     userFailures: failures,
     userFailureRate: round(failures / Math.max(1, requests)),
@@ -147,12 +142,16 @@ async function closedLoop(
 }
 
 /** SDK defaults: what most tools ship, a plain client (maxRetries 2, its own backoff), nothing else. */
-export async function runSdkDefaults(emu: EmulatorProcess, durationMs: number): Promise<RunMetrics> {
+export async function runSdkDefaults(
+  emu: EmulatorProcess,
+  durationMs: number,
+  capacityPerS: number,
+): Promise<RunMetrics> {
   const senders: Send[] = Array.from({ length: CLIENTS }, () => {
     const client = new OpenAI({ baseURL: emu.url, apiKey: 'sk-bench' });
     return async (signal, prompt) => consume(await client.chat.completions.create(body(prompt), { signal }));
   });
-  return closedLoop(emu, senders, durationMs, 1);
+  return closedLoop(emu, senders, durationMs, capacityPerS, 1);
 }
 
 /** Pacer: one provider service (its own gate) per editor, as 40 VS Code windows would have. */
@@ -160,6 +159,7 @@ export async function runPacer(
   emu: EmulatorProcess,
   pacing: Pacing,
   durationMs: number,
+  capacityPerS: number,
 ): Promise<RunMetrics> {
   const services: ProviderService[] = [];
   try {
@@ -176,7 +176,7 @@ export async function runPacer(
         );
       };
     });
-    return await closedLoop(emu, senders, durationMs, 1);
+    return await closedLoop(emu, senders, durationMs, capacityPerS, 1);
   } finally {
     for (const service of services) service.dispose();
   }
@@ -220,8 +220,10 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
 async function runAll(emu: EmulatorProcess, quick: boolean): Promise<SectionOutput> {
   const durationMs = quick ? 4000 : 20_000;
   const frontierMs = quick ? 3000 : 20_000;
-  const sdkDefaults = await runSdkDefaults(emu, durationMs);
-  const pacer = await runPacer(emu, DEFAULT_PACING, durationMs);
+  const serviceMs = await calibrate(emu);
+  const capacityPerS = CAP / (serviceMs / 1000);
+  const sdkDefaults = await runSdkDefaults(emu, durationMs, capacityPerS);
+  const pacer = await runPacer(emu, DEFAULT_PACING, durationMs, capacityPerS);
   const frontier: Array<{
     setting: string;
     share429: number;
@@ -238,7 +240,7 @@ async function runAll(emu: EmulatorProcess, quick: boolean): Promise<SectionOutp
     const m =
       pacing === DEFAULT_PACING && frontierMs === durationMs
         ? pacer
-        : await runPacer(emu, pacing, frontierMs);
+        : await runPacer(emu, pacing, frontierMs, capacityPerS);
     frontier.push({
       setting: pacing.setting,
       share429: m.share429,
@@ -256,8 +258,8 @@ async function runAll(emu: EmulatorProcess, quick: boolean): Promise<SectionOutp
       cap: CAP,
       durationS: durationMs / 1000,
       deadlineS: DEADLINE_MS / 1000,
-      meanServiceMs: Math.round((sdkDefaults.meanServiceMs + pacer.meanServiceMs) / 2),
-      capacityPerS: round((sdkDefaults.capacityPerS + pacer.capacityPerS) / 2, 2),
+      meanServiceMs: Math.round(serviceMs),
+      capacityPerS: round(capacityPerS, 2),
       sdkDefaults,
       pacer,
       frontier,

@@ -127,3 +127,14 @@ export function parseRetryHints(headers: HeaderSource | undefined, body: unknown
     if (hints[key] === undefined) delete hints[key];
   return hints;
 }
+
+const NO_HINTS: RetryHints = Object.freeze({});
+
+/**
+ * Hints in a successful response: only an exhausted request budget matters there, so most
+ * answers (DeepSeek sends no such headers) cost one header lookup.
+ */
+export function parseSuccessHints(headers: HeaderSource | undefined, nowMs: number): RetryHints {
+  if (header(headers, 'x-ratelimit-remaining-requests') === undefined) return NO_HINTS;
+  return parseRetryHints(headers, undefined, nowMs);
+}

@@ -93,6 +93,8 @@ export class Router implements ModelService, Disposable {
   private readonly keyNeeded = new Emitter<KeyNeeded>();
   /** Providers already announced as missing a key (until the key store changes). */
   private readonly announcedMissing = new Set<string>();
+  /** Per provider, how to move each chat request now running on it ("Use X now"). */
+  private readonly chatMovers = new Map<string, Set<() => void>>();
 
   /** The state may have changed (batched per microtask). */
   readonly onDidChange = this.changed.event;
@@ -164,6 +166,11 @@ export class Router implements ModelService, Disposable {
         else if (h.kind === 'needsKey' || h.kind === 'noBalance') moveIfBetterElsewhere('needs the user');
       };
       const watch = member.service.onDidChange(moveIfDownWhileWaiting);
+      const moveAtUserRequest = () => {
+        if (scope.isWaiting(this.clock.now())) moveIfBetterElsewhere('was skipped at your request');
+      };
+      const movers = this.chatMovers.get(member.id) ?? new Set<() => void>();
+      this.chatMovers.set(member.id, movers.add(moveAtUserRequest));
       const started = this.clock.now();
       try {
         const result = await member.service.chat(
@@ -234,6 +241,7 @@ export class Router implements ModelService, Disposable {
         this.log.info(`chat left ${member.info.label}: ${lastError.message}`);
       } finally {
         watch.dispose();
+        movers.delete(moveAtUserRequest);
         scope.dispose();
       }
     }
@@ -362,6 +370,19 @@ export class Router implements ModelService, Disposable {
   }
 
   /** Every provider the settings know (enabled or not), for the quick pick and key commands. */
+  /** The provider a chat waiting on `providerId` would move to now, if one is usable. */
+  chatFallbackLabel(providerId: string): string | undefined {
+    if (this.settings.providers.routing === 'pinned') return undefined;
+    if (!this.hasUsableAlternative('chat', new Set(), providerId)) return undefined;
+    const route = this.pick('chat', new Set([providerId]), false);
+    return route.kind === 'route' ? this.members.get(route.id)?.info.label : undefined;
+  }
+
+  /** "Use X now" in the chat panel: chat requests waiting on this provider move on at once. */
+  moveWaitingChats(providerId: string): void {
+    for (const move of [...(this.chatMovers.get(providerId) ?? [])]) move();
+  }
+
   knownProviders(): readonly ProviderInfo[] {
     return this.known;
   }
