@@ -24,6 +24,10 @@ export function startEmulatorProcess(args: Record<string, number>): Promise<Emul
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A bench that exits early (an error, process.exit) must not leave its emulator running.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   // The "provider" must not slow down because other work shares the machine: its service time is
   // what capacity is computed from. Raising priority needs privileges; without them, carry on.
   try {
