@@ -6,6 +6,9 @@ import { registerCompletion } from './vscode/completion/registerCompletion';
 import { createLogger } from './vscode/log';
 import { registerProviders } from './vscode/providers/registerProviders';
 
+// deactivate() awaits this, so the last streamed answer and throttled saves reach disk on close.
+let flushChats: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel('Pacer', { log: true });
   context.subscriptions.push(channel);
@@ -14,13 +17,16 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const services = registerProviders(context, log.child('providers'));
   registerCompletion(context, log.child('completion'), services);
-  registerChat(context, log.child('chat'), services, {
+  const chat = registerChat(context, log.child('chat'), services, {
     fallback: {
       label: (providerId) => services.router.chatFallbackLabel(providerId),
       useNow: (providerId) => services.router.moveWaitingChats(providerId),
     },
   });
+  flushChats = () => chat.session.dispose();
   log.info(`Pacer ${context.extension.packageJSON.version as string} activated`);
 }
 
-export function deactivate(): void {}
+export async function deactivate(): Promise<void> {
+  await flushChats?.();
+}

@@ -63,12 +63,21 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
     }
     const hints = parseRetryHints(error.headers, error.error, ctx.nowMs);
     const withStatus = { ...base, status, retryAfterMs: hints.retryAfterMs };
-    if (status === 401 || status === 403) {
+    if (status === 401) {
       return new PacerError({
         ...withStatus,
         kind: 'needsKey',
         // No provider detail here: DeepSeek's 401 text quotes part of the key.
         message: `${label} rejected the API key. Run 'Pacer: Set API Key' to enter a valid one.`,
+      });
+    }
+    if (status === 403) {
+      // Not a bad key: OpenAI answers 403 for unsupported regions, OpenRouter for moderation and key
+      // limits. No provider detail: the body may quote the prompt or account details.
+      return new PacerError({
+        ...withStatus,
+        kind: 'badRequest',
+        message: `${label} refused the request (HTTP 403: permission, region or moderation). Check your account or switch provider.`,
       });
     }
     if (status === 402) {

@@ -237,6 +237,20 @@ describe('conversation store', () => {
     assert.throws(() => store.save(chat('../x', clock.now())), /unsafe conversation id/);
   });
 
+  test('delete with an id from the webview that walks out of the folder removes nothing', async () => {
+    const { open, dir } = setup();
+    await mkdir(dir, { recursive: true });
+    // A file beside the chats folder, the way User/settings.json sits above it in VS Code.
+    const outside = join(dir, '..', `${dir.split('/').pop()}-settings.json`);
+    writeFileSync(outside, '{}');
+    dirs.push(outside);
+    const { store } = open();
+    await store.load();
+    // docName prefixes "chat-", so "chat-../../../x" climbs to the parent folder.
+    await store.delete(`../../../${dir.split('/').pop()}-settings`);
+    assert.equal(readFileSync(outside, 'utf8'), '{}');
+  });
+
   test('a failed write is reported and the next save still goes through', async () => {
     const { open, clock, errors } = setup();
     const { store, storage } = open();

@@ -8,6 +8,7 @@ import type { PacerErrorKind } from '../../src/core/errors';
 import { abortReason } from '../../src/core/gate/abort';
 import type { AttemptContext, GateOptions, RunOptions } from '../../src/core/gate/gate';
 import { Gate } from '../../src/core/gate/gate';
+import type { SlotSource } from '../../src/core/gate/slotSource';
 import type { WaitInfo } from '../../src/core/modelService';
 import { toPacerError } from '../../src/core/toPacerError';
 import { FakeClock, flush } from './helpers/fakeClock';
@@ -518,4 +519,87 @@ describe('gate: probes, events, metrics', () => {
     assert.equal(Math.round(stats.costUsd * 10000) / 10000, 0.0015 + 0.075 + 0.6);
     assert.equal(typeof stats.latencyP50Ms, 'number');
   });
+});
+
+describe('gate: settings without surprises', () => {
+  test('configure({policies}) merges onto the constructor policies instead of resetting to defaults', async () => {
+    const { clock, gate, calls, run } = setup({ policies: { completion: { deadlineMs: 5000 } } });
+    gate.configure({ policies: { chat: { priority: 3 }, completion: { maxAttempts: undefined } } });
+    const c = run('comp', { cls: 'completion' });
+    await flush();
+    await clock.advance(1500); // the default completion deadline
+    assert.equal(c.outcome.settledAt, undefined, 'the 5 s deadline from the constructor still holds');
+    assert.equal(calls[0]?.signal.aborted, false);
+    await clock.advance(3500);
+    assert.equal(c.outcome.error?.kind, 'deadline');
+    assert.equal(c.outcome.settledAt, NOW + 5000);
+  });
+
+  test('undefined policy values keep the defaults (maxAttempts: undefined is not unlimited retries)', async () => {
+    const { clock, calls, run, last } = setup({
+      policies: { background: { maxAttempts: undefined, deadlineMs: undefined } },
+      retryBackoff: { baseMs: 10, capMs: 10 },
+    });
+    const c = run('bg', { cls: 'background' });
+    for (let i = 0; i < 10 && c.outcome.settledAt === undefined; i++) {
+      await flush();
+      last('bg').reject(httpError(503));
+      await clock.advance(10);
+    }
+    assert.equal(c.outcome.error?.kind, 'server');
+    assert.equal(calls.length, 5, 'the default 5 attempts');
+  });
+
+  test('undefined AIMD values keep the defaults; the queue still runs requests', async () => {
+    const { gate, calls, run } = setup({ aimd: { initial: undefined, max: undefined } });
+    assert.equal(gate.snapshot().limit, 2);
+    run('a', { cls: 'chat' });
+    run('b', { cls: 'chat' });
+    run('c', { cls: 'chat' });
+    await flush();
+    assert.equal(calls.length, 2);
+  });
+
+  test('a slot source reporting a limit of 0 does not break the queue', async () => {
+    const source: SlotSource = {
+      limit: 0,
+      inFlight: 0,
+      onDidChangeLimit: () => ({ dispose() {} }),
+      acquire: () => ({ release() {} }),
+      dispose() {},
+    };
+    const { calls, run } = setup({ slotSource: source });
+    run('a', { cls: 'chat' });
+    await flush();
+    assert.equal(calls.length, 1);
+  });
+});
+
+describe('gate: aborting inside a retry callback', () => {
+  for (const where of ['onWait', 'onRetry'] as const) {
+    test(`abort inside ${where} before a backoff rejects at once, without sleeping the backoff`, async () => {
+      const { clock, gate, calls, run, last } = setup({
+        random: () => 0.5,
+        retryBackoff: { baseMs: 4000, capMs: 4000 },
+      });
+      const controller = new AbortController();
+      const abortOnRetrying = (w: WaitInfo) => {
+        if (w.reason === 'retrying') controller.abort();
+      };
+      const c = run('chat', {
+        cls: 'chat',
+        signal: controller.signal,
+        onWait: where === 'onWait' ? abortOnRetrying : undefined,
+        onRetry: where === 'onRetry' ? () => controller.abort() : undefined,
+      });
+      await flush();
+      last('chat').reject(httpError(503));
+      await flush();
+      assert.equal(c.outcome.error?.kind, 'cancelled');
+      assert.equal(c.outcome.settledAt, NOW);
+      assert.equal(gate.snapshot().queued, 0);
+      await clock.advance(10_000);
+      assert.equal(calls.length, 1, 'no retry was sent');
+    });
+  }
 });

@@ -32,7 +32,7 @@ describe('toPacerError: every error class', () => {
     [400, 'badRequest'],
     [401, 'needsKey'],
     [402, 'noBalance'],
-    [403, 'needsKey'],
+    [403, 'badRequest'],
     [404, 'badRequest'],
     [408, 'timeout'],
     [422, 'badRequest'],
@@ -54,6 +54,17 @@ describe('toPacerError: every error class', () => {
     const e = http(401, 'Authentication Fails, Your api key: ****abcd is invalid');
     assert.match(e.message, /DeepSeek rejected the API key\. Run 'Pacer: Set API Key'/);
     assert.doesNotMatch(e.message, /abcd/);
+  });
+
+  test('403 is not a key problem (region, moderation, key limits), and never echoes the body', () => {
+    const e = http(403, 'Country, region, or territory not supported; user@example.com');
+    assert.equal(e.kind, 'badRequest');
+    assert.match(
+      e.message,
+      /^DeepSeek refused the request \(HTTP 403: permission, region or moderation\)\. Check your account or switch provider\.$/,
+    );
+    assert.doesNotMatch(e.message, /Set API Key|Country|example\.com/);
+    assert.equal(isRetryable(e.kind), false);
   });
 
   test('402 says where to top up', () => {

@@ -132,6 +132,8 @@ export class ConversationStore {
   }
 
   async delete(id: string): Promise<void> {
+    // The id comes from the webview: never let it name a file outside the chats folder.
+    if (!SAFE_ID.test(id)) return;
     this.cancelPending(id);
     this.dropFromIndex(id);
     this.removeDocument(id);

@@ -30,14 +30,25 @@ export const DEFAULT_POLICIES: ClassPolicies = {
   background: { priority: 0, deadlineMs: 60_000, deadlineAbortsRunning: true, maxAttempts: 5, minStartMs: 0 },
 };
 
+/**
+ * `base` with `overrides` on top, class by class. Undefined values are skipped: a setting left
+ * empty must keep the base value (`maxAttempts: undefined` would otherwise mean unlimited retries).
+ */
 export function mergePolicies(
   overrides?: Partial<Record<RequestClass, Partial<ClassPolicy>>>,
+  base: ClassPolicies = DEFAULT_POLICIES,
 ): ClassPolicies {
   return {
-    chat: { ...DEFAULT_POLICIES.chat, ...overrides?.chat },
-    completion: { ...DEFAULT_POLICIES.completion, ...overrides?.completion },
-    background: { ...DEFAULT_POLICIES.background, ...overrides?.background },
+    chat: { ...base.chat, ...definedOnly(overrides?.chat) },
+    completion: { ...base.completion, ...definedOnly(overrides?.completion) },
+    background: { ...base.background, ...definedOnly(overrides?.background) },
   };
+}
+
+/** The entries of `value` whose value is not undefined (a spread copies undefined over defaults). */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Failures another attempt may fix. 400/401/402/422 (and budget) never are; nor is a caller who left. */

@@ -142,7 +142,8 @@ export class Gate implements Disposable {
     this.retryBackoff = options.retryBackoff ?? DEFAULT_RETRY_BACKOFF;
     this.deadlines = new DeadlineScheduler(this.clock);
     this.slots = options.slotSource ?? new LocalSlotSource({ clock: this.clock, ...options.aimd });
-    this.queue = new PQueue({ concurrency: this.slots.limit });
+    // A shared source may report 0 while it has no slots; p-queue throws on concurrency < 1.
+    this.queue = new PQueue({ concurrency: Math.max(1, this.slots.limit) });
     this.cooldown = new Cooldown({
       clock: this.clock,
       random: this.random,
@@ -252,7 +253,8 @@ export class Gate implements Disposable {
     maxConcurrency?: number;
     policies?: GateOptions['policies'];
   }): void {
-    if (options.policies) this.policies = mergePolicies(options.policies);
+    // Onto the current policies, not the defaults: a settings change must keep the constructor's.
+    if (options.policies) this.policies = mergePolicies(options.policies, this.policies);
     this.slots.configure?.({ initial: options.initialConcurrency, max: options.maxConcurrency });
   }
 
@@ -403,6 +405,11 @@ export class Gate implements Disposable {
     this.scheduleChange();
     try {
       await new Promise<void>((resolve, reject) => {
+        // The caller may have aborted inside onRetry/onWait, before the end listener below exists.
+        if (scope.ended) {
+          reject(scope.reason);
+          return;
+        }
         const timer = this.clock.setTimeout(() => {
           scope.setOnEnd(undefined);
           resolve();

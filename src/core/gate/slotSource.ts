@@ -57,7 +57,9 @@ export class LocalSlotSource implements SlotSource {
     this.clock = options.clock;
     this.hintTtlMs = options.hintTtlMs ?? 10 * 60_000;
     const { clock: _clock, hintTtlMs: _ttl, ...aimd } = options;
-    this.limiter = new AimdLimiter({ ...DEFAULT_AIMD, ...aimd });
+    // Undefined values (an empty setting) keep the defaults; spread as-is they would make NaN limits.
+    const defined = Object.fromEntries(Object.entries(aimd).filter(([, v]) => v !== undefined));
+    this.limiter = new AimdLimiter({ ...DEFAULT_AIMD, ...defined });
   }
 
   get limit(): number {

@@ -94,7 +94,10 @@ export class RouterMember implements Disposable {
     const configured = cls === 'chat' ? this.info.chatModel : this.info.completionModel;
     if (pinned) return configured;
     if (requested && (this.models?.includes(requested) ?? this.id === 'deepseek')) return requested;
-    if (this.models && this.models.length > 0 && !this.models.includes(configured)) return this.models[0];
+    // A local server (Ollama, LM Studio) serves whatever is loaded: use that. A cloud provider's
+    // list holds embedding, audio and expensive models, so there its configured model stays.
+    if (this.info.local && this.models && this.models.length > 0 && !this.models.includes(configured))
+      return this.models[0];
     return configured;
   }
 

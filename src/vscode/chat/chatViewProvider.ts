@@ -95,7 +95,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       this.log.error(
         `Chat view message ${parsed.message.type} failed: ${e instanceof Error ? e.message : String(e)}`,
       );
-      this.post({ type: 'notice', text: e instanceof Error ? e.message : String(e) });
+      // The webview drops notices over 2,000 characters; a long error must still show.
+      this.post({ type: 'notice', text: (e instanceof Error ? e.message : String(e)).slice(0, 2000) });
     });
   }
 

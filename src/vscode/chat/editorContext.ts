@@ -5,12 +5,14 @@ import * as vscode from 'vscode';
 import type { ContextKind, ContextRef } from '../../core/chatProtocol';
 import type { ContextItem } from '../../core/chat/conversation';
 import type { ChatContextSource } from '../../core/chat/chatSession';
+import { createExclusionMatcher } from '../../core/completion/exclusions';
 import { readSettings } from '../settings';
 
 /** Longest text one chip sends (about 25k tokens): a huge file must not eat the whole budget. */
 export const MAX_CONTEXT_CHARS = 100_000;
 
-const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
+// Not `vscode-userdata`: the user's settings.json often holds other extensions' tokens.
+const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs']);
 
 // Chip ids travel to the webview: a short hash instead of a long path.
 function hash(text: string): string {
@@ -109,7 +111,9 @@ export class EditorContext implements ChatContextSource, vscode.Disposable {
   }
 
   private excluded(doc: vscode.TextDocument): boolean {
-    return readSettings().completion.exclude.some((pattern) => vscode.languages.match({ pattern }, doc) > 0);
+    // The same matcher as completion, so a pattern that keeps a file out of completions keeps it out of chat.
+    const path = doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, false);
+    return createExclusionMatcher(readSettings().completion.exclude)(path);
   }
 
   private current(): Chip[] {

@@ -10,6 +10,7 @@ export class FileChatStorage implements ChatStorage {
   constructor(private readonly dir: vscode.Uri) {}
 
   private uri(name: string): vscode.Uri {
+    if (!/^[\w-]+$/.test(name)) throw new Error(`Refusing chat storage name ${JSON.stringify(name)}`);
     return vscode.Uri.joinPath(this.dir, `${name}.json`);
   }
 

@@ -19,7 +19,8 @@ export class ApiKeys implements vscode.Disposable {
     this.subscription = secrets.onDidChange(async (e) => {
       if (!e.key.startsWith(PREFIX)) return;
       const id = e.key.slice(PREFIX.length);
-      this.present.set(id, !!(await this.secrets.get(e.key)));
+      // A keyring that cannot be read counts as "no key": the user is then asked for one.
+      this.present.set(id, !!(await this.secrets.get(e.key).then(undefined, () => undefined)));
       for (const l of this.listeners) l(id);
     });
   }

@@ -106,7 +106,14 @@ export function keyNeededNotifier(router: Router, keys: ApiKeys, log: Logger): v
         ? `Pacer: ${need.label} needs an API key.`
         : `Pacer: ${need.label} rejected the API key (401). Enter a valid one.`;
     const choice = await vscode.window.showWarningMessage(message, 'Set API Key', 'Switch Provider');
-    if (choice === 'Set API Key') await askForKey(info, keys, router, log);
-    else if (choice === 'Switch Provider') await vscode.commands.executeCommand('pacer.switchProvider');
+    try {
+      if (choice === 'Set API Key') await askForKey(info, keys, router, log);
+      else if (choice === 'Switch Provider') await vscode.commands.executeCommand('pacer.switchProvider');
+    } catch (e) {
+      log.warn(`could not store the key for ${need.label}: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(
+        `Pacer: could not store the key in VS Code's SecretStorage (is the OS keyring available?).`,
+      );
+    }
   });
 }

@@ -6,6 +6,7 @@ import { createProviderService } from '../../core/providerService';
 import type { ProviderInfo } from '../../core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../core/providers/catalog';
 import type { LedgerSnapshot } from '../../core/providers/cost';
+import type { SpendStatus } from '../../core/providers/spendLimit';
 import { formatUsd } from '../../core/providers/statusView';
 import type { RouterSettings } from '../../core/providers/router';
 import { Router } from '../../core/providers/router';
@@ -70,12 +71,18 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
 
   // Key presence first, so a provider without a key is skipped (and announced) before any request.
   const syncKeys = async () => {
-    await importKeyFromEnvironment(keys, log);
     await keys.load(router.knownProviders().map((p) => p.id));
     for (const p of router.knownProviders())
       if (p.needsKey) router.setKeyPresent(p.id, keys.has(p.id) ?? false);
   };
-  void syncKeys().then(() => router.discover());
+  // SecretStorage rejects when the OS keyring is unavailable: say so instead of failing silently.
+  const syncKeysThenDiscover = () =>
+    syncKeys()
+      .then(() => router.discover())
+      .catch((e: unknown) => log.warn(`could not read API keys from SecretStorage: ${errorText(e)}`));
+  void importKeyFromEnvironment(context, keys, log)
+    .catch((e: unknown) => log.warn(`could not store DEEPSEEK_API_KEY in SecretStorage: ${errorText(e)}`))
+    .then(syncKeysThenDiscover);
   context.subscriptions.push(
     keys.onDidChange((id) => router.setKeyPresent(id, keys.has(id) ?? false)),
     keyNeededNotifier(router, keys, log),
@@ -107,21 +114,21 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   );
   status.update(router.state());
 
-  context.subscriptions.push(
-    router.onDidCrossSpendLimit(async (s) => {
-      if (s.kind === 'warning') {
-        void vscode.window.showWarningMessage(
-          `Pacer: ${formatUsd(s.spentUsd)} spent today, over 80 % of your ${formatUsd((s as { limitUsd: number }).limitUsd)} limit.`,
-        );
-      } else if (s.kind === 'paused') {
-        const choice = await vscode.window.showWarningMessage(
-          `Pacer: today's spend limit (${formatUsd(s.limitUsd)}) is reached. Paid providers are paused; local ones still serve.`,
-          "Lift Today's Limit",
-        );
-        if (choice) await vscode.commands.executeCommand('pacer.liftSpendLimit');
-      }
-    }),
-  );
+  context.subscriptions.push(router.onDidCrossSpendLimit((s) => void announceSpend(s)));
+  async function announceSpend(s: SpendStatus): Promise<void> {
+    if (s.kind === 'warning') {
+      void vscode.window.showWarningMessage(
+        `Pacer: ${formatUsd(s.spentUsd)} spent today, over 80 % of your ${formatUsd((s as { limitUsd: number }).limitUsd)} limit.`,
+      );
+    } else if (s.kind === 'paused') {
+      const choice = await vscode.window.showWarningMessage(
+        `Pacer: today's spend limit (${formatUsd(s.limitUsd)}) is reached. Paid providers are paused; local ones still serve.`,
+        "Lift Today's Limit",
+      );
+      if (choice)
+        await vscode.commands.executeCommand('pacer.liftSpendLimit').then(undefined, () => undefined);
+    }
+  }
 
   // Settings apply without a reload. Cache and gate sizes need fresh services.
   context.subscriptions.push(
@@ -130,10 +137,12 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
       const rebuild =
         JSON.stringify([next.cache, next.gate.initialConcurrency]) !==
         JSON.stringify([settings.cache, settings.gate.initialConcurrency]);
+      // Only a change of providers can change which keys matter or what /models says.
+      const providersChanged = JSON.stringify(next.providers) !== JSON.stringify(settings.providers);
       settings = next;
       router.updateSettings(routerSettings(next));
       if (rebuild) router.recreateServices();
-      void syncKeys().then(() => router.discover());
+      if (providersChanged) void syncKeysThenDiscover();
     }),
   );
 
@@ -181,13 +190,27 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   return { models: router, status, router, onDidClearCache: cacheCleared.event };
 }
 
+const ENV_KEY_IMPORTED = 'pacer.envKeyImported';
+
 /**
  * `DEEPSEEK_API_KEY=… npm start` hands the key to the extension host's environment; it is moved
- * into SecretStorage once (never into settings), so the usual key handling takes over from there.
+ * into SecretStorage once per profile (never into settings), so the usual key handling takes over
+ * and `Pacer: Clear API Key` is not undone by the next start.
  */
-async function importKeyFromEnvironment(keys: ApiKeys, log: Logger): Promise<void> {
+async function importKeyFromEnvironment(
+  context: vscode.ExtensionContext,
+  keys: ApiKeys,
+  log: Logger,
+): Promise<void> {
   const fromEnv = process.env.DEEPSEEK_API_KEY?.trim();
-  if (!fromEnv || (await keys.get('deepseek'))) return;
-  await keys.set('deepseek', fromEnv);
-  log.info('stored the DeepSeek key from DEEPSEEK_API_KEY in SecretStorage');
+  if (!fromEnv || context.globalState.get<boolean>(ENV_KEY_IMPORTED)) return;
+  if (!(await keys.get('deepseek'))) {
+    await keys.set('deepseek', fromEnv);
+    log.info('stored the DeepSeek key from DEEPSEEK_API_KEY in SecretStorage');
+  }
+  await context.globalState.update(ENV_KEY_IMPORTED, true);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
