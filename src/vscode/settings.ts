@@ -1,29 +1,10 @@
 // One typed reader for every `pacer.*` setting declared in package.json. Callers re-read on
 // `onDidChangeSettings` instead of caching values, so changes apply without a reload.
 import * as vscode from 'vscode';
-
-export interface CustomProviderSetting {
-  id: string;
-  label?: string;
-  baseUrl: string;
-  supportsFim?: boolean;
-  needsKey?: boolean;
-  chatModel?: string;
-  completionModel?: string;
-  fastForCompletions?: boolean;
-}
+import type { ProviderSettings } from '../core/providers/catalog';
 
 export interface PacerSettings {
-  providers: {
-    enabled: string[];
-    chatOrder: string[];
-    completionOrder: string[];
-    routing: 'automatic' | 'pinned';
-    pinned: string;
-    baseUrls: Record<string, string>;
-    custom: CustomProviderSetting[];
-    models: Record<string, { chat?: string; completion?: string }>;
-  };
+  providers: ProviderSettings;
   completion: {
     enabled: boolean;
     languages: Record<string, boolean>;

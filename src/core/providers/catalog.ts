@@ -124,7 +124,7 @@ const BUILT_INS: readonly BuiltIn[] = [
 
 export const BUILT_IN_PROVIDER_IDS: readonly string[] = BUILT_INS.map((b) => b.id);
 
-/** The subset of settings the catalog reads (mirrors `PacerSettings.providers`). */
+/** The `pacer.providers.*` settings (declared in package.json; read by src/vscode/settings.ts). */
 export interface ProviderSettings {
   enabled: string[];
   chatOrder: string[];
