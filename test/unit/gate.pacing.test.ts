@@ -102,6 +102,14 @@ describe('full-jitter backoff', () => {
     );
   });
 
+  test('a shrinking schedule halves the ceiling per failure down to the base', () => {
+    const o = { baseMs: 2000, capMs: 6000, schedule: 'shrink' as const };
+    assert.deepEqual(
+      [1, 2, 3, 4, 30, 1000].map((n) => backoffCeilingMs(n, o)),
+      [6000, 3000, 2000, 2000, 2000, 2000],
+    );
+  });
+
   test('waits are spread over the whole window [0, ceiling)', () => {
     const o = { baseMs: 1000, capMs: 30_000 };
     assert.equal(

@@ -1,10 +1,17 @@
 // Exponential backoff with FULL jitter (AWS architecture blog, "Exponential Backoff and Jitter"):
-// the wait is uniform in [0, min(cap, base * 2^(n-1))]. Editors sharing one account then spread
-// their retries over the whole window instead of retrying in lockstep.
+// the wait is uniform in [0, ceiling]. Editors sharing one account then spread their retries over
+// the whole window instead of retrying in lockstep.
 
 export interface BackoffOptions {
   baseMs: number;
   capMs: number;
+  /**
+   * How the ceiling moves with the failure count. 'grow' (default): base, 2*base, .. up to cap.
+   * 'shrink': cap, cap/2, .. down to base. Priority aging: among editors that cannot see each
+   * other, a growing window makes the unlucky wait longer and lose again (capture); a shrinking
+   * one lets a request that keeps losing come back sooner, which evens out who gets served.
+   */
+  schedule?: 'grow' | 'shrink';
 }
 
 /** The wait before retry number `failures` (1 after the first failure). `random` returns [0, 1). */
@@ -13,7 +20,8 @@ export function fullJitterMs(failures: number, options: BackoffOptions, random: 
 }
 
 /** The upper bound of the jittered wait. */
-export function backoffCeilingMs(failures: number, { baseMs, capMs }: BackoffOptions): number {
+export function backoffCeilingMs(failures: number, { baseMs, capMs, schedule }: BackoffOptions): number {
   const exponent = Math.min(Math.max(failures, 1) - 1, 30);
+  if (schedule === 'shrink') return Math.max(baseMs, capMs / 2 ** exponent);
   return Math.min(capMs, baseMs * 2 ** exponent);
 }
