@@ -4,6 +4,7 @@
 // failure re-opens it at once, so a provider that only answers /models cannot flap traffic back).
 import type { Clock } from '../clock';
 import type { PacerErrorKind } from '../errors';
+import { isRetryable } from '../gate/classPolicy';
 
 export type CircuitState =
   | { kind: 'closed'; consecutiveFailures: number }
@@ -19,19 +20,12 @@ export interface CircuitOptions {
 
 export const DEFAULT_CIRCUIT: CircuitOptions = { failureThreshold: 3, probeIntervalMs: 10_000 };
 
-/** Failures that say something about the provider (not about the request or the user). */
+/**
+ * Failures that say something about the provider (not about the request or the user): the same
+ * kinds the gate retries, since what another attempt may fix is the provider's state.
+ */
 export function countsAgainstProvider(kind: PacerErrorKind): boolean {
-  switch (kind) {
-    case 'rateLimited':
-    case 'server':
-    case 'network':
-    case 'timeout':
-    case 'stalled':
-    case 'malformed':
-      return true;
-    default:
-      return false;
-  }
+  return isRetryable(kind);
 }
 
 export class CircuitBreaker {
