@@ -87,10 +87,16 @@ export function renderTokens(tokens: Token[], options: { highlightLimit?: number
   for (const token of tokens) {
     if (token.type === 'space' || token.type === 'def') continue;
     const fragment = sanitize(marked.parser([token]));
+    unwrapDeadLinks(fragment);
     decorateCodeBlocks(fragment, options.highlightLimit ?? 200_000);
     out.append(fragment);
   }
   return out;
+}
+
+/** A link whose unsafe target the sanitizer removed must not look clickable: keep its words only. */
+function unwrapDeadLinks(root: DocumentFragment): void {
+  for (const a of root.querySelectorAll('a:not([href])')) a.replaceWith(...a.childNodes);
 }
 
 export function renderMarkdown(src: string): DocumentFragment {

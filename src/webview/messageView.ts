@@ -62,7 +62,10 @@ export class MessageView {
       this.element.append(this.noteEl, this.waitEl, body, this.errorEl);
       if (msg.reasoning) this.appendReasoning(msg.reasoning);
       if (msg.text) this.body.reset(msg.text);
-      if (msg.status !== 'streaming') this.body.finish();
+      if (msg.status !== 'streaming') {
+        this.body.finish();
+        this.msg = { ...this.msg, note: this.endNote(msg.status) ?? msg.note };
+      }
     }
     this.renderMeta();
     this.renderNote();
@@ -144,10 +147,28 @@ export class MessageView {
 
   end(status: ViewMessage['status'], error?: ErrorView): void {
     this.clearWait();
-    this.msg = { ...this.msg, status, ...(error ? { error } : {}) };
     this.body?.finish();
+    this.msg = { ...this.msg, status, ...(error ? { error } : {}), note: this.endNote(status) };
     this.renderMeta();
+    this.renderNote();
     this.renderError();
+  }
+
+  /**
+   * The note an ended answer keeps. A restart note explained a wait that is over once the answer
+   * is complete; an answer the sanitizer emptied must say why the bubble is blank.
+   */
+  private endNote(status: ViewMessage['status']): string | undefined {
+    const body = this.body;
+    if (
+      status === 'done' &&
+      body &&
+      body.value.trim() !== '' &&
+      body.element.textContent?.trim() === '' &&
+      !body.element.querySelector('hr, pre, table')
+    )
+      return 'This answer had only HTML, which is not shown for safety. Ask again for plain text or code.';
+    return status === 'done' ? undefined : this.msg.note;
   }
 
   dispose(): void {

@@ -159,3 +159,35 @@ describe('answers from a chat model standing in for FIM', () => {
     assert.equal(clean('go', 'func Add(a int, b int) int {\n\t|', '\treturn a + b'), 'return a + b');
   });
 });
+
+// Issue #15 item 7: seen in a real editor on test/fixtures/workspace/src/math.ts.
+describe('never offers code the file already has after the cursor', () => {
+  const average = (cursorLine: string) =>
+    'export function average(values: number[]): number {\n' +
+    '  const total = values.reduce((sum, v) => sum + v, 0);\n' +
+    cursorLine +
+    '\n  return total / values.length;\n}\n';
+  test('a suggestion that completes the cursor line into the line right after it is dropped', () => {
+    assert.equal(clean('typescript', average('  return to|'), 'tal / values.length;'), '');
+    assert.equal(clean('typescript', average('  return to|'), 'tal / values.length;\n}'), '');
+  });
+  test('a suggestion that only differs from the next line in spacing is dropped too', () => {
+    assert.equal(clean('typescript', average('  return |'), 'total /  values.length;'), '');
+  });
+  test('a different line is kept', () => {
+    assert.equal(clean('typescript', average('  return to|'), 'tal;'), 'tal;');
+  });
+  test('a `}` the following lines already close is not offered', () => {
+    const doc =
+      'export function average(values: number[]): number {\n' +
+      '  const total = values.reduce((sum, v) => sum + v, 0);|\n' +
+      '  return total / values.length;\n}\n';
+    assert.equal(clean('typescript', doc, '\n}'), '');
+    assert.equal(clean('typescript', doc.replace('|', '\n  |'), '}'), '');
+  });
+  test('a `}` that closes a block the following lines leave open is kept', () => {
+    const doc = 'function f(x: boolean) {\n  if (x) {\n    foo();|\n}\n';
+    assert.equal(clean('typescript', doc, '\n  }'), '\n  }');
+    assert.equal(clean('typescript', 'function f() {\n  return 1;\n|', '}'), '}');
+  });
+});

@@ -93,13 +93,17 @@ function isOnlyClosers(s: string): boolean {
 
 /**
  * Cuts the answer where it starts repeating code: a line equal to the first line after the cursor
- * (the suffix already continues from there), a line equal to the one before it (a loop), or a
- * line of closing brackets that closes something the answer did not open when the code after
- * the cursor already has that line.
+ * (the suffix already continues from there), a cursor line completed into that same next line, a
+ * line equal to the one before it (a loop), or a line of closing brackets that closes something
+ * the answer did not open when the code after the cursor already closes it at that indentation
+ * or still continues the block at that depth.
+ * Lines are compared with their spacing collapsed: `a /  b` repeats `a / b`.
  */
 function stopAtSuffixAndRepeats(lines: string[], ctx: PostProcessContext): string[] {
-  const nextLine = (ctx.lineSuffix.trim() !== '' ? ctx.lineSuffix : (ctx.linesAfter[0] ?? '')).trim();
-  const lineAbove = ctx.linePrefix.trim() === '' ? (ctx.linesBefore.at(-1) ?? '').trim() : '';
+  const nextLine = sameCode(ctx.lineSuffix.trim() !== '' ? ctx.lineSuffix : (ctx.linesAfter[0] ?? ''));
+  const lineAbove = ctx.linePrefix.trim() === '' ? sameCode(ctx.linesBefore.at(-1) ?? '') : '';
+  const nextCode = ctx.lineSuffix.trim() !== '' ? undefined : ctx.linesAfter[0];
+  const closedAfter = closersLeftOpenBy(ctx.lineSuffix.trim() !== '' ? [] : ctx.linesAfter);
   const depth = new Map<string, number>();
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -108,17 +112,61 @@ function stopAtSuffixAndRepeats(lines: string[], ctx: PostProcessContext): strin
     // A line that begins the answer continues the cursor's line; comparing it to whole lines only
     // makes sense when the cursor's line is empty.
     const wholeLine = i > 0 || ctx.linePrefix.trim() === '';
+    if (!wholeLine && ctx.lineSuffix.trim() === '' && !TRIVIAL.test(ctx.linePrefix + line)) {
+      // `  return to|` answered with `tal / n;` while the next line is `  return total / n;`.
+      if (sameCode(ctx.linePrefix + line) === nextLine) break;
+    }
     if (trimmed !== '' && wholeLine) {
       if (TRIVIAL.test(trimmed)) {
-        if (closesOutside(trimmed, depth) && nextLine.startsWith(trimmed[0]!)) break;
+        const indent = (i === 0 ? ctx.linePrefix : '') + leadingSpace(line);
+        // Closing here would close twice, or end a block that the next lines still continue.
+        const blockGoesOn = nextCode !== undefined && leadingSpace(nextCode).length >= indent.length;
+        if (
+          closesOutside(trimmed, depth) &&
+          (closedAfter.has(`${firstCloser(trimmed)}${indent}`) || blockGoesOn)
+        )
+          break;
       } else {
-        if (trimmed === nextLine) break;
-        const previous = (i === 0 ? lineAbove : i === 1 ? ctx.linePrefix + lines[0]! : lines[i - 1]!).trim();
-        if (trimmed === previous) break;
+        if (sameCode(trimmed) === nextLine) break;
+        const previous = i === 0 ? lineAbove : i === 1 ? ctx.linePrefix + lines[0]! : lines[i - 1]!;
+        if (sameCode(trimmed) === sameCode(previous)) break;
       }
     }
     out.push(line);
     track(line, depth);
+  }
+  return out;
+}
+
+function sameCode(line: string): string {
+  return line.replace(/\s+/g, ' ').trim();
+}
+
+function leadingSpace(line: string): string {
+  return /^[ \t]*/.exec(line)![0];
+}
+
+function firstCloser(trimmed: string): string | undefined {
+  return [...trimmed].find((c) => CLOSERS.has(c));
+}
+
+/**
+ * Closing brackets in the lines after the cursor that close something opened before the cursor,
+ * each keyed by the bracket and its line's indentation (`}` + `  `): an answer line that closes
+ * the same bracket at the same indentation would close it twice.
+ */
+function closersLeftOpenBy(linesAfter: readonly string[]): Set<string> {
+  const depth = new Map<string, number>();
+  const out = new Set<string>();
+  for (const line of linesAfter) {
+    for (const c of line) {
+      if (c === '(' || c === '[' || c === '{') depth.set(c, (depth.get(c) ?? 0) + 1);
+      else if (CLOSERS.has(c)) {
+        const opener = OPENER_OF[c]!;
+        if ((depth.get(opener) ?? 0) > 0) depth.set(opener, depth.get(opener)! - 1);
+        else out.add(`${c}${leadingSpace(line)}`);
+      }
+    }
   }
   return out;
 }
@@ -132,7 +180,7 @@ function track(line: string, depth: Map<string, number>): void {
 
 /** True when the first closer on the line has no opener inside the answer so far. */
 function closesOutside(trimmed: string, depth: Map<string, number>): boolean {
-  const first = [...trimmed].find((c) => CLOSERS.has(c));
+  const first = firstCloser(trimmed);
   return first !== undefined && (depth.get(OPENER_OF[first]!) ?? 0) <= 0;
 }
 

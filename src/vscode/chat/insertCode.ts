@@ -1,7 +1,8 @@
-// "Insert" on a code block: replaces the selection (or inserts at the cursor) in the editor the
-// user worked in last, then gives that editor the focus. With no editor open, the code opens in a
+// "Insert" on a code block: replaces the selection (or puts the block on a line of its own, see
+// insertionPlan.ts) in the editor the user worked in last, then gives that editor the focus. With no editor open, the code opens in a
 // new untitled document instead of being dropped.
 import * as vscode from 'vscode';
+import { planInsertion } from '../../core/chat/insertionPlan';
 
 export async function insertCode(
   editor: vscode.TextEditor | undefined,
@@ -18,11 +19,15 @@ export async function insertCode(
     selection: editor.selection,
     preserveFocus: false,
   });
-  // A multi-line block dropped in front of existing text would glue that text to its last line.
+  // On a line of its own (or over the selection), indented like the code it joins.
   const sel = shown.selection;
-  const restOfLine = shown.document.lineAt(sel.end.line).text.slice(sel.end.character);
-  const text = code.includes('\n') && !code.endsWith('\n') && restOfLine.trim() ? `${code}\n` : code;
-  const ok = await shown.edit((b) => b.replace(sel, text));
+  const plan = planInsertion(code, {
+    start: sel.start,
+    end: sel.end,
+    lineText: (line) => shown.document.lineAt(line).text,
+  });
+  const range = new vscode.Range(plan.start.line, plan.start.character, plan.end.line, plan.end.character);
+  const ok = await shown.edit((b) => b.replace(range, plan.text));
   if (!ok) throw new Error('The editor refused the edit (is it read-only?)');
   return 'inserted';
 }
