@@ -1,6 +1,7 @@
 // `npm run bench` (full) / `npm run bench -- --quick` (CI smoke) / `--only=overload,overhead`.
 // Runs each section, prints its table, and merges its result into bench-results.json at the repo
 // root: sections not run keep their previous numbers.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,6 +38,19 @@ function readResults(): Record<string, unknown> {
   }
 }
 
+/** The commit measured, with `+dirty` when the work tree has changes. */
+function currentCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function main(): Promise<void> {
   // Timings should measure Pacer, not whatever else shares the machine: run ahead of it where
   // allowed (root, CI). Without the privilege the bench runs at normal priority.
@@ -61,10 +75,17 @@ async function main(): Promise<void> {
     console.log(`\n== ${section.name}${quick ? ' (quick)' : ''} ==`);
     const output = await section.run({ quick });
     console.table(output.rows);
+    for (const t of output.targets ?? [])
+      console.log(`  ${quick ? '(quick, not judged)' : t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.value}`);
     console.log(`${section.name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    // Merge after every section, so a later failure does not lose earlier numbers.
+    // Merge after every section, so a later failure does not lose earlier numbers. Each section
+    // carries the commit and time it was measured at, since sections are re-run one by one.
     const results = readResults();
-    results[output.name] = output.result;
+    const stamp = { commit: currentCommit(), at: new Date().toISOString(), quick };
+    results[output.name] =
+      output.result && typeof output.result === 'object' && !Array.isArray(output.result)
+        ? { ...output.result, stamp }
+        : { value: output.result, stamp };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
   }
   console.log(`\nwrote ${RESULTS}`);

@@ -14,6 +14,16 @@ export interface SectionOutput {
   result: unknown;
   /** Printed as a table. */
   rows: Row[];
+  /** The section's targets, printed as met or MISSED after the table (a full run judges them). */
+  targets?: Target[];
+}
+
+export interface Target {
+  /** What is promised, e.g. "requestsToPrimary <= 20 under Retry-After: 0". */
+  name: string;
+  met: boolean;
+  /** The measured value, as printed. */
+  value: string;
 }
 
 export type SectionRunner = (options: SectionOptions) => Promise<SectionOutput>;
