@@ -54,6 +54,14 @@ suite('Pacer extension', () => {
     assert.equal(vscode.workspace.getConfiguration('pacer').get('completion.enabled'), true);
   });
 
+  test('Tab accepts the ghost text: the suggest widget does not open over a suggestion by default', () => {
+    // contributes.configurationDefaults; a user setting still wins.
+    const inspected = vscode.workspace
+      .getConfiguration('editor')
+      .inspect('inlineSuggest.suppressSuggestions');
+    assert.equal(inspected?.defaultValue, true);
+  });
+
   test('reads the user settings the test harness wrote', function () {
     const raw = process.env.PACER_E2E_SETTINGS;
     if (!raw) this.skip();
