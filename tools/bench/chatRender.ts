@@ -379,5 +379,9 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
     name: 'chatRender',
     result: { tokens: h.tokens, lostTokens: h.lostTokens, tailMs: h.tailMs },
     rows,
+    targets: [
+      { name: 'lostTokens = 0', met: h.lostTokens === 0, value: String(h.lostTokens) },
+      { name: 'tailMs < 150', met: h.tailMs < 150, value: `${h.tailMs} ms` },
+    ],
   };
 }

@@ -320,5 +320,23 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
     lostChat: e.lostChat,
     completionErrors: e.completionErrors,
   }));
-  return { name: 'failover', result, rows };
+  const within = (v: number | null, limit: number) => v !== null && v <= limit;
+  return {
+    name: 'failover',
+    result,
+    rows,
+    targets: [
+      {
+        name: 'failoverMs (chat, completion) <= 1000',
+        met: within(main.failoverMs.chat, 1000) && within(main.failoverMs.completion, 1000),
+        value: `${main.failoverMs.chat} / ${main.failoverMs.completion} ms`,
+      },
+      { name: 'lostChat = 0', met: result.lostChat === 0, value: String(result.lostChat) },
+      {
+        name: `failbackMs <= probe interval + 1000 (${probeIntervalMs + 1000})`,
+        met: within(main.failbackMs, probeIntervalMs + 1000),
+        value: `${main.failbackMs} ms`,
+      },
+    ],
+  };
 }

@@ -122,6 +122,14 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
           'gate p50 ms': result.gateP50Ms,
         },
       ],
+      targets: [
+        { name: 'overhead p50 <= 0.5 ms', met: result.p50Ms <= 0.5, value: `${result.p50Ms} ms` },
+        {
+          name: 'overhead p99 <= 2 ms',
+          met: result.p99Ms <= 2,
+          value: `${result.p99Ms} ms (${result.p99NoGcMs} ms without GC pauses)`,
+        },
+      ],
     };
   } finally {
     service.dispose();

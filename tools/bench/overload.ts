@@ -269,5 +269,15 @@ async function runAll(emu: EmulatorProcess, quick: boolean): Promise<SectionOutp
       frontier,
     },
     rows,
+    targets: [
+      { name: 'pacer.userFailures = 0', met: pacer.userFailures === 0, value: String(pacer.userFailures) },
+      { name: 'pacer.share429 <= 0.35', met: pacer.share429 <= 0.35, value: String(pacer.share429) },
+      {
+        name: 'pacer.goodputRatio >= 0.85',
+        met: pacer.goodputRatio >= 0.85,
+        value: String(pacer.goodputRatio),
+      },
+      { name: 'pacer.jain >= 0.9', met: pacer.jain >= 0.9, value: String(pacer.jain) },
+    ],
   };
 }

@@ -74,7 +74,15 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
       peakHeapMB: round((peak - baseline) / 1024 / 1024, 1),
       retainedMB: round(retained / 1024 / 1024, 1),
     };
-    return { name: 'queueFlood', result, rows: [result] };
+    return {
+      name: 'queueFlood',
+      result,
+      rows: [result],
+      targets: [
+        { name: 'every request settled', met: settled === total, value: `${settled} of ${total}` },
+        { name: 'heapMB <= 50', met: result.heapMB <= 50, value: `${result.heapMB} MB` },
+      ],
+    };
   } finally {
     service.dispose();
     await emu.close();
