@@ -25,6 +25,7 @@ import { Metrics } from './metrics';
 import { DeadlineScheduler } from './deadlines';
 import { RequestScope } from './requestScope';
 import type { RetryHints } from './retryHints';
+import { usableHintMs } from './retryHints';
 import type { SlotSource } from './slotSource';
 import { LocalSlotSource } from './slotSource';
 
@@ -394,7 +395,7 @@ export class Gate implements Disposable {
       options.onRetry?.({ attempt: next, error });
       return;
     }
-    const delay = error.retryAfterMs ?? fullJitterMs(next - 1, this.retryBackoff, this.random);
+    const delay = usableHintMs(error.retryAfterMs) ?? fullJitterMs(next - 1, this.retryBackoff, this.random);
     if (this.clock.now() + delay >= scope.deadlineAt) throw error;
     options.onRetry?.({ attempt: next, error });
     options.onWait?.({
@@ -430,7 +431,7 @@ export class Gate implements Disposable {
 
   private applySuccessHints(hints: RetryHints): void {
     // A provider that says "0 requests left until <reset>" will refuse the next one: pause first.
-    if (hints.remainingRequests === 0 && hints.retryAfterMs !== undefined && hints.retryAfterMs > 0) {
+    if (hints.remainingRequests === 0 && usableHintMs(hints.retryAfterMs) !== undefined) {
       this.cooldown.trigger({ hintMs: hints.retryAfterMs, reason: 'budgetExhausted' });
     }
   }
