@@ -237,7 +237,8 @@ export class Gate implements Disposable {
 
   /** Adds a finished request's tokens and estimated cost to the metrics. */
   recordUsage(model: string, usage: Usage): void {
-    this.metrics.usage(usage, estimateCostUsd(usage, this.pricing?.(model), this.clock.now()));
+    // Off-peak prices follow the hour of the day: a wall-clock fact.
+    this.metrics.usage(usage, estimateCostUsd(usage, this.pricing?.(model), this.clock.wallNow()));
     this.scheduleChange();
   }
 

@@ -107,7 +107,8 @@ export class Router implements ModelService, Disposable {
     this.clock = options.clock ?? realClock;
     this.log = options.log ?? NO_LOG;
     this.settings = options.settings;
-    this.ledger = new UsageLedger(() => this.clock.now());
+    // The ledger's day is a calendar fact: the one reading that follows the wall clock.
+    this.ledger = new UsageLedger(() => this.clock.wallNow());
     this.ledger.restore(options.ledger);
     this.spendLimit = new SpendLimit(options.settings.dailyLimitUsd);
     this.applySettings(options.settings);
