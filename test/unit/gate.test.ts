@@ -293,6 +293,45 @@ describe('never hammers a provider: a zero or past retry hint is no hint', () =>
   });
 });
 
+describe('never hammers a provider: no retry where the router says the provider is down', () => {
+  test('a guard answering false ends the request with its error after the failure: no second attempt', async () => {
+    const { gate, calls, run, last } = setup();
+    const asked: string[] = [];
+    gate.setRetryGuard((cls) => {
+      asked.push(cls);
+      return false;
+    });
+    const a = run('a', { cls: 'chat', deadlineMs: 60_000 });
+    await flush();
+    last('a').reject(httpError(503));
+    await a.promise;
+    assert.equal(a.outcome.error?.kind, 'server');
+    assert.equal(calls.length, 1);
+    assert.deepEqual(asked, ['chat']);
+  });
+
+  test("the guard is asked again when the retry's turn comes: the provider went down while it waited", async () => {
+    const { clock, gate, calls, run, last } = setup({ random: () => 0.5 });
+    let down = false;
+    gate.setRetryGuard(() => !down);
+    const a = run('a', { cls: 'chat', deadlineMs: 60_000 });
+    await flush();
+    last('a').reject(rateLimited());
+    await flush();
+    down = true; // a probe opened the circuit during the cooldown
+    await clock.advance(gate.snapshot().cooldownRemainingMs);
+    await a.promise;
+    assert.equal(a.outcome.error?.kind, 'rateLimited');
+    assert.equal(calls.length, 1, 'the retry was never sent');
+    // Other requests still run once the cooldown is over (the router decides where they go).
+    const b = run('b', { cls: 'chat', deadlineMs: 60_000 });
+    await flush();
+    last('b').resolve('B');
+    await b.promise;
+    assert.equal(b.outcome.value, 'B');
+  });
+});
+
 describe('gate: per-class policy and deadlines', () => {
   test('a queued completion is dropped at its deadline and never sent', async () => {
     const { clock, gate, calls, run } = setup({ aimd: { initial: 1, max: 1 } });

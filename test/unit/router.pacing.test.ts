@@ -113,6 +113,18 @@ describe('never hammers a provider: a zero or past retry hint is no hint (router
     assert.ok((servedBy.backup ?? 0) >= 10, `the fallback answered ${servedBy.backup} chats`);
   });
 
+  test('a chat waiting out a short cooldown moves as soon as a probe finds the primary down; no retry goes there', async () => {
+    const router = makeRouter(['deepseek', 'backup'], { probeIntervalMs: 60_000 });
+    primary.setOptions({ retryHeaders: { 'retry-after': '1' } });
+    primary.setFault({ kind: 'rateLimited' });
+    const t0 = Date.now();
+    const chat = await router.chat(chatRequest());
+    const took = Date.now() - t0;
+    assert.equal(chat.providerId, 'backup');
+    assert.equal(primary.stats().requestsByPath['/chat/completions'], 1, 'no retry on the open circuit');
+    assert.ok(took < 900, `moved before the 1 s cooldown ended (took ${took} ms)`);
+  });
+
   for (const [name, headers] of Object.entries(HINTS)) {
     test(`${name}, no fallback: a 4 s chat sends a paced handful of requests, not hundreds`, async (t) => {
       const router = makeRouter(['deepseek']);

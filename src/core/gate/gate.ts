@@ -90,6 +90,14 @@ export interface GateSnapshot {
   stats: ProviderStats;
 }
 
+/**
+ * Asked before every retry (after the failure, and again when its turn comes): false ends the
+ * request with its last error instead. The router answers false while the provider's circuit is
+ * open and another provider can take the request, so a gate never keeps retrying a provider that
+ * is down: the request moves instead.
+ */
+export type RetryGuard = (cls: RequestClass) => boolean;
+
 interface Waiter {
   onWait(info: WaitInfo): void;
   attempt: number;
@@ -132,6 +140,7 @@ export class Gate implements Disposable {
   private disposed = false;
   private reportedConcurrency: number | undefined;
   private lastError: GateSnapshot['lastError'];
+  private retryGuard: RetryGuard | undefined;
 
   /** Fires (batched per microtask) whenever the snapshot may have changed. */
   readonly onDidChange = (listener: () => void): Disposable => this.changed.event(listener);
@@ -189,7 +198,15 @@ export class Gate implements Disposable {
           throw this.coolingPastDeadline(lastError);
         }
         try {
-          const value = await this.enqueue(task, scope, attempt, policy, options.onWait, lastError);
+          const value = await this.enqueue(
+            task,
+            scope,
+            attempt,
+            policy,
+            options.onWait,
+            lastError,
+            options.cls,
+          );
           this.metrics.count('succeeded');
           return value;
         } catch (caught) {
@@ -198,6 +215,7 @@ export class Gate implements Disposable {
             throw error;
           // A chat answer that failed after its deadline passed is not tried again.
           if (scope.ended) throw error;
+          if (this.retryGuard && !this.retryGuard(options.cls)) throw error;
           lastError = error;
           await this.beforeRetry(error, scope, attempt + 1, options);
         }
@@ -263,6 +281,11 @@ export class Gate implements Disposable {
     this.slots.configure?.({ initial: options.initialConcurrency, max: options.maxConcurrency });
   }
 
+  /** See RetryGuard; undefined: always retry (per class policy). */
+  setRetryGuard(guard: RetryGuard | undefined): void {
+    this.retryGuard = guard;
+  }
+
   setRetryBackoff(backoff: BackoffOptions): void {
     this.retryBackoff = backoff;
   }
@@ -309,6 +332,7 @@ export class Gate implements Disposable {
     policy: ClassPolicy,
     onWait: RunOptions['onWait'],
     lastError: PacerError | undefined,
+    cls: RequestClass,
   ): Promise<T> {
     if (scope.ended) return Promise.reject(scope.reason);
     return new Promise<T>((resolve, reject) => {
@@ -331,6 +355,11 @@ export class Gate implements Disposable {
         () => {
           if (!waiting) return SETTLED; // a tombstone: the request left while it waited
           stopWaiting();
+          // The provider may have gone down while this retry waited (a probe opened its circuit).
+          if (lastError && this.retryGuard && !this.retryGuard(cls)) {
+            reject(lastError);
+            return SETTLED;
+          }
           return this.execute(task, scope, attempt, policy).then(resolve, reject);
         },
         { priority: policy.priority },
