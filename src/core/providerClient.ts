@@ -120,7 +120,7 @@ export class ProviderClient {
       const { data: stream, response } = await chat.chat.completions
         .create(body, { signal: watchdog.signal })
         .withResponse();
-      result.hints = parseSuccessHints(response.headers, this.clock.now());
+      result.hints = parseSuccessHints(response.headers, this.clock.wallNow());
       for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
         if (chunk.model) result.model = chunk.model;
         if (chunk.usage) result.usage = mapUsage(chunk.usage as RawUsage);
@@ -185,7 +185,7 @@ export class ProviderClient {
         usage: mapUsage(data.usage as RawUsage | undefined),
         model: data.model ?? model,
         finishReason: choice.finish_reason ?? null,
-        hints: parseSuccessHints(response.headers, this.clock.now()),
+        hints: parseSuccessHints(response.headers, this.clock.wallNow()),
       };
     } catch (error) {
       throw this.failure(error, watchdog, options.signal);
@@ -223,7 +223,7 @@ export class ProviderClient {
         usage: mapUsage(data.usage as RawUsage | undefined),
         model: data.model ?? model,
         finishReason: choice?.finish_reason ?? null,
-        hints: parseSuccessHints(response.headers, this.clock.now()),
+        hints: parseSuccessHints(response.headers, this.clock.wallNow()),
       };
     } catch (error) {
       throw this.failure(error, watchdog, options.signal);
@@ -306,7 +306,7 @@ export class ProviderClient {
       providerId: this.endpoint.id,
       label: this.endpoint.label,
       billingUrl: this.endpoint.billingUrl,
-      nowMs: this.clock.now(),
+      nowMs: this.clock.wallNow(),
     });
   }
 }

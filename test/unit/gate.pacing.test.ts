@@ -143,7 +143,11 @@ describe('retry hints', () => {
     assert.equal(parseRetryAfter('7', NOW), 7000);
     assert.equal(parseRetryAfter('1.5', NOW), 1500);
     assert.equal(parseRetryAfter(new Date(NOW + 12_000).toUTCString(), NOW), 12_000);
-    assert.equal(parseRetryAfter(new Date(NOW - 5000).toUTCString(), NOW), 0, 'a date in the past means now');
+    assert.equal(
+      parseRetryAfter(new Date(NOW - 5000).toUTCString(), NOW),
+      undefined,
+      'a past date is no hint',
+    );
     assert.equal(parseRetryAfter('soon', NOW), undefined);
     assert.equal(
       parseRetryHints({ 'retry-after': '3' }, undefined, NOW).retryAfterMs,
@@ -155,7 +159,7 @@ describe('retry hints', () => {
   test('x-ratelimit-reset in OpenAI durations, epoch seconds and deltas', () => {
     assert.equal(parseResetValue('6m0s', NOW), 360_000);
     assert.equal(parseResetValue('1m30.5s', NOW), 90_500);
-    assert.equal(parseResetValue('20ms', NOW), 20);
+    assert.equal(parseResetValue('20ms', NOW), undefined, 'under MIN_HINT_MS: no hint');
     assert.equal(parseResetValue('2s', NOW), 2000);
     assert.equal(parseResetValue(String(NOW / 1000 + 4), NOW), 4000);
     assert.equal(parseResetValue(String(NOW + 250), NOW), 250);
@@ -190,6 +194,30 @@ describe('retry hints', () => {
       parseRetryHints(undefined, { message: 'Too many requests.' }, NOW).reportedConcurrency,
       undefined,
     );
+  });
+
+  test('never hammers a provider: a hint of zero, in the past or under 250 ms is no hint', () => {
+    const none = (headers: Record<string, string>) =>
+      assert.equal(parseRetryHints(new Headers(headers), undefined, NOW).retryAfterMs, undefined);
+    none({ 'retry-after': '0' });
+    none({ 'retry-after': '0.2' });
+    none({ 'retry-after-ms': '0' });
+    none({ 'retry-after-ms': '249' });
+    none({ 'retry-after': new Date(NOW - 1000).toUTCString() });
+    none({ 'retry-after': new Date(NOW).toUTCString() });
+    none({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': String(NOW / 1000 - 5) });
+    none({ 'x-ratelimit-reset': String(NOW / 1000 - 1) });
+    none({ 'x-ratelimit-reset-requests': '0s' });
+    // A useless hint does not hide a useful one further down the list.
+    assert.equal(
+      parseRetryHints(
+        new Headers({ 'retry-after': '0', 'x-ratelimit-reset': String(NOW / 1000 + 2) }),
+        undefined,
+        NOW,
+      ).retryAfterMs,
+      2000,
+    );
+    assert.equal(parseRetryHints(new Headers({ 'retry-after-ms': '250' }), undefined, NOW).retryAfterMs, 250);
   });
 
   test('an absurd hint is capped', () => {
@@ -237,6 +265,18 @@ describe('cooldown', () => {
     cooldown.clear();
     const third = cooldown.trigger({ sentAt: clock.now() }) - NOW;
     assert.ok(third < 1000, 'back to the bottom after a success');
+  });
+
+  test('never hammers a provider: a zero or tiny hint is no hint, and no wait is under 250 ms', () => {
+    for (const hintMs of [0, -1000, 100, 249, Number.NaN]) {
+      const { cooldown } = make(() => 0.5);
+      assert.equal(cooldown.trigger({ hintMs }) - NOW, 500, `hint ${hintMs}: the backoff applies`);
+      assert.equal(cooldown.reason, 'backoff');
+    }
+    // Full jitter drawing 0 still waits.
+    const { cooldown } = make(() => 0);
+    assert.equal(cooldown.trigger({}) - NOW, 250);
+    assert.equal(cooldown.active, true);
   });
 
   test('a shorter trigger never shortens a running cooldown', () => {

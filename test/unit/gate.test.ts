@@ -224,6 +224,114 @@ describe('gate: one cooldown per provider, honouring every retry hint', () => {
   });
 });
 
+describe('never hammers a provider: a zero or past retry hint is no hint', () => {
+  const useless: Array<[string, Record<string, string>]> = [
+    ['Retry-After: 0', { 'retry-after': '0' }],
+    ['an HTTP date a second ago', { 'retry-after': new Date(NOW - 1000).toUTCString() }],
+    [
+      'a past x-ratelimit-reset-requests epoch',
+      { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': String(NOW / 1000 - 5) },
+    ],
+    ['a past x-ratelimit-reset epoch', { 'x-ratelimit-reset': String(NOW / 1000 - 1) }],
+    ['retry-after-ms: 100', { 'retry-after-ms': '100' }],
+  ];
+  for (const [name, headers] of useless) {
+    test(`${name}: the gate's own 429 schedule applies, exactly as without a hint`, async () => {
+      const attemptsIn = async (h: Record<string, string>) => {
+        const { clock, gate, calls, run, last } = setup({ random: () => 0.5 });
+        const waits: number[] = [];
+        run('a', { cls: 'chat', deadlineMs: 60_000 });
+        await flush();
+        for (let i = 0; i < 4; i++) {
+          last('a').reject(rateLimited(h));
+          await flush();
+          waits.push(gate.snapshot().cooldownRemainingMs);
+          assert.equal(gate.snapshot().cooldownReason, 'backoff');
+          await clock.advance(gate.snapshot().cooldownRemainingMs);
+        }
+        // 10 s of a provider that refuses everything.
+        const end = clock.now() + 10_000;
+        while (clock.now() < end) {
+          last('a').reject(rateLimited(h));
+          await flush();
+          await clock.advance(Math.max(1, gate.snapshot().cooldownRemainingMs));
+        }
+        return { waits, attempts: calls.length };
+      };
+      const withHint = await attemptsIn(headers);
+      assert.deepEqual(withHint, await attemptsIn({}));
+      assert.deepEqual(withHint.waits, [3000, 1500, 1000, 1000], 'U(0,6 s), U(0,3 s), U(0,2 s) at 0.5');
+      assert.ok(withHint.attempts <= 16, `${withHint.attempts} attempts in about 15 s`);
+    });
+  }
+
+  test('full jitter drawing 0 still waits 250 ms after a 429', async () => {
+    const { clock, calls, run, last } = setup({ random: () => 0 });
+    run('a', { cls: 'chat', deadlineMs: 60_000 });
+    await flush();
+    last('a').reject(rateLimited({ 'retry-after': '0' }));
+    await flush();
+    await clock.advance(249);
+    assert.equal(calls.length, 1, 'no retry before 250 ms');
+    await clock.advance(1);
+    assert.equal(calls.length, 2);
+  });
+
+  test('a 503 with Retry-After: 0 waits the per-request backoff, not 0 ms', async () => {
+    const { clock, calls, run, last } = setup({
+      random: () => 0.5,
+      retryBackoff: { baseMs: 1000, capMs: 8000 },
+    });
+    run('a', { cls: 'chat', deadlineMs: 60_000 });
+    await flush();
+    last('a').reject(httpError(503, { 'retry-after': '0' }));
+    await flush();
+    await clock.advance(499);
+    assert.equal(calls.length, 1);
+    await clock.advance(1);
+    assert.equal(calls.length, 2);
+  });
+});
+
+describe('never hammers a provider: no retry where the router says the provider is down', () => {
+  test('a guard answering false ends the request with its error after the failure: no second attempt', async () => {
+    const { gate, calls, run, last } = setup();
+    const asked: string[] = [];
+    gate.setRetryGuard((cls) => {
+      asked.push(cls);
+      return false;
+    });
+    const a = run('a', { cls: 'chat', deadlineMs: 60_000 });
+    await flush();
+    last('a').reject(httpError(503));
+    await a.promise;
+    assert.equal(a.outcome.error?.kind, 'server');
+    assert.equal(calls.length, 1);
+    assert.deepEqual(asked, ['chat']);
+  });
+
+  test("the guard is asked again when the retry's turn comes: the provider went down while it waited", async () => {
+    const { clock, gate, calls, run, last } = setup({ random: () => 0.5 });
+    let down = false;
+    gate.setRetryGuard(() => !down);
+    const a = run('a', { cls: 'chat', deadlineMs: 60_000 });
+    await flush();
+    last('a').reject(rateLimited());
+    await flush();
+    down = true; // a probe opened the circuit during the cooldown
+    await clock.advance(gate.snapshot().cooldownRemainingMs);
+    await a.promise;
+    assert.equal(a.outcome.error?.kind, 'rateLimited');
+    assert.equal(calls.length, 1, 'the retry was never sent');
+    // Other requests still run once the cooldown is over (the router decides where they go).
+    const b = run('b', { cls: 'chat', deadlineMs: 60_000 });
+    await flush();
+    last('b').resolve('B');
+    await b.promise;
+    assert.equal(b.outcome.value, 'B');
+  });
+});
+
 describe('gate: per-class policy and deadlines', () => {
   test('a queued completion is dropped at its deadline and never sent', async () => {
     const { clock, gate, calls, run } = setup({ aimd: { initial: 1, max: 1 } });

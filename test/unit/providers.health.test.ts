@@ -8,6 +8,7 @@ function fakeClock(start = 1_000_000): Clock & { advance(ms: number): void } {
   let now = start;
   return {
     now: () => now,
+    wallNow: () => now,
     setTimeout: () => ({}) as TimerHandle,
     clearTimeout: () => {},
     advance(ms: number) {

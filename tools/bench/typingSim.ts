@@ -35,6 +35,10 @@ export class SimClock implements Clock {
     return this.time;
   }
 
+  wallNow(): number {
+    return this.time;
+  }
+
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const timer = { id: this.nextId++, at: this.time + Math.max(0, ms), fn };
     this.push(timer);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as errors from './errors';
 import type { HttpError } from './errors';
 import { PrefixCache } from './prefixCache';
+import { checkRetryHeaders, renderRetryHeaders } from './retryHeaders';
 import { MODELS, parseChat, parseFim, parseJson } from './requests';
 import type { ChatRequest, FimRequest, Parsed } from './requests';
 import {
@@ -28,6 +29,7 @@ export interface EmulatorOptions {
   port?: number; // default 0 (ephemeral)
   concurrencyCap?: number; // account-wide cap on requests in flight; default Infinity (none)
   retryAfterSeconds?: number; // when set, 429s carry `Retry-After: N`; default none (like DeepSeek)
+  retryHeaders?: Record<string, string>; // raw extra headers on every 429 ({date-1}, {epoch-5} filled in; see retryHeaders.ts)
   ttftMs?: number; // time to first token, default 150
   tokensPerSecond?: number; // default 200
   answerTokens?: number; // default length of generated answers (chat), default 60
@@ -106,9 +108,9 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 ];
 
 type Settings = Required<
-  Omit<EmulatorOptions, 'retryAfterSeconds' | 'requireKey' | 'chatScript' | 'fimAnswer'>
+  Omit<EmulatorOptions, 'retryAfterSeconds' | 'retryHeaders' | 'requireKey' | 'chatScript' | 'fimAnswer'>
 > &
-  Pick<EmulatorOptions, 'retryAfterSeconds' | 'requireKey' | 'chatScript' | 'fimAnswer'>;
+  Pick<EmulatorOptions, 'retryAfterSeconds' | 'retryHeaders' | 'requireKey' | 'chatScript' | 'fimAnswer'>;
 
 const DEFAULTS: Settings = {
   host: '127.0.0.1',
@@ -315,7 +317,10 @@ class DeepSeekEmulator implements Emulator {
     ) {
       this.recorder.rateLimited();
       const retry = this.settings.retryAfterSeconds;
-      const headers = retry !== undefined ? { 'retry-after': String(retry) } : undefined;
+      const headers = {
+        ...(retry !== undefined ? { 'retry-after': String(retry) } : {}),
+        ...renderRetryHeaders(this.settings.retryHeaders ?? {}, Date.now()),
+      };
       return this.sendError(res, rec, errors.rateLimited(this.recorder.inFlight), headers);
     }
 
@@ -562,6 +567,9 @@ function checkOptions(patch: Record<string, unknown>): string | undefined {
       if (typeof v !== 'number' || Number.isNaN(v) || v < 0) return `${k} must be a number >= 0`;
     } else if (k === 'host' || k === 'requireKey') {
       if (typeof v !== 'string') return `${k} must be a string`;
+    } else if (k === 'retryHeaders') {
+      const bad = checkRetryHeaders(v);
+      if (bad) return bad;
     } else if (k === 'chatScript') {
       if (
         !Array.isArray(v) ||

@@ -1,11 +1,13 @@
 // ONE cooldown per provider: a 429 pauses every request to that provider, not just the one that
 // failed. The wait is what the provider asked for (with a little jitter on top, so editors sharing
 // an account do not all come back in the same millisecond), else exponential backoff with full
-// jitter over the consecutive 429s.
+// jitter over the consecutive 429s. A hint of zero, in the past or under MIN_HINT_MS is no hint,
+// and no wait is shorter than MIN_HINT_MS (full jitter may draw 0): a 429 always paces.
 import type { Clock, TimerHandle } from '../clock';
 import type { BackoffOptions } from './backoff';
 import { fullJitterMs } from './backoff';
 import { Emitter } from './emitter';
+import { MIN_HINT_MS, usableHintMs } from './retryHints';
 
 export type CooldownReason = 'retryAfter' | 'backoff' | 'budgetExhausted';
 
@@ -58,7 +60,8 @@ export class Cooldown {
   }
 
   /** Starts or extends the cooldown; returns when it ends. */
-  trigger({ hintMs, reason, sentAt }: CooldownTrigger = {}): number {
+  trigger({ hintMs: rawHintMs, reason, sentAt }: CooldownTrigger = {}): number {
+    const hintMs = usableHintMs(rawHintMs);
     const now = this.options.clock.now();
     const stale = sentAt !== undefined && sentAt < this.startedAt;
     if (stale && hintMs === undefined) return this.untilMs; // already paused for this congestion event
@@ -70,7 +73,7 @@ export class Cooldown {
     } else {
       delay = fullJitterMs(this.failures, this.options.backoff, this.options.random);
     }
-    const until = now + delay;
+    const until = now + Math.max(MIN_HINT_MS, delay);
     if (until <= this.untilMs) return this.untilMs;
     if (!this.active) this.startedAt = now;
     this.untilMs = until;

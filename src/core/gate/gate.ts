@@ -25,6 +25,7 @@ import { Metrics } from './metrics';
 import { DeadlineScheduler } from './deadlines';
 import { RequestScope } from './requestScope';
 import type { RetryHints } from './retryHints';
+import { usableHintMs } from './retryHints';
 import type { SlotSource } from './slotSource';
 import { LocalSlotSource } from './slotSource';
 
@@ -89,6 +90,14 @@ export interface GateSnapshot {
   stats: ProviderStats;
 }
 
+/**
+ * Asked before every retry (after the failure, and again when its turn comes): false ends the
+ * request with its last error instead. The router answers false while the provider's circuit is
+ * open and another provider can take the request, so a gate never keeps retrying a provider that
+ * is down: the request moves instead.
+ */
+export type RetryGuard = (cls: RequestClass) => boolean;
+
 interface Waiter {
   onWait(info: WaitInfo): void;
   attempt: number;
@@ -131,6 +140,7 @@ export class Gate implements Disposable {
   private disposed = false;
   private reportedConcurrency: number | undefined;
   private lastError: GateSnapshot['lastError'];
+  private retryGuard: RetryGuard | undefined;
 
   /** Fires (batched per microtask) whenever the snapshot may have changed. */
   readonly onDidChange = (listener: () => void): Disposable => this.changed.event(listener);
@@ -188,7 +198,15 @@ export class Gate implements Disposable {
           throw this.coolingPastDeadline(lastError);
         }
         try {
-          const value = await this.enqueue(task, scope, attempt, policy, options.onWait, lastError);
+          const value = await this.enqueue(
+            task,
+            scope,
+            attempt,
+            policy,
+            options.onWait,
+            lastError,
+            options.cls,
+          );
           this.metrics.count('succeeded');
           return value;
         } catch (caught) {
@@ -197,6 +215,7 @@ export class Gate implements Disposable {
             throw error;
           // A chat answer that failed after its deadline passed is not tried again.
           if (scope.ended) throw error;
+          if (this.retryGuard && !this.retryGuard(options.cls)) throw error;
           lastError = error;
           await this.beforeRetry(error, scope, attempt + 1, options);
         }
@@ -236,7 +255,8 @@ export class Gate implements Disposable {
 
   /** Adds a finished request's tokens and estimated cost to the metrics. */
   recordUsage(model: string, usage: Usage): void {
-    this.metrics.usage(usage, estimateCostUsd(usage, this.pricing?.(model), this.clock.now()));
+    // Off-peak prices follow the hour of the day: a wall-clock fact.
+    this.metrics.usage(usage, estimateCostUsd(usage, this.pricing?.(model), this.clock.wallNow()));
     this.scheduleChange();
   }
 
@@ -259,6 +279,11 @@ export class Gate implements Disposable {
     // Onto the current policies, not the defaults: a settings change must keep the constructor's.
     if (options.policies) this.policies = mergePolicies(options.policies, this.policies);
     this.slots.configure?.({ initial: options.initialConcurrency, max: options.maxConcurrency });
+  }
+
+  /** See RetryGuard; undefined: always retry (per class policy). */
+  setRetryGuard(guard: RetryGuard | undefined): void {
+    this.retryGuard = guard;
   }
 
   setRetryBackoff(backoff: BackoffOptions): void {
@@ -307,6 +332,7 @@ export class Gate implements Disposable {
     policy: ClassPolicy,
     onWait: RunOptions['onWait'],
     lastError: PacerError | undefined,
+    cls: RequestClass,
   ): Promise<T> {
     if (scope.ended) return Promise.reject(scope.reason);
     return new Promise<T>((resolve, reject) => {
@@ -329,6 +355,11 @@ export class Gate implements Disposable {
         () => {
           if (!waiting) return SETTLED; // a tombstone: the request left while it waited
           stopWaiting();
+          // The provider may have gone down while this retry waited (a probe opened its circuit).
+          if (lastError && this.retryGuard && !this.retryGuard(cls)) {
+            reject(lastError);
+            return SETTLED;
+          }
           return this.execute(task, scope, attempt, policy).then(resolve, reject);
         },
         { priority: policy.priority },
@@ -394,7 +425,7 @@ export class Gate implements Disposable {
       options.onRetry?.({ attempt: next, error });
       return;
     }
-    const delay = error.retryAfterMs ?? fullJitterMs(next - 1, this.retryBackoff, this.random);
+    const delay = usableHintMs(error.retryAfterMs) ?? fullJitterMs(next - 1, this.retryBackoff, this.random);
     if (this.clock.now() + delay >= scope.deadlineAt) throw error;
     options.onRetry?.({ attempt: next, error });
     options.onWait?.({
@@ -430,7 +461,7 @@ export class Gate implements Disposable {
 
   private applySuccessHints(hints: RetryHints): void {
     // A provider that says "0 requests left until <reset>" will refuse the next one: pause first.
-    if (hints.remainingRequests === 0 && hints.retryAfterMs !== undefined && hints.retryAfterMs > 0) {
+    if (hints.remainingRequests === 0 && usableHintMs(hints.retryAfterMs) !== undefined) {
       this.cooldown.trigger({ hintMs: hints.retryAfterMs, reason: 'budgetExhausted' });
     }
   }

@@ -20,6 +20,19 @@ export interface RetryHints {
 /** A provider asking for more than this is treated as asking for this (a bogus date must not park us for days). */
 export const MAX_HINT_MS = 10 * 60_000;
 
+/**
+ * A hint under this is no hint: `Retry-After: 0`, an HTTP date already past (ordinary clock skew)
+ * or a reset epoch gone by say nothing about when the provider has room again, and taken at their
+ * word they remove all pacing (a retry loop hundreds of times a second). The gate then paces as if
+ * no hint came, and no wait after a 429 is shorter than this.
+ */
+export const MIN_HINT_MS = 250;
+
+/** The hint if it is one (see MIN_HINT_MS), else undefined. */
+export function usableHintMs(ms: number | undefined): number | undefined {
+  return ms !== undefined && Number.isFinite(ms) && ms >= MIN_HINT_MS ? ms : undefined;
+}
+
 function header(source: HeaderSource | undefined, name: string): string | undefined {
   if (!source) return undefined;
   if (typeof (source as { get?: unknown }).get === 'function') {
@@ -31,7 +44,7 @@ function header(source: HeaderSource | undefined, name: string): string | undefi
 
 function clampHint(ms: number): number | undefined {
   if (!Number.isFinite(ms)) return undefined;
-  return Math.min(Math.max(0, Math.round(ms)), MAX_HINT_MS);
+  return usableHintMs(Math.min(Math.round(ms), MAX_HINT_MS));
 }
 
 /** `Retry-After`: delta seconds or an HTTP date. */

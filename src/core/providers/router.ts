@@ -16,6 +16,7 @@ import type {
   CompletionResult,
   FimRequest,
   ModelService,
+  RequestClass,
   RequestOptions,
   Usage,
   WaitInfo,
@@ -107,7 +108,8 @@ export class Router implements ModelService, Disposable {
     this.clock = options.clock ?? realClock;
     this.log = options.log ?? NO_LOG;
     this.settings = options.settings;
-    this.ledger = new UsageLedger(() => this.clock.now());
+    // The ledger's day is a calendar fact: the one reading that follows the wall clock.
+    this.ledger = new UsageLedger(() => this.clock.wallNow());
     this.ledger.restore(options.ledger);
     this.spendLimit = new SpendLimit(options.settings.dailyLimitUsd);
     this.applySettings(options.settings);
@@ -166,6 +168,8 @@ export class Router implements ModelService, Disposable {
         else if (h.kind === 'needsKey' || h.kind === 'noBalance') moveIfBetterElsewhere('needs the user');
       };
       const watch = member.service.onDidChange(moveIfDownWhileWaiting);
+      // A probe may open the circuit while the request waits out a cooldown: move at once.
+      const watchHealth = this.onDidChange(moveIfDownWhileWaiting);
       const moveAtUserRequest = () => {
         if (scope.isWaiting(this.clock.now())) moveIfBetterElsewhere('was skipped at your request');
       };
@@ -241,6 +245,7 @@ export class Router implements ModelService, Disposable {
         this.log.info(`chat left ${member.info.label}: ${lastError.message}`);
       } finally {
         watch.dispose();
+        watchHealth.dispose();
         movers.delete(moveAtUserRequest);
         scope.dispose();
       }
@@ -482,6 +487,7 @@ export class Router implements ModelService, Disposable {
       const info = this.known.find((p) => p.id === id);
       if (!info) continue;
       const service = this.options.createService(info);
+      service.gate.setRetryGuard((cls) => this.mayRetryOn(id, cls));
       this.members.set(
         id,
         new RouterMember(info, service, this.clock, memberOptions, () => this.onMemberChange(), this.log),
@@ -557,6 +563,13 @@ export class Router implements ModelService, Disposable {
       }
     }
     return route;
+  }
+
+  /** The gate's RetryGuard: no retry on a provider that is down while another can take the request. */
+  private mayRetryOn(id: string, cls: RequestClass): boolean {
+    const m = this.members.get(id);
+    if (!m || cls === 'background' || this.settings.providers.routing === 'pinned') return true;
+    return m.health().kind !== 'down' || !this.hasUsableAlternative(cls, new Set(), id);
   }
 
   private hasUsableAlternative(cls: RouteClass, tried: ReadonlySet<string>, current: string): boolean {

@@ -1,6 +1,9 @@
 // A Clock whose time moves only when a test says so. `advance(ms)` runs every timer that falls due
 // on the way, in order, and lets the promise callbacks they trigger settle before the next one.
+// `stepWall(ms)` moves the wall clock alone (NTP, the user setting the clock), as a real machine
+// can: `now()` then behaves as the real clock's does (monotonicEpoch), timers do not move.
 import type { Clock, TimerHandle } from '../../../src/core/clock';
+import { monotonicEpoch } from '../../../src/core/clock';
 
 interface Timer {
   id: number;
@@ -14,16 +17,32 @@ export async function flush(): Promise<void> {
 }
 
 export class FakeClock implements Clock {
+  /** The monotonic time: what timers run on. */
   private time: number;
+  private wallOffset = 0;
   private nextId = 1;
   private readonly timers = new Map<number, Timer>();
+  private readonly reading: () => number;
 
   constructor(start = 1_700_000_000_000) {
     this.time = start;
+    this.reading = monotonicEpoch(
+      () => this.wallNow(),
+      () => this.time,
+    );
   }
 
   now(): number {
-    return this.time;
+    return this.reading();
+  }
+
+  wallNow(): number {
+    return this.time + this.wallOffset;
+  }
+
+  /** Steps the wall clock by `ms` (negative: backwards) without time passing. */
+  stepWall(ms: number): void {
+    this.wallOffset += ms;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
