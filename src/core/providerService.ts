@@ -57,6 +57,12 @@ export interface ProviderService extends ModelService, Disposable {
   onDidChange(listener: () => void): Disposable;
   /** Each attempt the provider bills: answered, or stopped after it was sent (the spend ledger). */
   onDidBill(listener: (attempt: BilledAttempt) => void): Disposable;
+  /**
+   * Asked right before each attempt is sent (after any queue or cooldown wait): an error stops it
+   * unsent. The router refuses a paid provider here once the daily limit is reached, so requests
+   * that waited through the crossing do not add to the overshoot.
+   */
+  setSendCheck(check: (() => PacerError | undefined) | undefined): void;
   /** `GET /models` outside the queue and cooldown: does the provider answer? */
   probe(signal?: AbortSignal): Promise<string[]>;
   clearCache(): void;
@@ -89,6 +95,11 @@ export function createProviderService(
   });
   const coalescer = new Coalescer<CachedCompletion>();
   const billed = new Emitter<BilledAttempt>();
+  let sendCheck: (() => PacerError | undefined) | undefined;
+  const mayBeSent = () => {
+    const refusal = sendCheck?.();
+    if (refusal) throw refusal;
+  };
   /** Bills a failed attempt that the provider had received, then rethrows. */
   const billFailure = (meter: AttemptMeter, error: unknown): never => {
     const record = PacerError.is(error) ? meter.stopped(error) : undefined;
@@ -103,6 +114,7 @@ export function createProviderService(
     const result = await gate.run(
       async (ctx) => {
         if (ctx.attempt === 1) events.onProvider?.(endpoint.id, false);
+        mayBeSent();
         const meter = new AttemptMeter(endpoint.id, 'chat', model, chatPromptTokens(request.messages));
         const answer = await client
           .streamChat(
@@ -176,6 +188,7 @@ export function createProviderService(
       gate
         .run(
           (ctx) => {
+            mayBeSent();
             const prompt = estimateTokens(request.prompt.length + request.suffix.length);
             const meter = new AttemptMeter(endpoint.id, 'completion', model, prompt);
             return client.fim({ ...request, model }, { signal: ctx.signal }).then(
@@ -210,6 +223,9 @@ export function createProviderService(
     snapshot: () => gate.snapshot(),
     onDidChange: (listener) => gate.onDidChange(listener),
     onDidBill: billed.event,
+    setSendCheck: (check) => {
+      sendCheck = check;
+    },
     probe: (signal) => gate.probe((probeSignal) => client.listModels(probeSignal), signal),
     clearCache: () => cache.clear(),
     dispose: () => {

@@ -4,12 +4,15 @@
 // router over the emulator with the real gate and openai SDK.
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import type { ChatRequest } from '../../src/core/modelService';
 import { createProviderService } from '../../src/core/providerService';
 import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, resolveProviders, toEndpoint } from '../../src/core/providers/catalog';
 import type { RouterSettings } from '../../src/core/providers/router';
 import { Router } from '../../src/core/providers/router';
+import { renderUsageReport } from '../../src/core/providers/usageReport';
+import { parseUserPrices, resolvePrice } from '../../src/core/usage/prices';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from './helpers/emulator';
 
@@ -66,7 +69,10 @@ function makeRouter(s: RouterSettings): Router {
         toEndpoint(info, async () => keyOrPlaceholder(undefined, info.baseUrl)),
         {
           client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } },
-          gate: { retryBackoff: { baseMs: 50, capMs: 100 } },
+          gate: {
+            retryBackoff: { baseMs: 50, capMs: 100 },
+            aimd: s.maxConcurrency ? { initial: s.maxConcurrency, max: s.maxConcurrency } : undefined,
+          },
         },
       ),
   });
@@ -193,5 +199,150 @@ describe('never spends past the limit: billed requests are recorded', () => {
     const answers = await Promise.all([router.complete(req), router.complete(req), router.complete(req)]);
     assert.equal(answers.length, 3);
     assert.equal(today(router, 'deepseek').requests, 1);
+  });
+});
+
+describe('never spends past the limit: the overshoot is at most what was in flight', () => {
+  test('requests queued when the limit is reached are never sent', async () => {
+    primary.setOptions({ ttftMs: 200 });
+    primary.resetStats();
+    const s = settings('openrouter', { dailyLimitUsd: 1e-7, maxConcurrency: 1 });
+    s.providers = {
+      ...s.providers,
+      enabled: ['deepseek'],
+      chatOrder: ['deepseek'],
+      completionOrder: ['deepseek'],
+    };
+    const router = makeRouter(s);
+    // One in flight (the gate runs one at a time), two waiting in its queue.
+    const outcomes = await Promise.allSettled([0, 1, 2].map((i) => router.chat(ask(`queued ${i}`))));
+    assert.equal(outcomes[0]?.status, 'fulfilled');
+    for (const o of outcomes.slice(1)) {
+      assert.equal(o.status, 'rejected');
+      assert.equal((o as PromiseRejectedResult).reason?.kind, 'budget');
+    }
+    assert.equal(
+      primary.stats().requestsByPath['/chat/completions'],
+      1,
+      'only the request in flight was sent',
+    );
+    assert.equal(router.state().spend.kind, 'paused');
+  });
+});
+
+/** An OpenRouter-like server: one streamed answer whose last chunk reports `usage.cost`. */
+async function costReportingServer(cost: number): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);
+      const base = {
+        id: 'gen-1',
+        object: 'chat.completion.chunk',
+        created: 0,
+        model: 'deepseek/deepseek-chat',
+      };
+      chunk({
+        ...base,
+        choices: [{ index: 0, delta: { role: 'assistant', content: 'Hello' }, finish_reason: null }],
+      });
+      chunk({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+      chunk({
+        ...base,
+        choices: [],
+        usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12, cost },
+      });
+      res.end('data: [DONE]\n\n');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/api/v1`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+describe('never spends past the limit: every paid provider has a price', () => {
+  test("OpenRouter's reported usage.cost is what counts", async () => {
+    const server = await costReportingServer(0.0123);
+    try {
+      const s = settings('openrouter');
+      s.providers = {
+        ...s.providers,
+        enabled: ['openrouter'],
+        chatOrder: ['openrouter'],
+        completionOrder: ['openrouter'],
+        baseUrls: { openrouter: server.url },
+        models: {},
+      };
+      const router = makeRouter(s);
+      const r = await router.chat(ask('hi'));
+      assert.equal(r.providerId, 'openrouter');
+      const spent = today(router, 'openrouter');
+      assert.equal(spent.costUsd, 0.0123);
+      assert.equal(spent.estimatedUsd, 0, 'a reported cost is no estimate');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an unknown model of a paid provider costs the high default, marked as an estimate; a user price replaces it', async () => {
+    primary.setFault({ kind: 'rateLimited' });
+    const router = makeRouter(settings('openai'));
+    await router.chat(ask('priced by default'));
+    const byDefault = today(router, 'openai');
+    assert.ok(byDefault.costUsd > 0);
+    assert.equal(byDefault.estimatedUsd, byDefault.costUsd);
+    const report = renderUsageReport(router.state());
+    assert.match(report, /\| OpenAI \|.*\$[0-9.]+ \* \|/);
+    assert.match(report, /Includes \$[0-9.]+ of estimates/);
+    assert.match(report, /pacer\.budget\.prices/);
+
+    const priced = makeRouter(
+      settings('openai', {
+        prices: parseUserPrices({ 'openai/deepseek-flash': { inputPerMTok: 1, outputPerMTok: 2 } }),
+      }),
+    );
+    await priced.chat(ask('priced by the user'));
+    const byUser = today(priced, 'openai');
+    assert.ok(byUser.costUsd > 0 && byUser.costUsd < byDefault.costUsd);
+    assert.equal(byUser.estimatedUsd, 0);
+  });
+
+  test('prices: table by longest prefix, user entries, a default that is never 0, free providers free', () => {
+    const openai = resolveProviders({
+      enabled: [],
+      chatOrder: [],
+      completionOrder: [],
+      routing: 'automatic',
+      pinned: 'deepseek',
+      baseUrls: {},
+      custom: [{ id: 'corp', baseUrl: 'https://llm.corp.example/v1' }],
+      models: {},
+    });
+    const info = (id: string) => openai.find((p) => p.id === id)!;
+    assert.equal(resolvePrice(info('openai'), 'gpt-4.1-mini-2025-04-14')?.pricing.output, 1.6);
+    assert.equal(resolvePrice(info('openai'), 'gpt-4.1-2025-04-14')?.pricing.output, 8);
+    assert.equal(resolvePrice(info('openai'), 'o1-pro')?.pricing.output, 600);
+    const unknown = resolvePrice(info('openai'), 'some-new-model');
+    assert.equal(unknown?.source, 'default');
+    assert.ok(unknown!.pricing.cacheMiss > 0 && unknown!.pricing.output > 0);
+    assert.equal(resolvePrice(info('corp'), 'x')?.source, 'default');
+    const user = parseUserPrices({
+      corp: { inputPerMTok: 0.5, outputPerMTok: 1 },
+      'openai/gpt-4.1': { inputPerMTok: 9, outputPerMTok: 9 },
+      bad: { inputPerMTok: -1, outputPerMTok: 1 },
+      worse: 'free',
+    });
+    assert.deepEqual(Object.keys(user).sort(), ['corp', 'openai/gpt-4.1']);
+    assert.equal(resolvePrice(info('corp'), 'x', user)?.pricing.output, 1);
+    assert.equal(resolvePrice(info('openai'), 'gpt-4.1', user)?.pricing.output, 9);
+    assert.equal(resolvePrice(info('ollama'), 'qwen', user), undefined);
   });
 });

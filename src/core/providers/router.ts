@@ -75,6 +75,8 @@ export interface KeyNeeded {
   requestClass: RouteClass;
 }
 
+const BUDGET_MESSAGE =
+  "Today's spend limit is reached, so paid providers are paused. Run 'Pacer: Lift Today's Spend Limit' or raise pacer.budget.dailyLimitUsd.";
 const NO_LOG: RouterLog = { info: () => {}, warn: () => {}, debug: () => {} };
 /** Provider hops one chat request may make (each a full try on one provider) before giving up. */
 const MAX_CHAT_HOPS = 6;
@@ -497,6 +499,7 @@ export class Router implements ModelService, Disposable {
       );
       // Lives as long as the service (also while it retires): its last requests are billed too.
       service.onDidBill((attempt) => this.account(member, attempt));
+      service.setSendCheck(() => this.budgetRefusal(member));
       this.members.set(id, member);
     }
     this.tuneGates(settings);
@@ -592,8 +595,7 @@ export class Router implements ModelService, Disposable {
         return new PacerError({
           kind: 'budget',
           providerId: route.primaryId,
-          message:
-            "Today's spend limit is reached, so paid providers are paused. Run 'Pacer: Lift Today's Spend Limit' or raise pacer.budget.dailyLimitUsd.",
+          message: BUDGET_MESSAGE,
         });
       case 'notFit':
         return new PacerError({
@@ -671,6 +673,16 @@ export class Router implements ModelService, Disposable {
       estimated,
     });
     this.checkSpend();
+  }
+
+  /** A paid provider's request that would go out after the limit was reached (in any window). */
+  private budgetRefusal(member: RouterMember): PacerError | undefined {
+    if (!member.info.paid || !this.routeContext().budgetPaused) return undefined;
+    return new PacerError({
+      kind: 'budget',
+      providerId: member.id,
+      message: BUDGET_MESSAGE,
+    });
   }
 
   /** Today's spend, every window included (only paid providers' answers cost anything). */

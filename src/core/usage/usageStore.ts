@@ -53,6 +53,7 @@ export class UsageStore implements Disposable {
   private seq = 0;
   private writes: Promise<void> = Promise.resolve();
   private reading: Promise<void> | undefined;
+  private compacting: Promise<void> | undefined;
   private folder: Promise<void> | undefined;
   private timer: TimerHandle | undefined;
   private disposed = false;
@@ -153,17 +154,24 @@ export class UsageStore implements Disposable {
     return this.writes;
   }
 
-  /** The records of one day (compacted or not): for the usage history. */
+  /**
+   * The records of one day, for the usage history: the day's own file while it exists (it is the
+   * whole truth: records go to the file of the day they were made, so nothing is added to a day
+   * once it is compacted), else its compacted lines.
+   */
   async readDay(day: string): Promise<UsageRecord[]> {
     const dir = this.options.dir;
     if (!dir) return [];
+    const read = (name: string) =>
+      readFile(join(dir, name), 'utf8').then(
+        (content) => content,
+        () => undefined,
+      );
+    const content = (await read(`usage-${day}.jsonl`)) ?? (await read(`usage-${day}.sum.jsonl`)) ?? '';
     const out: UsageRecord[] = [];
-    for (const name of [`usage-${day}.sum.jsonl`, `usage-${day}.jsonl`]) {
-      const content = await readFile(join(dir, name), 'utf8').catch(() => '');
-      for (const line of content.split('\n')) {
-        const r = parseRecord(line);
-        if (r) out.push(r);
-      }
+    for (const line of content.split('\n')) {
+      const r = parseRecord(line);
+      if (r) out.push(r);
     }
     const seen = new Set<string>();
     return out.filter((r) => {
@@ -179,7 +187,14 @@ export class UsageStore implements Disposable {
    * `keepDays` go. Several windows may do this at once: each writes a unique temp file and renames
    * it over the same result.
    */
-  async compact(): Promise<void> {
+  compact(): Promise<void> {
+    this.compacting ??= this.compactNow().finally(() => {
+      this.compacting = undefined;
+    });
+    return this.compacting;
+  }
+
+  private async compactNow(): Promise<void> {
     const dir = this.options.dir;
     if (!dir) return;
     try {
@@ -196,7 +211,7 @@ export class UsageStore implements Disposable {
       }
       for (const day of days) {
         const records = compactRecords(await this.readDay(day), `sum-${day}`);
-        const tmp = join(dir, `usage-${day}.sum.jsonl.${this.windowId}.tmp`);
+        const tmp = join(dir, `usage-${day}.sum.jsonl.${this.windowId}-${process.pid}.tmp`);
         await writeFile(tmp, records.map((r) => JSON.stringify(r) + '\n').join(''));
         await rename(tmp, join(dir, `usage-${day}.sum.jsonl`));
         await unlink(join(dir, `usage-${day}.jsonl`)).catch(() => undefined);
