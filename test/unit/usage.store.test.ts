@@ -135,6 +135,11 @@ describe('never spends past the limit: windows share one ledger', () => {
         PacerError.is(e, 'budget'),
       );
       assert.ok(ms < 2000 + 3000, `paused ${ms} ms after the child started (process start included)`);
+      // "Lift Today's Spend Limit" in another window lifts it here too.
+      const other = store({ windowId: 'other' });
+      other.liftToday();
+      await other.flush();
+      await within(2000, () => router.state().spend.kind === 'lifted');
     } finally {
       router.dispose();
     }

@@ -433,6 +433,7 @@ export class Router implements ModelService, Disposable {
 
   liftSpendLimit(): void {
     this.spendLimit.lift(this.usage.currentDay());
+    this.usage.liftToday();
     this.log.info("today's spend limit lifted");
     this.scheduleChange();
   }
@@ -695,6 +696,8 @@ export class Router implements ModelService, Disposable {
     if (this.disposed) return;
     const spent = this.paidCostToday();
     const day = this.usage.currentDay();
+    // Lifted in another window: the user meant all of them.
+    if (this.usage.liftedToday()) this.spendLimit.lift(day);
     const crossing = this.spendLimit.crossing(spent, day);
     if (crossing) {
       const status = this.spendLimit.status(spent, day);

@@ -4,9 +4,20 @@
 // holds across them (a snapshot each window saved would let the last writer win, and N windows
 // spend N times the limit). Own records count at once; other windows' within one poll (500 ms).
 // Old days are compacted to one line per (provider, model, class, hour), and dropped after
-// `keepDays`. Without a folder (tests, a CLI) the store keeps the day in memory only.
+// `keepDays`. "Lift Today's Spend Limit" leaves a `lifted-<day>` marker the other windows find.
+// Without a folder (tests, a CLI) the store keeps the day in memory only.
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink, writeFile, appendFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../clock';
 import { realClock } from '../clock';
@@ -35,6 +46,7 @@ export interface UsageStoreOptions {
 
 const RAW = /^usage-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const SUM = /^usage-(\d{4}-\d{2}-\d{2})\.sum\.jsonl$/;
+const LIFT = /^lifted-(\d{4}-\d{2}-\d{2})$/;
 /** One read takes at most this much of the file; the rest comes on the next poll. */
 const MAX_READ_BYTES = 8 * 1024 * 1024;
 const DAY_MS = 24 * 3600_000;
@@ -51,6 +63,8 @@ export class UsageStore implements Disposable {
   private seen = new Set<string>();
   private offset = 0;
   private seq = 0;
+  /** "Lift Today's Spend Limit" was run in some window today. */
+  private lifted = false;
   private writes: Promise<void> = Promise.resolve();
   private reading: Promise<void> | undefined;
   private compacting: Promise<void> | undefined;
@@ -107,6 +121,25 @@ export class UsageStore implements Disposable {
   currentDay(): string {
     this.rollOver();
     return this.day;
+  }
+
+  /** Whether today's limit was lifted, in this window or another. */
+  liftedToday(): boolean {
+    this.rollOver();
+    return this.lifted;
+  }
+
+  /** Lifts today's limit for every window (a marker file the others find on their next poll). */
+  liftToday(): void {
+    this.rollOver();
+    this.lifted = true;
+    const dir = this.options.dir;
+    if (!dir) return;
+    const file = join(dir, `lifted-${this.day}`);
+    this.writes = this.writes
+      .then(() => this.ensureFolder(dir))
+      .then(() => writeFile(file, ''))
+      .catch((e: unknown) => this.options.log?.warn(`could not share the lifted limit: ${text(e)}`));
   }
 
   /**
@@ -204,6 +237,8 @@ export class UsageStore implements Disposable {
       const oldest = this.dayKey(now - this.keepDays * DAY_MS);
       const days = new Set<string>();
       for (const name of names) {
+        const lift = LIFT.exec(name)?.[1];
+        if (lift && lift < yesterday) await unlink(join(dir, name)).catch(() => undefined);
         const day = RAW.exec(name)?.[1] ?? SUM.exec(name)?.[1];
         if (!day) continue;
         if (day < oldest) await unlink(join(dir, name)).catch(() => undefined);
@@ -264,6 +299,13 @@ export class UsageStore implements Disposable {
   private async readNew(): Promise<void> {
     this.rollOver();
     const day = this.day;
+    if (!this.lifted && this.options.dir) {
+      const marker = await stat(join(this.options.dir, `lifted-${day}`)).catch(() => undefined);
+      if (marker && day === this.day && !this.lifted) {
+        this.lifted = true;
+        if (!this.disposed) this.changed.fire();
+      }
+    }
     let handle;
     try {
       handle = await open(this.fileFor(day), 'r');
@@ -310,6 +352,7 @@ export class UsageStore implements Disposable {
     this.byProvider = new Map();
     this.seen = new Set();
     this.offset = 0;
+    this.lifted = false;
     if (this.options.dir) void this.compact();
     if (!this.disposed) queueMicrotask(() => this.changed.fire());
   }
