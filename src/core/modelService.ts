@@ -17,6 +17,8 @@ export interface Usage {
   cacheHitTokens: number;
   /** DeepSeek's `prompt_cache_miss_tokens` (promptTokens where a provider does not report it). */
   cacheMissTokens: number;
+  /** What the provider says the answer cost in USD (OpenRouter's `usage.cost`), when it says. */
+  costUsd?: number;
 }
 
 export interface ChatRequest {

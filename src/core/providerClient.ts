@@ -61,6 +61,8 @@ interface RawUsage {
   prompt_cache_hit_tokens?: number;
   prompt_cache_miss_tokens?: number;
   prompt_tokens_details?: { cached_tokens?: number } | null;
+  /** OpenRouter: what the answer cost, in credits (USD). */
+  cost?: number;
 }
 
 /** DeepSeek's cache fields, or OpenAI's `cached_tokens`, as one `Usage`. */
@@ -73,6 +75,9 @@ export function mapUsage(raw: RawUsage | null | undefined): Usage | undefined {
     completionTokens: raw.completion_tokens ?? 0,
     cacheHitTokens,
     cacheMissTokens: raw.prompt_cache_miss_tokens ?? Math.max(0, promptTokens - cacheHitTokens),
+    ...(typeof raw.cost === 'number' && Number.isFinite(raw.cost) && raw.cost >= 0
+      ? { costUsd: raw.cost }
+      : {}),
   };
 }
 

@@ -24,6 +24,10 @@ import type { ProviderEndpoint } from './providerEndpoint';
 import { pricingFor } from './providerEndpoint';
 import { Coalescer } from './gate/coalescer';
 import type { Disposable } from './gate/emitter';
+import { Emitter } from './gate/emitter';
+import { PacerError } from './errors';
+import type { BilledAttempt } from './usage/billing';
+import { AttemptMeter, chatPromptTokens, estimateTokens } from './usage/billing';
 import type { GateOptions, GateSnapshot } from './gate/gate';
 import { Gate } from './gate/gate';
 import { cacheKey, ResponseCache } from './gate/responseCache';
@@ -51,6 +55,14 @@ export interface ProviderService extends ModelService, Disposable {
   ): Promise<CompletionResult>;
   snapshot(): GateSnapshot;
   onDidChange(listener: () => void): Disposable;
+  /** Each attempt the provider bills: answered, or stopped after it was sent (the spend ledger). */
+  onDidBill(listener: (attempt: BilledAttempt) => void): Disposable;
+  /**
+   * Asked right before each attempt is sent (after any queue or cooldown wait): an error stops it
+   * unsent. The router refuses a paid provider here once the daily limit is reached, so requests
+   * that waited through the crossing do not add to the overshoot.
+   */
+  setSendCheck(check: (() => PacerError | undefined) | undefined): void;
   /** `GET /models` outside the queue and cooldown: does the provider answer? */
   probe(signal?: AbortSignal): Promise<string[]>;
   clearCache(): void;
@@ -82,6 +94,18 @@ export function createProviderService(
     clock,
   });
   const coalescer = new Coalescer<CachedCompletion>();
+  const billed = new Emitter<BilledAttempt>();
+  let sendCheck: (() => PacerError | undefined) | undefined;
+  const mayBeSent = () => {
+    const refusal = sendCheck?.();
+    if (refusal) throw refusal;
+  };
+  /** Bills a failed attempt that the provider had received, then rethrows. */
+  const billFailure = (meter: AttemptMeter, error: unknown): never => {
+    const record = PacerError.is(error) ? meter.stopped(error) : undefined;
+    if (record) billed.fire(record);
+    throw error;
+  };
 
   async function chat(request: ChatRequest, events: RequestOptions & ChatEvents = {}): Promise<ChatResult> {
     const model = request.model ?? endpoint.chatModel;
@@ -90,20 +114,27 @@ export function createProviderService(
     const result = await gate.run(
       async (ctx) => {
         if (ctx.attempt === 1) events.onProvider?.(endpoint.id, false);
-        const answer = await client.streamChat(
-          { ...request, model },
-          {
-            signal: ctx.signal,
-            onContent: (delta) => {
-              shownPartial = true;
-              events.onContent?.(delta);
+        mayBeSent();
+        const meter = new AttemptMeter(endpoint.id, 'chat', model, chatPromptTokens(request.messages));
+        const answer = await client
+          .streamChat(
+            { ...request, model },
+            {
+              signal: ctx.signal,
+              onContent: (delta) => {
+                shownPartial = true;
+                meter.streamed(delta);
+                events.onContent?.(delta);
+              },
+              onReasoning: (delta) => {
+                shownPartial = true;
+                meter.streamed(delta);
+                events.onReasoning?.(delta);
+              },
             },
-            onReasoning: (delta) => {
-              shownPartial = true;
-              events.onReasoning?.(delta);
-            },
-          },
-        );
+          )
+          .catch((error: unknown) => billFailure(meter, error));
+        billed.fire(meter.answered(answer.model, answer.usage, answer.text.length + answer.reasoning.length));
         ctx.reportHints(answer.hints);
         return answer;
       },
@@ -156,11 +187,19 @@ export function createProviderService(
     const { value, shared } = await coalescer.run(key, requestOptions.signal, (signal) =>
       gate
         .run(
-          (ctx) =>
-            client.fim({ ...request, model }, { signal: ctx.signal }).then((result) => {
-              ctx.reportHints(result.hints);
-              return result;
-            }),
+          (ctx) => {
+            mayBeSent();
+            const prompt = estimateTokens(request.prompt.length + request.suffix.length);
+            const meter = new AttemptMeter(endpoint.id, 'completion', model, prompt);
+            return client.fim({ ...request, model }, { signal: ctx.signal }).then(
+              (result) => {
+                billed.fire(meter.answered(result.model, result.usage, result.text.length));
+                ctx.reportHints(result.hints);
+                return result;
+              },
+              (error: unknown) => billFailure(meter, error),
+            );
+          },
           { cls: 'completion', signal, deadlineMs: requestOptions.deadlineMs },
         )
         .then((answer: FimAttemptResult) => {
@@ -183,8 +222,15 @@ export function createProviderService(
     complete,
     snapshot: () => gate.snapshot(),
     onDidChange: (listener) => gate.onDidChange(listener),
+    onDidBill: billed.event,
+    setSendCheck: (check) => {
+      sendCheck = check;
+    },
     probe: (signal) => gate.probe((probeSignal) => client.listModels(probeSignal), signal),
     clearCache: () => cache.clear(),
-    dispose: () => gate.dispose(),
+    dispose: () => {
+      gate.dispose();
+      billed.dispose();
+    },
   };
 }

@@ -2,6 +2,8 @@
 // `onDidChangeSettings` instead of caching values, so changes apply without a reload.
 import * as vscode from 'vscode';
 import type { ProviderSettings } from '../core/providers/catalog';
+import type { UserPrices } from '../core/usage/prices';
+import { parseUserPrices } from '../core/usage/prices';
 
 export interface PacerSettings {
   providers: ProviderSettings;
@@ -25,7 +27,7 @@ export interface PacerSettings {
   gate: { initialConcurrency: number; maxConcurrency: number };
   cache: { maxMB: number; ttlSeconds: number };
   health: { probeIntervalSeconds: number };
-  budget: { dailyLimitUsd: number };
+  budget: { dailyLimitUsd: number; prices: UserPrices };
 }
 
 /**
@@ -74,7 +76,11 @@ export function readSettings(): PacerSettings {
     },
     cache: { maxMB: get('cache.maxMB', 16), ttlSeconds: get('cache.ttlSeconds', 300) },
     health: { probeIntervalSeconds: get('health.probeIntervalSeconds', 10) },
-    budget: { dailyLimitUsd: user('budget.dailyLimitUsd', 0) },
+    // Prices from user settings only: a workspace must not price a paid model at 0.
+    budget: {
+      dailyLimitUsd: user('budget.dailyLimitUsd', 0),
+      prices: parseUserPrices(user('budget.prices', {})),
+    },
   };
 }
 

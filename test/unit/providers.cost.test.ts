@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Usage } from '../../src/core/modelService';
 import { DEEPSEEK_PRICING } from '../../src/core/providerEndpoint';
-import { localDayKey, UsageLedger } from '../../src/core/providers/cost';
+import { estimateCostUsd } from '../../src/core/gate/cost';
 import { SpendLimit, spendStatus } from '../../src/core/providers/spendLimit';
 
 const flash = DEEPSEEK_PRICING['deepseek-flash'];
@@ -18,21 +18,13 @@ const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a}
 
 describe('cost accounting', () => {
   test('DeepSeek flash prices, cache hits at the hit price, off-peak', () => {
-    const ledger = new UsageLedger(
-      () => at('00:30'),
-      () => 'd',
-    );
-    const cost = ledger.record('deepseek', usage(1_000_000, 1_000_000, 1_000_000), flash);
+    const cost = estimateCostUsd(usage(1_000_000, 1_000_000, 1_000_000), flash, at('00:30'));
     close(cost, 0.003 + 0.15 + 0.6);
   });
 
   test('peak hours (01-04, 06-10 UTC) cost twice as much; the edges are exact', () => {
     const u = usage(0, 1_000_000, 0);
-    const cost = (hhmm: string) =>
-      new UsageLedger(
-        () => at(hhmm),
-        () => 'd',
-      ).record('deepseek', u, flash);
+    const cost = (hhmm: string) => estimateCostUsd(u, flash, at(hhmm));
     close(cost('00:59'), 0.15);
     close(cost('01:00'), 0.3);
     close(cost('03:59'), 0.3);
@@ -43,53 +35,10 @@ describe('cost accounting', () => {
   });
 
   test('pro prices; a cache hit is far cheaper than a miss', () => {
-    const ledger = new UsageLedger(
-      () => at('12:00'),
-      () => 'd',
-    );
-    const hits = ledger.record('deepseek', usage(100_000, 0, 0), pro);
-    const misses = ledger.record('deepseek', usage(0, 100_000, 0), pro);
+    const hits = estimateCostUsd(usage(100_000, 0, 0), pro, at('12:00'));
+    const misses = estimateCostUsd(usage(0, 100_000, 0), pro, at('12:00'));
     close(hits, 0.0022);
     close(misses, 0.066);
-  });
-
-  test('ledger sums per provider and for the day; unknown prices cost 0 but tokens count', () => {
-    const ledger = new UsageLedger(
-      () => at('12:00'),
-      () => 'd',
-    );
-    ledger.record('deepseek', usage(10, 90, 50), flash);
-    ledger.record('deepseek', undefined, flash);
-    ledger.record('ollama', usage(0, 100, 100), undefined);
-    const ds = ledger.today('deepseek');
-    assert.equal(ds.requests, 2);
-    assert.equal(ds.promptTokens, 100);
-    assert.equal(ds.cacheHitTokens, 10);
-    assert.equal(ds.completionTokens, 50);
-    close(ds.costUsd, (10 * 0.003 + 90 * 0.15 + 50 * 0.6) / 1e6);
-    assert.equal(ledger.today('ollama').costUsd, 0);
-    assert.equal(ledger.today('ollama').completionTokens, 100);
-    close(ledger.costToday(), ds.costUsd);
-    assert.equal(
-      ledger.costToday((id) => id === 'ollama'),
-      0,
-    );
-  });
-
-  test('the ledger rolls over at the day boundary and restores only today', () => {
-    let now = Date.parse('2026-11-10T12:00:00');
-    const ledger = new UsageLedger(() => now);
-    ledger.record('deepseek', usage(0, 1_000_000, 0), flash);
-    const saved = ledger.toJSON();
-    assert.equal(saved.day, localDayKey(now));
-    const again = new UsageLedger(() => now);
-    again.restore(saved);
-    close(again.costToday(), 0.15);
-    now += 24 * 3600_000;
-    assert.equal(ledger.costToday(), 0);
-    const tomorrow = new UsageLedger(() => now);
-    tomorrow.restore(saved);
-    assert.equal(tomorrow.costToday(), 0, "yesterday's totals are not restored");
   });
 });
 

@@ -1,6 +1,7 @@
 // The providers Pacer knows out of the box, plus the user's custom ones, resolved against the
 // (application-scoped) settings into one list of ProviderInfo values. Pure data: no network.
 import type { ModelPricing, ProviderEndpoint } from '../providerEndpoint';
+import { OPENAI_PRICING, OPENROUTER_PRICING } from '../usage/priceTables';
 import {
   DEEPSEEK_BASE_URL,
   DEEPSEEK_BILLING_URL,
@@ -76,6 +77,7 @@ const BUILT_INS: readonly BuiltIn[] = [
     completionModel: 'gpt-4.1-mini',
     billingUrl: 'https://platform.openai.com/settings/organization/billing',
     keyUrl: 'https://platform.openai.com/api-keys',
+    pricing: OPENAI_PRICING,
   },
   {
     id: 'openrouter',
@@ -88,6 +90,7 @@ const BUILT_INS: readonly BuiltIn[] = [
     completionModel: 'deepseek/deepseek-chat',
     billingUrl: 'https://openrouter.ai/settings/credits',
     keyUrl: 'https://openrouter.ai/settings/keys',
+    pricing: OPENROUTER_PRICING,
   },
   {
     id: 'ollama',
@@ -220,7 +223,8 @@ function fromCustom(c: CustomProvider, settings: ProviderSettings): ProviderInfo
     supportsFim: c.supportsFim ?? false,
     fastForCompletions: c.fastForCompletions ?? false,
     needsKey,
-    paid: needsKey,
+    // Someone else's server bills, key or not (a team gateway); only this machine's is free.
+    paid: !local,
     local,
     custom: true,
     chatModel,

@@ -18,16 +18,18 @@ import type {
   ModelService,
   RequestClass,
   RequestOptions,
-  Usage,
   WaitInfo,
 } from '../modelService';
-import { pricingFor } from '../providerEndpoint';
+import { estimateCostUsd } from '../gate/cost';
 import type { ProviderService } from '../providerService';
+import type { BilledAttempt } from '../usage/billing';
+import type { UserPrices } from '../usage/prices';
+import { resolvePrice } from '../usage/prices';
+import { UsageStore } from '../usage/usageStore';
 import type { ProviderInfo, ProviderSettings } from './catalog';
 import { orderFor, resolveProviders } from './catalog';
 import type { CircuitOptions } from './circuitBreaker';
 import type { LedgerSnapshot } from './cost';
-import { UsageLedger } from './cost';
 import type { RouterState } from './routerState';
 import type { RouterLog } from './routerMember';
 import { RouterMember } from './routerMember';
@@ -46,6 +48,8 @@ export interface RouterSettings {
   completionDeadlineMs: number;
   /** Upper bound of each gate's learned concurrency (pacer.gate.maxConcurrency); 16 by default. */
   maxConcurrency?: number;
+  /** `pacer.budget.prices` from user settings: custom providers and models without a built-in price. */
+  prices?: UserPrices;
 }
 
 export interface RouterOptions {
@@ -58,7 +62,9 @@ export interface RouterOptions {
   failureThreshold?: number;
   /** Consecutive 429 events (cooldowns with no success between) that make a storm (default 2). */
   stormEvents?: number;
-  /** Today's ledger from the last session. */
+  /** The spend ledger every window shares; one in memory when omitted. */
+  usage?: UsageStore;
+  /** Today's totals as older versions saved them (migrated into the store once). */
   ledger?: LedgerSnapshot;
 }
 
@@ -70,6 +76,8 @@ export interface KeyNeeded {
   requestClass: RouteClass;
 }
 
+const BUDGET_MESSAGE =
+  "Today's spend limit is reached, so paid providers are paused. Run 'Pacer: Lift Today's Spend Limit' or raise pacer.budget.dailyLimitUsd.";
 const NO_LOG: RouterLog = { info: () => {}, warn: () => {}, debug: () => {} };
 /** Provider hops one chat request may make (each a full try on one provider) before giving up. */
 const MAX_CHAT_HOPS = 6;
@@ -81,8 +89,9 @@ export class Router implements ModelService, Disposable {
   private readonly members = new Map<string, RouterMember>();
   /** Services replaced by a settings change, disposed once idle. */
   private readonly retiring = new Set<RouterMember>();
-  private readonly ledger: UsageLedger;
+  private readonly usage: UsageStore;
   private readonly spendLimit: SpendLimit;
+  private readonly usageSubscription: Disposable;
   private settings: RouterSettings;
   private known: ProviderInfo[] = [];
   private order: Record<RouteClass, string[]> = { chat: [], completion: [] };
@@ -108,9 +117,10 @@ export class Router implements ModelService, Disposable {
     this.clock = options.clock ?? realClock;
     this.log = options.log ?? NO_LOG;
     this.settings = options.settings;
-    // The ledger's day is a calendar fact: the one reading that follows the wall clock.
-    this.ledger = new UsageLedger(() => this.clock.wallNow());
-    this.ledger.restore(options.ledger);
+    this.usage = options.usage ?? new UsageStore({ clock: this.clock });
+    this.usage.importLegacy(options.ledger);
+    // Another window's spend counts here too: it may cross the limit for this window as well.
+    this.usageSubscription = this.usage.onDidChange(() => this.checkSpend());
     this.spendLimit = new SpendLimit(options.settings.dailyLimitUsd);
     this.applySettings(options.settings);
   }
@@ -215,8 +225,8 @@ export class Router implements ModelService, Disposable {
             },
           },
         );
+        // Cost was counted per attempt as the provider billed it (onDidBill), stopped ones included.
         member.observe({ ok: true, requestClass: 'chat', latencyMs: this.clock.now() - started });
-        this.account(member, result.model, result.usage);
         return { ...result, restarts: result.restarts + restarts };
       } catch (caught) {
         const error =
@@ -298,10 +308,8 @@ export class Router implements ModelService, Disposable {
             },
           },
         );
-        if (!result.fromCache) {
+        if (!result.fromCache)
           member.observe({ ok: true, requestClass: 'completion', latencyMs: this.clock.now() - started });
-          this.account(member, result.model, result.usage);
-        }
         return result;
       } catch (caught) {
         const error =
@@ -330,7 +338,7 @@ export class Router implements ModelService, Disposable {
     const ctx = this.routeContext();
     const pinned = ctx.routing === 'pinned' ? [ctx.pinned] : [];
     const ids = [...new Set([...this.order.chat, ...this.order.completion, ...pinned])];
-    const spent = this.ledger.costToday((id) => this.members.get(id)?.info.paid ?? false);
+    const spent = this.paidCostToday();
     return {
       now,
       routing: ctx.routing,
@@ -366,11 +374,11 @@ export class Router implements ModelService, Disposable {
             rateLimited: snap.stats.rateLimited,
             failed: snap.stats.failed,
             p50Ms: snap.stats.latencyP50Ms,
-            today: this.ledger.today(id),
+            today: this.usage.today(id),
           },
         ];
       }),
-      spend: this.spendLimit.status(spent, this.ledger.currentDay()),
+      spend: this.spendLimit.status(spent, this.usage.currentDay()),
     };
   }
 
@@ -428,17 +436,14 @@ export class Router implements ModelService, Disposable {
   }
 
   liftSpendLimit(): void {
-    this.spendLimit.lift(this.ledger.currentDay());
+    this.spendLimit.lift(this.usage.currentDay());
+    this.usage.liftToday();
     this.log.info("today's spend limit lifted");
     this.scheduleChange();
   }
 
   clearCache(): void {
     for (const m of this.members.values()) m.service.clearCache();
-  }
-
-  ledgerSnapshot(): LedgerSnapshot {
-    return this.ledger.toJSON();
   }
 
   /** The single-provider service, e.g. for a test or a "use this one now" action. */
@@ -453,6 +458,8 @@ export class Router implements ModelService, Disposable {
     for (const m of [...this.members.values(), ...this.retiring]) m.dispose();
     this.members.clear();
     this.retiring.clear();
+    this.usageSubscription.dispose();
+    if (!this.options.usage) this.usage.dispose();
     this.changed.dispose();
     this.spendCrossed.dispose();
     this.keyNeeded.dispose();
@@ -488,10 +495,18 @@ export class Router implements ModelService, Disposable {
       if (!info) continue;
       const service = this.options.createService(info);
       service.gate.setRetryGuard((cls) => this.mayRetryOn(id, cls));
-      this.members.set(
-        id,
-        new RouterMember(info, service, this.clock, memberOptions, () => this.onMemberChange(), this.log),
+      const member = new RouterMember(
+        info,
+        service,
+        this.clock,
+        memberOptions,
+        () => this.onMemberChange(),
+        this.log,
       );
+      // Lives as long as the service (also while it retires): its last requests are billed too.
+      service.onDidBill((attempt) => this.account(member, attempt));
+      service.setSendCheck(() => this.budgetRefusal(member));
+      this.members.set(id, member);
     }
     this.tuneGates(settings);
   }
@@ -539,13 +554,13 @@ export class Router implements ModelService, Disposable {
   }
 
   private routeContext(): RouteContext {
-    const spent = this.ledger.costToday((id) => this.members.get(id)?.info.paid ?? false);
+    const spent = this.paidCostToday();
     return {
       now: this.clock.now(),
       routing: this.settings.providers.routing,
       pinned: this.settings.providers.pinned,
       failoverAfterMs: this.settings.failoverAfterMs,
-      budgetPaused: this.spendLimit.status(spent, this.ledger.currentDay()).kind === 'paused',
+      budgetPaused: this.spendLimit.status(spent, this.usage.currentDay()).kind === 'paused',
     };
   }
 
@@ -593,8 +608,7 @@ export class Router implements ModelService, Disposable {
         return new PacerError({
           kind: 'budget',
           providerId: route.primaryId,
-          message:
-            "Today's spend limit is reached, so paid providers are paused. Run 'Pacer: Lift Today's Spend Limit' or raise pacer.budget.dailyLimitUsd.",
+          message: BUDGET_MESSAGE,
         });
       case 'notFit':
         return new PacerError({
@@ -644,10 +658,58 @@ export class Router implements ModelService, Disposable {
     });
   }
 
-  private account(member: RouterMember, model: string, usage: Usage | undefined): void {
-    this.ledger.record(member.id, usage, pricingFor(member.service.endpoint, model));
-    const spent = this.ledger.costToday((id) => this.members.get(id)?.info.paid ?? false);
-    const day = this.ledger.currentDay();
+  /**
+   * Counts one billed attempt: the provider's own figure when it reports one (OpenRouter's
+   * `usage.cost`), else tokens times its price. A paid provider always has a price (a high default
+   * when none is known); whether it is paid follows what it is, not where its URL points.
+   */
+  private account(member: RouterMember, attempt: BilledAttempt): void {
+    const { usage } = attempt;
+    const price = resolvePrice(member.info, attempt.model, this.settings.prices);
+    const reported = member.info.paid && usage.costUsd !== undefined && usage.costUsd >= 0;
+    const costUsd = reported
+      ? (usage.costUsd as number)
+      : price
+        ? estimateCostUsd(usage, price.pricing, this.clock.wallNow())
+        : 0;
+    // Tokens we counted ourselves, or a price nobody gave us: the usage view marks it.
+    const estimated = !reported && (attempt.estimated || price?.source === 'default');
+    this.usage.append({
+      provider: member.id,
+      model: attempt.model,
+      cls: attempt.cls,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      cacheHitTokens: usage.cacheHitTokens,
+      cacheMissTokens: usage.cacheMissTokens,
+      costUsd,
+      estimated,
+    });
+    this.checkSpend();
+  }
+
+  /** A paid provider's request that would go out after the limit was reached (in any window). */
+  private budgetRefusal(member: RouterMember): PacerError | undefined {
+    if (!member.info.paid || !this.routeContext().budgetPaused) return undefined;
+    return new PacerError({
+      kind: 'budget',
+      providerId: member.id,
+      message: BUDGET_MESSAGE,
+    });
+  }
+
+  /** Today's spend, every window included (only paid providers' answers cost anything). */
+  private paidCostToday(): number {
+    return this.usage.costToday();
+  }
+
+  /** Announces a crossing of 80 % / 100 % of the limit (once a day each) and re-renders. */
+  private checkSpend(): void {
+    if (this.disposed) return;
+    const spent = this.paidCostToday();
+    const day = this.usage.currentDay();
+    // Lifted in another window: the user meant all of them.
+    if (this.usage.liftedToday()) this.spendLimit.lift(day);
     const crossing = this.spendLimit.crossing(spent, day);
     if (crossing) {
       const status = this.spendLimit.status(spent, day);

@@ -9,7 +9,7 @@ export function renderUsageReport(
   const lines = [
     `# Pacer usage today`,
     '',
-    `As of ${time(state.now)}. Costs are estimates from each provider's published prices (DeepSeek: peak hours and cache hits counted).`,
+    `As of ${time(state.now)}, all windows together. Costs follow each provider's published prices (DeepSeek: peak hours and cache hits counted), or what the provider reported (OpenRouter).`,
     '',
   ];
   lines.push(
@@ -17,14 +17,24 @@ export function renderUsageReport(
   );
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
   let total = 0;
+  let estimated = 0;
   for (const p of state.providers) {
     const d = p.today;
     total += d.costUsd;
+    estimated += d.estimatedUsd;
+    const cost =
+      p.paid || d.costUsd > 0 ? `${formatUsd(d.costUsd)}${d.estimatedUsd > 0 ? ' *' : ''}` : 'free';
     lines.push(
-      `| ${p.label} | ${healthWords(p.health, state.now)} | ${d.requests} | ${d.promptTokens} | ${d.cacheHitTokens} | ${d.cacheMissTokens} | ${d.completionTokens} | ${p.paid || d.costUsd > 0 ? formatUsd(d.costUsd) : 'free'} |`,
+      `| ${p.label} | ${healthWords(p.health, state.now)} | ${d.requests} | ${d.promptTokens} | ${d.cacheHitTokens} | ${d.cacheMissTokens} | ${d.completionTokens} | ${cost} |`,
     );
   }
-  lines.push(`| **Total** | | | | | | | **${formatUsd(total)}** |`, '');
+  lines.push(`| **Total** | | | | | | | **${formatUsd(total)}${estimated > 0 ? ' *' : ''}** |`, '');
+  if (estimated > 0) {
+    lines.push(
+      `\\* Includes ${formatUsd(estimated)} of estimates: requests stopped or cut off before the provider reported its usage (tokens counted at ~4 characters each), or models without a known price (counted at a high default: set \`pacer.budget.prices\` in your user settings).`,
+      '',
+    );
+  }
   const s = state.spend;
   if (s.kind === 'off') lines.push('No daily spend limit (set `pacer.budget.dailyLimitUsd` to add one).');
   else {

@@ -11,6 +11,7 @@ import { formatUsd } from '../../core/providers/statusView';
 import type { RouterSettings } from '../../core/providers/router';
 import { Router } from '../../core/providers/router';
 import { renderUsageReport } from '../../core/providers/usageReport';
+import { UsageStore } from '../../core/usage/usageStore';
 import type { Logger } from '../log';
 import type { PacerSettings } from '../settings';
 import { onDidChangeSettings, readSettings } from '../settings';
@@ -30,6 +31,7 @@ export interface PacerServices {
   onDidClearCache: vscode.Event<void>;
 }
 
+/** Where versions before the shared usage store kept today's totals (read once, then removed). */
 const LEDGER_KEY = 'pacer.usageLedger';
 const USAGE_URI = vscode.Uri.parse('pacer-usage:/Pacer%20usage.md');
 
@@ -42,6 +44,7 @@ export function routerSettings(s: PacerSettings): RouterSettings {
     chatDeadlineMs: s.chat.deadlineSeconds * 1000,
     completionDeadlineMs: s.completion.deadlineMs,
     maxConcurrency: s.gate.maxConcurrency,
+    prices: s.budget.prices,
   };
 }
 
@@ -60,14 +63,23 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
         cache: { maxBytes: settings.cache.maxMB * 1024 * 1024, ttlMs: settings.cache.ttlSeconds * 1000 },
       },
     );
+  // One ledger for every window of this profile: globalStorageUri is shared by all of them.
+  const usageLog = log.child('usage');
+  const usageStore = new UsageStore({
+    dir: vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath,
+    log: usageLog,
+  });
+  const legacyLedger = context.globalState.get<LedgerSnapshot>(LEDGER_KEY);
   const router = new Router({
     settings: routerSettings(settings),
     createService,
     log: log.child('router'),
-    ledger: context.globalState.get<LedgerSnapshot>(LEDGER_KEY),
+    usage: usageStore,
+    ledger: legacyLedger,
   });
+  if (legacyLedger) void context.globalState.update(LEDGER_KEY, undefined);
   const status = new StatusBar(() => router.state());
-  context.subscriptions.push(router, status);
+  context.subscriptions.push(router, status, usageStore);
 
   // Key presence first, so a provider without a key is skipped (and announced) before any request.
   const syncKeys = async () => {
@@ -88,29 +100,17 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     keyNeededNotifier(router, keys, log),
   );
 
-  // The status item and the persisted ledger follow the router's state.
+  // The status item follows the router's state (the usage store saves each request as it is billed).
   // Under heavy traffic the gates change many times a second: render at most every 100 ms.
   let renderTimer: ReturnType<typeof setTimeout> | undefined;
-  let saveTimer: ReturnType<typeof setTimeout> | undefined;
-  const saveLedger = () => void context.globalState.update(LEDGER_KEY, router.ledgerSnapshot());
   context.subscriptions.push(
     router.onDidChange(() => {
       renderTimer ??= setTimeout(() => {
         renderTimer = undefined;
         status.update(router.state());
       }, 100);
-      saveTimer ??= setTimeout(() => {
-        saveTimer = undefined;
-        saveLedger();
-      }, 5000);
     }),
-    {
-      dispose: () => {
-        clearTimeout(renderTimer);
-        clearTimeout(saveTimer);
-        saveLedger();
-      },
-    },
+    { dispose: () => clearTimeout(renderTimer) },
   );
   status.update(router.state());
 
