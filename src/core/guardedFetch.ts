@@ -77,9 +77,11 @@ export function guardedFetch(inner: typeof fetch, options: GuardOptions): typeof
       // Same origin: the same server the user chose, so the same request goes there (method and
       // body kept, as 307/308 require; for an API a 301/302 means the same).
       if (hop >= MAX_REDIRECTS || isRequest || !replayable(init?.body)) {
+        const why =
+          hop >= MAX_REDIRECTS ? `more than ${MAX_REDIRECTS} times` : 'and the request cannot be re-sent';
         return failed(
           fail(
-            `${options.label}: ${shown(url)} redirected too often (last to ${shown(target.href)}). Check the base URL.`,
+            `${options.label}: ${shown(url)} redirected to ${shown(target.href)} ${why}. Check the base URL.`,
             status,
           ),
         );
@@ -113,49 +115,36 @@ async function guardBody(
     );
   }
   if (!response.body) return response;
-  const sized = (limit: number, what: string) => {
-    const declared = Number(response.headers.get('content-length'));
-    const tooBig = () =>
-      fail(
-        `${label} sent ${what} larger than ${size(limit)}; Pacer stopped reading it. ` +
-          'A proxy or a server that is not the API may be in the way: check the base URL.',
-        status,
-      );
-    if (declared > limit) {
-      void response.body?.cancel().catch(() => {});
-      return failed(tooBig());
-    }
-    return rebuilt(response, capTotal(response.body!, limit, tooBig));
-  };
+  const tooBig = (what: string, limit: number) => () =>
+    fail(`${label} ${what} larger than ${size(limit)}; Pacer stopped reading it. ${NOT_THE_API}`, status);
   if (status >= 400) {
     // Read here, within the cap: the SDK would read an error body whole and hide a failure.
     const body = await readCapped(response.body, limits.errorBytes);
     if (body === undefined) {
-      return failed(
-        fail(
-          `${label} answered HTTP ${status} with an error body larger than ${size(limits.errorBytes)}; ` +
-            'Pacer stopped reading it. A proxy or a server that is not the API may be in the way: check the base URL.',
-          status,
-        ),
-      );
+      return failed(tooBig(`answered HTTP ${status} with an error body`, limits.errorBytes)());
     }
     return new Response(body, { status, statusText: response.statusText, headers: response.headers });
   }
   if (type === 'text/event-stream') {
-    return rebuilt(
-      response,
-      capLines(response.body, limits.sseLineBytes, () =>
-        fail(
-          `${label} sent a stream line longer than ${size(limits.sseLineBytes)}; Pacer stopped reading it. ` +
-            'A proxy or a server that is not the API may be in the way: check the base URL.',
-          status,
-        ),
-      ),
-    );
+    const tooLong = () =>
+      fail(
+        `${label} sent a stream line longer than ${size(limits.sseLineBytes)}; Pacer stopped reading it. ${NOT_THE_API}`,
+        status,
+      );
+    return rebuilt(response, capLines(response.body, limits.sseLineBytes, tooLong));
   }
   const models = /\/models\/?$/.test(new URL(url).pathname);
-  return models ? sized(limits.modelListBytes, 'a model list') : sized(limits.jsonBytes, 'an answer');
+  const [limit, what] = models
+    ? [limits.modelListBytes, 'sent a model list']
+    : [limits.jsonBytes, 'sent an answer'];
+  if (Number(response.headers.get('content-length')) > limit) {
+    void response.body.cancel().catch(() => {});
+    return failed(tooBig(what, limit)());
+  }
+  return rebuilt(response, capTotal(response.body, limit, tooBig(what, limit)));
 }
+
+const NOT_THE_API = 'A proxy or a server that is not the API may be in the way: check the base URL.';
 
 const PORTAL_ADVICE = (url: string) =>
   'a proxy or captive portal may be in the way. ' +

@@ -92,7 +92,7 @@ interface Canned {
 }
 let raw: http.Server;
 let rawUrl: string;
-const canned = new Map<string, Canned>();
+const canned = new Map<string, Canned | ((res: http.ServerResponse) => void)>();
 
 before(async () => {
   raw = http.createServer((req, res) => {
@@ -103,12 +103,19 @@ before(async () => {
       res.writeHead(404).end();
       return;
     }
+    if (typeof c === 'function') return c(res);
     res.writeHead(c.status ?? 200, { 'content-type': c.type }).end(c.body);
   });
   await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
   rawUrl = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
 });
-after(() => new Promise<void>((resolve) => raw.close(() => resolve())));
+after(
+  () =>
+    new Promise<void>((resolve) => {
+      raw.closeAllConnections();
+      raw.close(() => resolve());
+    }),
+);
 
 describe('never takes an answer of the wrong shape for the API', () => {
   const json = 'application/json';
@@ -209,10 +216,10 @@ describe('never reads an unbounded body: 50 MB answers fail fast as malformed', 
     },
   ];
   for (const c of cases) {
-    test(c.name, async () => {
+    test(c.name, async (t) => {
       emu.setFault({ kind: c.fault, bytes: 50 * 2 ** 20 });
       const { ms, peakMb, outcome } = await measured(c.run);
-      console.log(`# ${c.name}: ${ms} ms, peak +${peakMb.toFixed(1)} MB`);
+      t.diagnostic(`${c.name}: failed after ${ms} ms, memory peak +${peakMb.toFixed(1)} MB`);
       assert.ok(PacerError.is(outcome), `not a PacerError: ${String(outcome).slice(0, 200)}`);
       assert.equal(outcome.kind, 'malformed', outcome.message);
       assert.match(outcome.message, c.what);
@@ -220,6 +227,16 @@ describe('never reads an unbounded body: 50 MB answers fail fast as malformed', 
       assert.ok(peakMb < 32, `memory grew by ${peakMb.toFixed(1)} MB`);
     });
   }
+
+  test('a declared Content-Length past the cap fails at the headers, without waiting for the body', async () => {
+    canned.set('/models', (res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(8 * 2 ** 20) });
+      res.write('{"object":"list","data":['); // and nothing more: a read would hang
+    });
+    const t0 = Date.now();
+    await failsAs(client(rawUrl).listModels(), 'malformed', /model list larger than 1 MB/);
+    assert.ok(Date.now() - t0 < 1000);
+  });
 
   test('answers under the caps still work (a 3 MB FIM answer, a 60 KB error body)', async () => {
     emu.setFault({ kind: 'oversizedBody', bytes: 3 * 2 ** 20, count: 1 });
@@ -250,5 +267,19 @@ describe('never sends a prompt to another server: redirects', () => {
     assert.ok(answer.text.length > 0);
     assert.equal(emu.stats().requests, 2);
     assert.equal(emu.stats().lastRequests.at(-1)!.prompt, 'hello');
+  });
+});
+
+describe('never follows a redirect loop or a redirect without a target', () => {
+  test('same-origin redirects stop after 3; a redirect without Location fails', async () => {
+    let hits = 0;
+    canned.set('/models', (res) => {
+      hits++;
+      res.writeHead(302, { location: '/models' }).end();
+    });
+    await failsAs(client(rawUrl).listModels(), 'malformed', /redirected to .*\/models more than 3 times/);
+    assert.equal(hits, 4);
+    canned.set('/models', (res) => res.writeHead(301).end());
+    await failsAs(client(rawUrl).listModels(), 'malformed', /HTTP 301 without a usable Location/);
   });
 });
