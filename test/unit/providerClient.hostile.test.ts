@@ -223,7 +223,7 @@ describe('never reads an unbounded body: 50 MB answers fail fast as malformed', 
       assert.ok(PacerError.is(outcome), `not a PacerError: ${String(outcome).slice(0, 200)}`);
       assert.equal(outcome.kind, 'malformed', outcome.message);
       assert.match(outcome.message, c.what);
-      assert.ok(ms < 3000, `took ${ms} ms`);
+      assert.ok(ms < 5000, `took ${ms} ms`);
       assert.ok(peakMb < 32, `memory grew by ${peakMb.toFixed(1)} MB`);
     });
   }
