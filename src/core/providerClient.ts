@@ -9,6 +9,7 @@ import type { CompletionCreateParamsNonStreaming } from 'openai/resources/comple
 import type { Clock } from './clock';
 import { realClock } from './clock';
 import { PacerError } from './errors';
+import { guardedFetch } from './guardedFetch';
 import type { ChatRequest, FimRequest, Usage } from './modelService';
 import type { ProviderEndpoint } from './providerEndpoint';
 import type { RetryHints } from './gate/retryHints';
@@ -86,6 +87,9 @@ const FIM_VIA_CHAT_SYSTEM =
   'Reply with only the text that belongs at the marker: no explanation, no markdown fences, and do not ' +
   'repeat code that is already before or after the marker.';
 
+const NOT_THE_API =
+  'A proxy or a server that is not the API may be in the way: check the base URL and the proxy settings.';
+
 /** Placeholder key for local servers that accept anything (the SDK refuses an empty key). */
 const NO_KEY = 'pacer-no-key';
 
@@ -95,6 +99,7 @@ export class ProviderClient {
   private readonly fimTimeoutMs: number;
   private readonly probeTimeoutMs: number;
   private sdk: { apiKey: string; chat: OpenAI; fim: OpenAI } | undefined;
+  private readonly guarded: typeof fetch;
 
   constructor(
     readonly endpoint: ProviderEndpoint,
@@ -104,6 +109,9 @@ export class ProviderClient {
     this.chatLimits = options.chatWatchdog ?? { firstTokenMs: 60_000, idleMs: 30_000 };
     this.fimTimeoutMs = options.fimTimeoutMs ?? 30_000;
     this.probeTimeoutMs = options.probeTimeoutMs ?? 10_000;
+    // Looked up per request: the endpoint's fetch (a proxy) or the global one.
+    const inner: typeof fetch = (input, init) => (endpoint.fetch ?? fetch)(input, init);
+    this.guarded = guardedFetch(inner, { providerId: endpoint.id, label: endpoint.label });
   }
 
   /** Streams a chat answer; resolves with the whole text once the provider says it is finished. */
@@ -121,12 +129,17 @@ export class ProviderClient {
       ...this.thinkingField(request.thinking ?? false),
     } as ChatCompletionCreateParamsStreaming;
     const result: ChatAttemptResult = { text: '', reasoning: '', model, finishReason: null, hints: {} };
+    let chunks = 0;
+    let contentType = '';
     try {
       const { data: stream, response } = await chat.chat.completions
         .create(body, { signal: watchdog.signal })
         .withResponse();
+      contentType = mediaType(response);
       result.hints = parseSuccessHints(response.headers, this.clock.wallNow());
       for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
+        if (!isChunk(chunk)) throw this.malformed('a stream chunk that is not a chat completion chunk');
+        chunks++;
         if (chunk.model) result.model = chunk.model;
         if (chunk.usage) result.usage = mapUsage(chunk.usage as RawUsage);
         const choice = chunk.choices?.[0];
@@ -152,6 +165,9 @@ export class ProviderClient {
     }
     // The SDK ends the iteration quietly when its signal aborts, so check why the loop ended.
     this.throwIfStopped(watchdog, callbacks.signal);
+    if (chunks === 0 && contentType !== '' && contentType !== 'text/event-stream') {
+      throw this.malformed(`${contentType} instead of an event stream`);
+    }
     if (result.finishReason === null) {
       throw new PacerError({
         kind: 'network',
@@ -183,8 +199,11 @@ export class ProviderClient {
       const { data, response } = await fim.completions
         .create(body, { signal: watchdog.signal })
         .withResponse();
-      const choice = data.choices?.[0];
-      if (!choice || typeof choice.text !== 'string') throw this.malformed('a completion without text');
+      if (!isJsonType(response)) throw this.notJson(response);
+      if (!isObject(data)) throw this.malformed('an answer that is not a JSON object');
+      const choice = Array.isArray(data.choices) ? data.choices[0] : undefined;
+      if (!isObject(choice) || typeof choice.text !== 'string')
+        throw this.malformed('a completion without text');
       return {
         text: choice.text,
         usage: mapUsage(data.usage as RawUsage | undefined),
@@ -220,8 +239,10 @@ export class ProviderClient {
       const { data, response } = await chat.chat.completions
         .create(body, { signal: watchdog.signal })
         .withResponse();
-      const choice = data.choices?.[0];
-      const text = choice?.message?.content;
+      if (!isJsonType(response)) throw this.notJson(response);
+      if (!isObject(data)) throw this.malformed('an answer that is not a JSON object');
+      const choice = Array.isArray(data.choices) ? data.choices[0] : undefined;
+      const text = isObject(choice) && isObject(choice.message) ? choice.message.content : undefined;
       if (typeof text !== 'string') throw this.malformed('a chat answer without content');
       return {
         text,
@@ -242,8 +263,14 @@ export class ProviderClient {
     const { chat } = await this.clients();
     const watchdog = this.watchdog({ totalMs: this.probeTimeoutMs }, signal);
     try {
-      const page = await chat.models.list({ signal: watchdog.signal });
-      return page.data.map((model) => model.id);
+      // The raw body, not the SDK's page: that takes any answer (an HTML page too) for an empty list.
+      const { data, response } = await chat
+        .get<unknown>('/models', { signal: watchdog.signal })
+        .withResponse();
+      if (!isJsonType(response)) throw this.notJson(response);
+      const ids = modelIds(data);
+      if (!ids) throw this.malformed('a model list that is not {object: "list", data: [{id}, …]}');
+      return ids;
     } catch (error) {
       throw this.failure(error, watchdog, signal);
     } finally {
@@ -277,7 +304,8 @@ export class ProviderClient {
           maxRetries: 0,
           // Our watchdogs time requests; this only bounds a connection that never sends headers.
           timeout: 10 * 60_000,
-          fetch: this.endpoint.fetch,
+          // Redirects, HTML pages and oversized bodies stop here (see guardedFetch).
+          fetch: this.guarded,
           // Never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment for another provider.
           organization: null,
           project: null,
@@ -295,8 +323,14 @@ export class ProviderClient {
     return new PacerError({
       kind: 'malformed',
       providerId: this.endpoint.id,
-      message: `${this.endpoint.label} sent ${what}.`,
+      message: `${this.endpoint.label} sent ${what}. ${NOT_THE_API}`,
     });
+  }
+
+  private notJson(response: Response): PacerError {
+    return this.malformed(
+      `${mediaType(response) || 'an answer without a content type'} instead of the API's JSON`,
+    );
   }
 
   private throwIfStopped(watchdog: StreamWatchdog, signal: AbortSignal | undefined): void {
@@ -314,4 +348,37 @@ export class ProviderClient {
       nowMs: this.clock.wallNow(),
     });
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A chat completion chunk: choices (a usage-only chunk may have none). */
+function isChunk(value: unknown): value is ChatCompletionChunk {
+  if (!isObject(value)) return false;
+  if (Array.isArray(value.choices)) return value.choices.every((c) => isObject(c));
+  return value.choices === undefined && isObject(value.usage);
+}
+
+/** The ids of `{object: 'list', data: [{id}]}` (OpenRouter leaves `object` out), else undefined. */
+function modelIds(body: unknown): string[] | undefined {
+  if (!isObject(body) || !Array.isArray(body.data)) return undefined;
+  if (body.object !== undefined && body.object !== 'list') return undefined;
+  const ids: string[] = [];
+  for (const entry of body.data) {
+    if (!isObject(entry) || typeof entry.id !== 'string') return undefined;
+    ids.push(entry.id);
+  }
+  return ids;
+}
+
+/** What the SDK parses as JSON (anything else reaches us as a string). */
+function isJsonType(response: Response): boolean {
+  const type = mediaType(response);
+  return type.includes('application/json') || type.endsWith('+json');
+}
+
+function mediaType(response: Response): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }

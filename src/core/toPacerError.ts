@@ -96,6 +96,13 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
         message: `${label} is rate-limiting requests (HTTP 429); Pacer waits and retries.`,
       });
     }
+    if (status === 407) {
+      return new PacerError({
+        ...withStatus,
+        kind: 'badRequest',
+        message: `The proxy between Pacer and ${label} asks for credentials (HTTP 407): set VS Code's http.proxyAuthorization, or check http.proxy.`,
+      });
+    }
     if (status === 408) {
       return new PacerError({ ...withStatus, kind: 'timeout', message: `${label} timed out (HTTP 408).` });
     }
@@ -117,7 +124,7 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
     return new PacerError({
       ...base,
       kind: 'malformed',
-      message: `${label} sent an answer Pacer could not read (invalid JSON).`,
+      message: `${label} sent an answer Pacer could not read (invalid JSON). If it keeps happening, a proxy or a server that is not the API may be in the way: check the base URL.`,
     });
   }
   if (error instanceof Error && isNetworkLike(error)) {
@@ -131,6 +138,6 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
   return new PacerError({
     ...base,
     kind: 'malformed',
-    message: `Unexpected answer from ${label}: ${message}.`,
+    message: `Unexpected answer from ${label}: ${message.replace(/\.$/, '')}. If it keeps happening, check the base URL and the proxy settings.`,
   });
 }

@@ -167,6 +167,108 @@ describe('connection faults', () => {
   });
 });
 
+describe('answers that are not the API: portal pages, oversized bodies and lines, redirects', () => {
+  const raw = (path: string, init: RequestInit = {}) =>
+    fetch(emu.url + path, { redirect: 'manual', ...init, headers: { authorization: 'Bearer sk-test' } });
+  const post = (path: string, body: unknown) => raw(path, { method: 'POST', body: JSON.stringify(body) });
+  const fimBody = { model: 'deepseek-flash', prompt: 'function f() {', suffix: '}', max_tokens: 8 };
+
+  test('html: a 200 captive-portal page on /models and on inference routes', async () => {
+    emu.setFault({ kind: 'html' });
+    for (const res of [
+      await raw('/models'),
+      await post('/chat/completions', chatBody('hi')),
+      await post('/v1/chat/completions', { ...chatBody('hi'), stream: true }),
+      await post('/beta/completions', fimBody),
+    ]) {
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(await res.text(), /<title>Sign in to Guest Wi-Fi<\/title>/);
+    }
+    // What makes it dangerous: the SDK takes the page for an (empty) model list.
+    const page = await client.models.list();
+    assert.deepEqual(page.data, []);
+    assert.equal(emu.stats().lastRequests.at(-1)!.status, 200);
+  });
+
+  test('oversizedBody: a valid model list or answer of the given size, streamed with backpressure', async () => {
+    emu.setFault({ kind: 'oversizedBody', bytes: 2_000_000 });
+    const list = (await (await raw('/models')).json()) as { object: string; data: { id: string }[] };
+    assert.equal(list.object, 'list');
+    assert.ok(list.data.length > 20_000, `${list.data.length} models`);
+    assert.ok(list.data.some((m) => m.id === 'deepseek-flash'));
+    const fim = (await (await post('/beta/completions', fimBody)).json()) as { choices: { text: string }[] };
+    assert.equal(fim.choices[0]!.text.length, 2_000_000);
+    const chat = (await (await post('/chat/completions', chatBody('big'))).json()) as {
+      choices: { message: { content: string } }[];
+    };
+    assert.equal(chat.choices[0]!.message.content.length, 2_000_000);
+  });
+
+  test('oversizedError: an error status whose JSON body is the given size', async () => {
+    emu.setFault({ kind: 'oversizedError', bytes: 300_000, count: 1 });
+    const res = await post('/chat/completions', chatBody('x'));
+    assert.equal(res.status, 500);
+    const body = (await res.json()) as { error: { message: string; code: string } };
+    assert.ok(body.error.message.length >= 300_000);
+    assert.equal(body.error.code, 'server_error');
+  });
+
+  test('oversizedLine: one SSE data line of the given size, then a normal end', async () => {
+    emu.setFault({ kind: 'oversizedLine', bytes: 1_500_000 });
+    const text = await (await post('/chat/completions', { ...chatBody('x'), stream: true })).text();
+    const lines = text.split('\n').filter((l) => l.startsWith('data: '));
+    assert.ok(lines[0]!.length > 1_500_000);
+    assert.equal(
+      (JSON.parse(lines[0]!.slice(6)) as { choices: { delta: { content: string } }[] }).choices[0]!.delta
+        .content.length,
+      1_500_000,
+    );
+    assert.equal(lines.at(-1), 'data: [DONE]');
+    // Not streaming: an oversized JSON answer instead.
+    const json = await (await post('/chat/completions', chatBody('x'))).json();
+    assert.ok(JSON.stringify(json).length > 1_500_000);
+  });
+
+  test('a 50 MB body stops as soon as the client goes away', async () => {
+    emu.setFault({ kind: 'oversizedBody' });
+    const t0 = Date.now();
+    const res = await post('/beta/completions', fimBody);
+    let read = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      read += chunk.length;
+      if (read > 1_000_000) break; // cancels the body: the connection closes
+    }
+    assert.ok(read < 5_000_000, `${read} bytes read`);
+    emu.setFault({ kind: 'none' });
+    // The emulator is not stuck writing the rest: it answers at once.
+    await ask();
+    assert.ok(Date.now() - t0 < 2000, `${Date.now() - t0} ms`);
+  });
+
+  test('redirect: a 307 to another origin (the other loopback name by default, or redirectTo)', async () => {
+    emu.setFault({ kind: 'redirect' });
+    const models = await raw('/v1/models');
+    assert.equal(models.status, 307);
+    assert.equal(models.headers.get('location'), `http://localhost:${emu.port}/v1/models`);
+    emu.setFault({ kind: 'redirect', redirectTo: 'http://127.0.0.1:9/x' });
+    const chat = await post('/chat/completions', chatBody('where to?'));
+    assert.equal(chat.status, 307);
+    assert.equal(chat.headers.get('location'), 'http://127.0.0.1:9/chat/completions');
+    assert.equal(emu.stats().lastRequests.at(-1)!.status, 307);
+  });
+
+  test('the new kinds are accepted over the control endpoint', async () => {
+    const res = await fetch(emu.url + '/_emulator/fault', {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'oversizedLine', bytes: 10, count: 1 }),
+    });
+    assert.equal(res.status, 200);
+    const text = await (await post('/chat/completions', { ...chatBody('x'), stream: true })).text();
+    assert.match(text, /"content":"x{10}"/);
+  });
+});
+
 describe('fault scope', () => {
   test('count: the fault hits that many requests, then clears itself', async () => {
     emu.setFault({ kind: 'overloaded', count: 2 });

@@ -67,6 +67,15 @@ describe('toPacerError: every error class', () => {
     assert.equal(isRetryable(e.kind), false);
   });
 
+  test('407 names the proxy setting that fixes it', () => {
+    const e = http(407, '<html>Proxy login</html>');
+    assert.equal(e.kind, 'badRequest');
+    assert.match(
+      e.message,
+      /proxy .* asks for credentials \(HTTP 407\): set VS Code's http\.proxyAuthorization/,
+    );
+  });
+
   test('402 says where to top up', () => {
     assert.match(
       http(402, 'Insufficient Balance').message,
@@ -98,6 +107,7 @@ describe('toPacerError: every error class', () => {
 
   test('bad JSON in a stream is malformed; a reset socket is network', () => {
     assert.equal(toPacerError(new SyntaxError('Unexpected token'), ctx).kind, 'malformed');
+    assert.match(toPacerError(new SyntaxError('Unexpected token'), ctx).message, /check the base URL/);
     const terminated = Object.assign(new TypeError('terminated'), {
       cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
     });

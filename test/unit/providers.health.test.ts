@@ -1,8 +1,15 @@
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Clock, TimerHandle } from '../../src/core/clock';
 import { CircuitBreaker, countsAgainstProvider } from '../../src/core/providers/circuitBreaker';
 import { computeHealth, HealthTracker, isUnusable, median } from '../../src/core/providers/health';
+import type { ChatRequest } from '../../src/core/modelService';
+import { createProviderService } from '../../src/core/providerService';
+import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
+import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
+import { Router } from '../../src/core/providers/router';
+import type { Emulator } from '../../tools/emulator/server';
+import { startFastEmulator } from './helpers/emulator';
 
 function fakeClock(start = 1_000_000): Clock & { advance(ms: number): void } {
   let now = start;
@@ -269,5 +276,115 @@ describe('health state machine', () => {
   test('median', () => {
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([4, 1, 2, 3]), 2.5);
+  });
+});
+
+// Through the router over two real emulators: a probe answered by a captive portal's HTML must not
+// count as "the provider answers again", or traffic fails back to a provider that fails everything.
+describe('never fails back to a provider hidden behind a captive portal', () => {
+  let primary: Emulator;
+  let fallback: Emulator;
+  const routers: Router[] = [];
+
+  before(async () => {
+    primary = await startFastEmulator({ answerTokens: 12 });
+    fallback = await startFastEmulator({ answerTokens: 12 });
+  });
+  after(async () => {
+    for (const r of routers.splice(0)) r.dispose();
+    await Promise.all([primary.close(), fallback.close()]);
+  });
+
+  function makeRouter(): Router {
+    const providers: ProviderSettings = {
+      enabled: ['deepseek', 'backup'],
+      chatOrder: ['deepseek', 'backup'],
+      completionOrder: ['deepseek', 'backup'],
+      routing: 'automatic',
+      pinned: 'deepseek',
+      baseUrls: { deepseek: primary.url },
+      custom: [
+        {
+          id: 'backup',
+          label: 'Backup',
+          baseUrl: `${fallback.url}/beta`,
+          supportsFim: true,
+          needsKey: false,
+          chatModel: 'deepseek-flash',
+        },
+      ],
+      models: {},
+    };
+    const router = new Router({
+      settings: {
+        providers,
+        failoverAfterMs: 2000,
+        probeIntervalMs: 200,
+        dailyLimitUsd: 0,
+        chatDeadlineMs: 20_000,
+        completionDeadlineMs: 1500,
+      },
+      createService: (info: ProviderInfo) =>
+        createProviderService(
+          toEndpoint(info, async () =>
+            keyOrPlaceholder(info.id === 'deepseek' ? 'sk-test' : undefined, info.baseUrl),
+          ),
+          {
+            client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } },
+            gate: { retryBackoff: { baseMs: 50, capMs: 200 } },
+          },
+        ),
+    });
+    routers.push(router);
+    return router;
+  }
+
+  const chat: ChatRequest = { messages: [{ role: 'user', content: 'hello' }], model: 'deepseek-flash' };
+  const healthOf = (router: Router, id: string) => router.state().providers.find((p) => p.id === id)!.health;
+  const inference = (emu: Emulator) => {
+    const by = emu.stats().requestsByPath;
+    return (by['/chat/completions'] ?? 0) + (by['/beta/completions'] ?? 0);
+  };
+
+  test('once the primary answers /models with HTML, traffic stays on the fallback', async () => {
+    const router = makeRouter();
+    primary.setFault({ kind: 'overloaded' });
+    assert.equal((await router.chat(chat)).providerId, 'backup');
+    assert.equal(healthOf(router, 'deepseek').kind, 'down');
+
+    // The network now puts a portal in front of the primary: every route answers 200 HTML.
+    primary.setFault({ kind: 'html' });
+    primary.resetStats();
+    const served: string[] = [];
+    const end = Date.now() + 1500; // several probe intervals
+    while (Date.now() < end) {
+      served.push((await router.chat(chat)).providerId);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok((primary.stats().requestsByPath['/models'] ?? 0) >= 2, 'probes ran against the portal');
+    assert.deepEqual([...new Set(served)], ['backup']);
+    assert.equal(inference(primary), 0, 'no chat was sent into the portal');
+    const health = healthOf(router, 'deepseek');
+    assert.ok(health.kind === 'down' && /malformed/.test(health.reason), JSON.stringify(health));
+
+    // The portal goes away: the next probe brings traffic back.
+    primary.setFault({ kind: 'none' });
+    const t0 = Date.now();
+    while (healthOf(router, 'deepseek').kind !== 'healthy') {
+      assert.ok(Date.now() - t0 < 3000, 'no failback after the portal went away');
+      await router.chat(chat);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal((await router.chat(chat)).providerId, 'deepseek');
+  });
+
+  test('a portal already there at start: discovery marks the primary down before any chat is sent', async () => {
+    primary.setFault({ kind: 'html' });
+    primary.resetStats();
+    const router = makeRouter();
+    await router.discover();
+    assert.equal(healthOf(router, 'deepseek').kind, 'down');
+    assert.equal((await router.chat(chat)).providerId, 'backup');
+    assert.equal(inference(primary), 0);
   });
 });

@@ -7,7 +7,12 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createProviderService } from '../../src/core/providerService';
 import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
-import { bypassesProxy, createProxyFetch, redactProxyUrl } from '../../src/core/providers/proxyFetch';
+import {
+  bypassesProxy,
+  createProxyFetch,
+  redactProxyUrl,
+  withProxyScheme,
+} from '../../src/core/providers/proxyFetch';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from './helpers/emulator';
 
@@ -16,6 +21,13 @@ interface TestProxy {
   seen: string[];
   authorizations: (string | undefined)[];
   close(): Promise<void>;
+}
+
+/** Host names only this proxy resolves (`provider.invalid` → the emulator), as a corporate proxy would. */
+const proxyHosts = new Map<string, { host: string; port: number }>();
+
+function resolveViaProxy(host: string, port: number): { host: string; port: number } {
+  return proxyHosts.get(host) ?? { host, port };
 }
 
 async function startProxy(): Promise<TestProxy> {
@@ -27,10 +39,11 @@ async function startProxy(): Promise<TestProxy> {
     seen.push(`${req.method} ${req.url}`);
     authorizations.push(req.headers['proxy-authorization']);
     const target = new URL(req.url ?? '');
+    const to = resolveViaProxy(target.hostname, Number(target.port || 80));
     const upstream = http.request(
       {
-        host: target.hostname,
-        port: target.port,
+        host: to.host,
+        port: to.port,
         path: target.pathname + target.search,
         method: req.method,
         headers: req.headers,
@@ -48,7 +61,8 @@ async function startProxy(): Promise<TestProxy> {
     seen.push(`CONNECT ${req.url}`);
     authorizations.push(req.headers['proxy-authorization']);
     const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
+    const to = resolveViaProxy(host!, Number(port));
+    const upstream = net.connect(to.port, to.host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);
@@ -80,9 +94,13 @@ async function startProxy(): Promise<TestProxy> {
 let emu: Emulator;
 let proxy: TestProxy;
 
+/** A base URL only the proxy can reach: `.invalid` never resolves in DNS (RFC 2606). */
+const PROVIDER = 'http://provider.invalid';
+
 before(async () => {
   emu = await startFastEmulator();
   proxy = await startProxy();
+  proxyHosts.set('provider.invalid', { host: '127.0.0.1', port: emu.port });
 });
 after(async () => {
   await proxy.close();
@@ -96,7 +114,7 @@ describe('proxy support', () => {
       authorization: 'Basic dXNlcjpwYXNz',
     });
     const service = createProviderService(
-      createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test', fetch: viaProxy }),
+      createDeepSeekEndpoint({ baseUrl: PROVIDER, getApiKey: async () => 'sk-test', fetch: viaProxy }),
     );
     try {
       const before = proxy.seen.length;
@@ -110,7 +128,7 @@ describe('proxy support', () => {
         maxTokens: 16,
       });
       assert.ok(typeof fim.text === 'string');
-      const host = new URL(emu.url).host;
+      const host = 'provider.invalid';
       const through = proxy.seen.slice(before);
       assert.ok(through.length >= 1, 'the proxy saw the traffic');
       assert.ok(
@@ -124,17 +142,37 @@ describe('proxy support', () => {
     }
   });
 
-  test('hosts in noProxy go direct', async () => {
-    const { fetch: viaProxy, close } = createProxyFetch({ proxyUrl: proxy.url, noProxy: ['127.0.0.1'] });
+  test('hosts in noProxy go direct (here: to a name only the proxy knows, so the probe fails)', async () => {
+    const { fetch: viaProxy, close } = createProxyFetch({ proxyUrl: proxy.url, noProxy: ['.invalid'] });
     const service = createProviderService(
-      createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test', fetch: viaProxy }),
+      createDeepSeekEndpoint({ baseUrl: PROVIDER, getApiKey: async () => 'sk-test', fetch: viaProxy }),
     );
     try {
       const before = proxy.seen.length;
-      await service.probe();
+      await assert.rejects(service.probe(), (e: unknown) => (e as { kind?: string }).kind === 'network');
       assert.equal(proxy.seen.length, before);
     } finally {
       service.dispose();
+      await close();
+    }
+  });
+
+  test('loopback (127.0.0.0/8, localhost) always goes direct, even without a noProxy entry', async () => {
+    const { fetch: viaProxy, close } = createProxyFetch({ proxyUrl: proxy.url });
+    try {
+      const before = proxy.seen.length;
+      for (const base of [emu.url, `http://localhost:${emu.port}`]) {
+        const service = createProviderService(
+          createDeepSeekEndpoint({ baseUrl: base, getApiKey: async () => 'sk-test', fetch: viaProxy }),
+        );
+        try {
+          assert.ok((await service.probe()).includes('deepseek-flash'));
+        } finally {
+          service.dispose();
+        }
+      }
+      assert.deepEqual(proxy.seen.slice(before), [], 'the proxy saw no loopback traffic');
+    } finally {
       await close();
     }
   });
@@ -144,7 +182,7 @@ describe('proxy support', () => {
     await dead.close();
     const { fetch: viaProxy, close } = createProxyFetch({ proxyUrl: dead.url });
     const service = createProviderService(
-      createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => 'sk-test', fetch: viaProxy }),
+      createDeepSeekEndpoint({ baseUrl: PROVIDER, getApiKey: async () => 'sk-test', fetch: viaProxy }),
     );
     try {
       await assert.rejects(service.probe(), (e: unknown) => (e as { kind?: string }).kind === 'network');
@@ -159,10 +197,34 @@ describe('proxy support', () => {
     assert.equal(bypassesProxy('https://api.deepseek.com/v1', ['deepseek.com']), true);
     assert.equal(bypassesProxy('https://api.deepseek.com/v1', ['*']), true);
     assert.equal(bypassesProxy('https://evildeepseek.com', ['deepseek.com']), false);
-    assert.equal(bypassesProxy('http://127.0.0.1:8080/v1', ['127.0.0.1:9090']), false);
-    assert.equal(bypassesProxy('http://127.0.0.1:8080/v1', ['127.0.0.1:8080']), true);
+    assert.equal(bypassesProxy('http://10.0.0.5:8080/v1', ['10.0.0.5:9090']), false);
+    assert.equal(bypassesProxy('http://10.0.0.5:8080/v1', ['10.0.0.5:8080']), true);
     assert.equal(bypassesProxy('https://openrouter.ai', []), false);
+    assert.equal(bypassesProxy('http://user:pw@provider.invalid', []), false);
     assert.equal(redactProxyUrl('http://user:secret@proxy.local:3128'), 'http://***@proxy.local:3128');
     assert.ok(!redactProxyUrl('http://user:secret@proxy.local:3128').includes('secret'));
+    assert.equal(withProxyScheme(' proxy.local:3128 '), 'http://proxy.local:3128');
+    assert.equal(withProxyScheme('https://proxy.local'), 'https://proxy.local');
+    assert.throws(() => createProxyFetch({ proxyUrl: 'ftp://proxy.local' }), /protocol/);
+  });
+
+  test('loopback always bypasses; IPv6 noProxy entries match with and without brackets and port', () => {
+    for (const url of [
+      'http://127.0.0.1:8080/v1',
+      'http://127.1.2.3',
+      'http://localhost:11434',
+      'http://[::1]:1234/v1',
+    ])
+      assert.equal(bypassesProxy(url, []), true, url);
+    assert.equal(bypassesProxy('http://[::1]:8080/v1', ['::1']), true);
+    assert.equal(bypassesProxy('http://[fd00::5]:8080/v1', ['fd00::5']), true);
+    assert.equal(bypassesProxy('http://[fd00::5]:8080/v1', ['[fd00::5]']), true);
+    assert.equal(bypassesProxy('http://[fd00::5]:8080/v1', ['[fd00::5]:8080']), true);
+    assert.equal(bypassesProxy('http://[fd00::5]:8080/v1', ['[fd00::5]:9090']), false);
+    assert.equal(bypassesProxy('http://[FD00:0:0::5]/v1', ['fd00::5']), true, 'compared in canonical form');
+    assert.equal(bypassesProxy('http://[fd00::6]/v1', ['fd00::5']), false);
+    assert.equal(bypassesProxy('http://[fd00::5]/v1', ['.5']), false, 'no suffix matching on addresses');
+    assert.equal(bypassesProxy('http://10.0.0.5/v1', ['0.0.5']), false, 'no suffix matching on addresses');
+    assert.equal(bypassesProxy('http://10.0.0.5/v1', ['10.0.0.5']), true);
   });
 });

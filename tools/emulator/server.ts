@@ -7,6 +7,8 @@ import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import * as errors from './errors';
 import type { HttpError } from './errors';
+import { HOSTILE_KINDS, isHostile, sendHostile } from './hostile';
+import type { HostileKind } from './hostile';
 import { PrefixCache } from './prefixCache';
 import { checkRetryHeaders, renderRetryHeaders } from './retryHeaders';
 import { MODELS, parseChat, parseFim, parseJson } from './requests';
@@ -53,7 +55,8 @@ export type FaultKind =
   | 'reset'
   | 'resetMidStream'
   | 'stall'
-  | 'malformed';
+  | 'malformed'
+  | HostileKind;
 
 export interface Fault {
   kind: FaultKind;
@@ -61,6 +64,10 @@ export interface Fault {
   paths?: string[];
   afterChunks?: number;
   forMs?: number;
+  /** Payload size of `oversizedBody` / `oversizedError` / `oversizedLine` (default 50 MB). */
+  bytes?: number;
+  /** Origin a `redirect` points to (default: the other loopback name, same port). */
+  redirectTo?: string;
 }
 
 export interface EmulatorStats {
@@ -105,6 +112,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'resetMidStream',
   'stall',
   'malformed',
+  ...HOSTILE_KINDS,
 ];
 
 type Settings = Required<
@@ -308,6 +316,7 @@ class DeepSeekEmulator implements Emulator {
         req.socket.destroy();
         return;
       }
+      if (isHostile(fault.kind)) return this.answerHostile(req, res, rec, entry.route, fault.kind, fault);
     }
     const inference = entry.route !== 'models';
     // The cap is checked the moment a request arrives and the 429 goes out at once, like DeepSeek.
@@ -394,6 +403,27 @@ class DeepSeekEmulator implements Emulator {
       data: MODELS.map((id) => ({ id, object: 'model', owned_by: 'deepseek' })),
     };
     sendJsonBody(res, 200, body, jsonHeaders(randomUUID()), toStreamFault(fault, false));
+  }
+
+  /** Not the API: a portal's HTML, an oversized body or line, a redirect (see hostile.ts). */
+  private async answerHostile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rec: RequestRecord,
+    route: Route,
+    kind: HostileKind,
+    fault: ActiveFault,
+  ): Promise<void> {
+    let stream = false;
+    if (route === 'models') req.resume();
+    else {
+      const json = parseJson((await readBody(req)) ?? '');
+      stream = json.ok && json.value.stream === true;
+    }
+    rec.stream = stream;
+    rec.status = kind === 'redirect' ? 307 : kind === 'oversizedError' ? 500 : 200;
+    const target = { route, stream, url: req.url ?? '/', origin: this.url };
+    await sendHostile(res, kind, target, { bytes: fault.bytes, redirectTo: fault.redirectTo });
   }
 
   /** Headers, then keep-alives until the client gives up (or the emulator closes). */

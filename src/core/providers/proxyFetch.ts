@@ -1,6 +1,7 @@
 // A fetch that goes through an HTTP(S) proxy, for the openai SDK (ProviderEndpoint.fetch). The
 // editor reads VS Code's `http.proxy` settings and hands them here; hosts in `noProxy` go direct.
 import { fetch as undiciFetch, ProxyAgent } from 'undici';
+import { isLoopbackUrl } from './catalog';
 
 export interface ProxyConfig {
   /** `http://host:port` (credentials in the URL are allowed). */
@@ -13,7 +14,12 @@ export interface ProxyConfig {
   noProxy?: readonly string[];
 }
 
-/** Whether `url` should bypass the proxy per a no_proxy-style list. */
+/**
+ * Whether `url` should bypass the proxy: always for loopback (a proxy cannot reach this machine's
+ * servers, and local models must not leave it), else per a no_proxy-style list: host names match
+ * themselves and their subdomains (`.example.com`, `*.example.com` too); IP addresses, IPv6 with
+ * or without brackets (`::1`, `[::1]`, `[::1]:8080`), match only themselves.
+ */
 export function bypassesProxy(url: string, noProxy: readonly string[] = []): boolean {
   let host: string;
   let port: string;
@@ -24,17 +30,51 @@ export function bypassesProxy(url: string, noProxy: readonly string[] = []): boo
   } catch {
     return false;
   }
+  if (isLoopbackUrl(url)) return true;
   return noProxy.some((raw) => {
-    const entry = raw.trim().toLowerCase();
+    const entry = parseEntry(raw);
     if (!entry) return false;
-    if (entry === '*') return true;
-    const [entryHost, entryPort] = entry.startsWith('[')
-      ? [entry.slice(1, entry.indexOf(']')), entry.split(']:')[1]]
-      : entry.split(':');
-    if (entryPort && entryPort !== port) return false;
-    const bare = entryHost.replace(/^\*?\./, '');
+    if (entry.host === '*') return true;
+    if (entry.port && entry.port !== port) return false;
+    if (entry.ip || isIp(host)) return host === entry.host;
+    const bare = entry.host.replace(/^\*?\./, '');
     return host === bare || host.endsWith(`.${bare}`);
   });
+}
+
+/** One no_proxy entry as host (canonical for IP addresses) and optional port. */
+function parseEntry(raw: string): { host: string; port?: string; ip: boolean } | undefined {
+  const entry = raw.trim().toLowerCase();
+  if (!entry) return undefined;
+  let host: string;
+  let port: string | undefined;
+  if (entry.startsWith('[')) {
+    const close = entry.indexOf(']');
+    if (close < 0) return undefined;
+    host = entry.slice(1, close);
+    port = /^:(\d+)$/.exec(entry.slice(close + 1))?.[1];
+  } else if (entry.indexOf(':') !== entry.lastIndexOf(':')) {
+    host = entry; // a bare IPv6 address: its colons are not a port
+  } else {
+    [host, port] = entry.split(':') as [string, string | undefined];
+  }
+  if (!isIp(host)) return { host, port, ip: false };
+  // The URL parser writes addresses one way (`fd00::5`, `10.0.0.5`): compare in that form.
+  const canonical = canonicalIp(host);
+  return canonical ? { host: canonical, port, ip: true } : undefined;
+}
+
+function isIp(host: string): boolean {
+  return host.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function canonicalIp(host: string): string | undefined {
+  try {
+    const hostname = new URL(`http://${host.includes(':') ? `[${host}]` : host}/`).hostname;
+    return hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Redacts credentials so a proxy URL can be logged. */
@@ -56,9 +96,16 @@ export interface ProxyFetch {
   close(): Promise<void>;
 }
 
+/** `proxy:3128` → `http://proxy:3128` (the form curl and most tools accept); others unchanged. */
+export function withProxyScheme(proxyUrl: string): string {
+  const url = proxyUrl.trim();
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`;
+}
+
+/** Throws when the proxy URL is unusable (the caller keeps its previous state then). */
 export function createProxyFetch(config: ProxyConfig): ProxyFetch {
   const agent = new ProxyAgent({
-    uri: config.proxyUrl,
+    uri: withProxyScheme(config.proxyUrl),
     ...(config.authorization ? { token: config.authorization } : {}),
     requestTls: { rejectUnauthorized: config.strictSSL ?? true },
   });

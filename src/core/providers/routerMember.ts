@@ -161,8 +161,10 @@ export class RouterMember implements Disposable {
       const kind: PacerErrorKind = PacerError.is(caught) ? caught.kind : 'network';
       if (kind === 'cancelled') return;
       this.tracker.probeResult(false, kind);
-      // A local server that is not running is down from the start, not after three failures.
-      if (reason === 'discovery' && (kind === 'network' || kind === 'timeout')) this.tracker.trip(kind);
+      // A local server that is not running, or a provider behind a captive portal (its answer is
+      // not the API), is down from the start, not after three failures.
+      if (reason === 'discovery' && (kind === 'network' || kind === 'timeout' || kind === 'malformed'))
+        this.tracker.trip(kind);
       this.log.debug(`${this.info.label} ${reason} probe failed: ${kind}`);
     }
     this.afterChange(before);

@@ -40,7 +40,18 @@ export class ProxySettings implements vscode.Disposable {
   private apply(): void {
     const old = this.current;
     const config = readProxyConfig();
-    this.current = config ? createProxyFetch(config) : undefined;
+    let next: ProxyFetch | undefined;
+    try {
+      next = config ? createProxyFetch(config) : undefined;
+    } catch (e) {
+      // A bad http.proxy must not break activation: keep what worked until it is fixed.
+      const why = e instanceof Error ? e.message : String(e);
+      this.log.warn(
+        `http.proxy ${redactProxyUrl(config!.proxyUrl)} is not usable (${why}); provider traffic ${old ? 'keeps the previous proxy' : 'goes direct'}`,
+      );
+      return;
+    }
+    this.current = next;
     if (config) this.log.info(`provider traffic goes through the proxy ${redactProxyUrl(config.proxyUrl)}`);
     else if (old) this.log.info('provider traffic goes direct (no http.proxy)');
     void old?.close().catch(() => {});
