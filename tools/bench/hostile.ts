@@ -6,13 +6,14 @@
 //   servedBy:          chats answered, per provider
 //   userFailures:      chats that ended in an error
 // Target: at most 20 requests to the primary in 10 s, every chat answered, 0 failures.
-// The lead wires it into `npm run bench` as part of the `hostile` section.
 import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import { createProviderService } from '../../src/core/providerService';
 import { Router } from '../../src/core/providers/router';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
+import { runFallbackSpend } from './hostileSpend';
+import type { Row, SectionOptions, SectionOutput } from './types';
 
 export type HostileHint = 'retryAfterZero' | 'pastDate' | 'pastReset';
 
@@ -83,4 +84,57 @@ export async function runHostilePacing(hint: HostileHint, durationMs = 10_000): 
     router.dispose();
     await Promise.all([primary.close(), fallback.close()]);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The `hostile` section of `npm run bench`: each useless hint for 10 s (2 s with --quick), then
+// the spend ledger over 20 chats that fail over to a paid fallback under a $0.001 limit.
+
+export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
+  const durationMs = quick ? 2000 : 10_000;
+  const pacing = {} as Record<HostileHint, HostilePacing>;
+  for (const hint of Object.keys(HOSTILE_HINTS) as HostileHint[])
+    pacing[hint] = await runHostilePacing(hint, durationMs);
+  const fallbackSpend = await runFallbackSpend({ chats: quick ? 6 : 20 });
+  const rows: Row[] = [
+    ...Object.entries(pacing).map(([hint, p]) => ({
+      case: hint,
+      requestsToPrimary: p.requestsToPrimary,
+      servedBy: Object.entries(p.servedBy)
+        .map(([id, n]) => `${id} ${n}`)
+        .join(', '),
+      userFailures: p.userFailures,
+    })),
+    {
+      case: 'fallbackSpend',
+      spentUsd: Math.round(fallbackSpend.spentUsd * 1e6) / 1e6,
+      paused: fallbackSpend.paused,
+      pausedAtChat: fallbackSpend.pausedAtChat ?? 'never',
+    },
+  ];
+  const perTenSeconds = (n: number) => Math.round((n * 10_000) / durationMs);
+  return {
+    name: 'hostile',
+    result: { durationMs, ...pacing, fallbackSpend },
+    rows,
+    targets: [
+      ...Object.entries(pacing).flatMap(([hint, p]) => [
+        {
+          name: `${hint}: at most 20 requests to the primary in 10 s`,
+          met: perTenSeconds(p.requestsToPrimary) <= 20,
+          value: `${p.requestsToPrimary} in ${durationMs / 1000} s`,
+        },
+        {
+          name: `${hint}: every chat answered, 0 user failures`,
+          met: p.userFailures === 0 && Object.values(p.servedBy).some((n) => n > 0),
+          value: `${p.userFailures} failures, ${Object.values(p.servedBy).reduce((a, b) => a + b, 0)} answered`,
+        },
+      ]),
+      {
+        name: "a paid fallback's spend is counted and the limit pauses it",
+        met: fallbackSpend.spentUsd > 0 && fallbackSpend.paused,
+        value: `$${fallbackSpend.spentUsd}, paused ${fallbackSpend.paused} at chat ${fallbackSpend.pausedAtChat}`,
+      },
+    ],
+  };
 }

@@ -13,6 +13,7 @@ import { run as queueFlood } from './queueFlood';
 import { run as typing } from './typing';
 import { run as failover } from './failover';
 import { run as chatRender } from './chatRender';
+import { run as hostile } from './hostile';
 
 // One line per section; other sections (typing, chatRender, failover) plug in here.
 const SECTIONS: Array<{ name: string; run: SectionRunner }> = [
@@ -22,6 +23,7 @@ const SECTIONS: Array<{ name: string; run: SectionRunner }> = [
   { name: 'typing', run: typing },
   { name: 'failover', run: failover },
   { name: 'chatRender', run: chatRender },
+  { name: 'hostile', run: hostile },
 ];
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench-results.json');
