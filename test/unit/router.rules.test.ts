@@ -145,6 +145,25 @@ describe('routing rules', () => {
     assert.equal(pickRoute('completion', order, downAndCooling, ctx()).kind, 'none');
   });
 
+  test('a fallback Pacer shows as down is never chosen, even when the primary needs the user', () => {
+    // #15: DeepSeek answered 401/402, Ollama was not running: chat went to Ollama anyway.
+    for (const primary of [{ kind: 'needsKey' }, { kind: 'noBalance' }] as HealthState[]) {
+      const c = cands([
+        { id: 'deepseek', health: primary },
+        { id: 'ollama', health: { kind: 'down', reason: 'not reachable', nextProbeMs: now + 5000 } },
+      ]);
+      assert.equal(pickRoute('chat', order, c, ctx()).kind, 'none');
+      assert.equal(pickRoute('completion', order, c, ctx()).kind, 'none');
+    }
+    // A 429 storm on the primary, tried already: a completion does not go to a down LM Studio.
+    const storm = cands([
+      { id: 'deepseek', health: down },
+      { id: 'ollama', health: { kind: 'down', reason: 'not reachable', nextProbeMs: now + 5000 } },
+    ]);
+    assert.equal(pickRoute('completion', order, storm, ctx(), new Set(['deepseek'])).kind, 'none');
+    assert.equal(pickRoute('chat', order, storm, ctx(), new Set(['deepseek'])).kind, 'none');
+  });
+
   test('nothing usable at all: none with a reason', () => {
     const keys = cands([{ id: 'deepseek', health: { kind: 'needsKey' } }]);
     assert.deepEqual(pickRoute('chat', ['deepseek'], keys, ctx()), {

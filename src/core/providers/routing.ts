@@ -112,21 +112,22 @@ export function pickRoute(
 
   if (cls === 'chat') {
     // Nothing answers now. A chat request is not lost for that: it waits on the provider whose
-    // cooldown ends first (the gate retries until the deadline), else tries the first one that
-    // is merely down (its circuit may be wrong; the user is waiting anyway).
+    // cooldown ends first (the gate retries until the deadline), else tries the primary if it is
+    // merely down (its circuit may be wrong; the user is waiting anyway). A fallback known to be
+    // down is never a last resort: the user would wait on a server Pacer shows as down.
     const cooling = eligible
       .filter(
         (c): c is RouteCandidate & { health: { kind: 'rateLimited'; untilMs: number } } =>
           c.health.kind === 'rateLimited',
       )
       .sort((a, b) => a.health.untilMs - b.health.untilMs)[0];
-    const fallback = cooling ?? eligible.find((c) => c.health.kind === 'down');
+    const fallback = cooling ?? eligible.find((c) => c.health.kind === 'down' && c.id === primaryId);
     if (fallback) return { kind: 'route', id: fallback.id, isFallback: fallback.id !== primaryId };
   } else {
     // No provider answers now and none cools down: an open circuit exists to move traffic
-    // elsewhere, and there is no elsewhere. Keep asking it (each completion fails fast or gets
-    // through) instead of going silent until the next probe.
-    const down = eligible.find((c) => c.health.kind === 'down');
+    // elsewhere, and there is no elsewhere. Keep asking the primary (each completion fails fast or
+    // gets through) instead of going silent until the next probe; never a fallback that is down.
+    const down = eligible.find((c) => c.health.kind === 'down' && c.id === primaryId);
     if (down && !sawRateLimited) return { kind: 'route', id: down.id, isFallback: down.id !== primaryId };
   }
   if (!sawFit) return { kind: 'none', reason: cls === 'completion' ? 'notFit' : 'noProvider', primaryId };
