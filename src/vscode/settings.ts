@@ -8,7 +8,6 @@ export interface PacerSettings {
   completion: {
     enabled: boolean;
     languages: Record<string, boolean>;
-    exclude: string[];
     model: string;
     maxTokens: number;
     debounceMinMs: number;
@@ -54,7 +53,6 @@ export function readSettings(): PacerSettings {
     completion: {
       enabled: get('completion.enabled', true),
       languages: get('completion.languages', { '*': true }),
-      exclude: excludeGlobs(c),
       model: get('completion.model', 'deepseek-flash'),
       maxTokens: get('completion.maxTokens', 128),
       debounceMinMs: get('completion.debounceMinMs', 60),
@@ -76,22 +74,6 @@ export function readSettings(): PacerSettings {
     health: { probeIntervalSeconds: get('health.probeIntervalSeconds', 10) },
     budget: { dailyLimitUsd: user('budget.dailyLimitUsd', 0) },
   };
-}
-
-/**
- * Exclusions add up: a workspace (a cloned repository) may add patterns but never drop the
- * user's or the default ones, which keep keys and `.env` files from being sent.
- */
-function excludeGlobs(c: vscode.WorkspaceConfiguration): string[] {
-  const i = c.inspect<string[]>('completion.exclude');
-  const layers = [
-    i?.globalValue ?? i?.defaultValue,
-    i?.workspaceValue,
-    i?.workspaceFolderValue,
-    i?.globalLanguageValue,
-    i?.workspaceLanguageValue,
-  ];
-  return [...new Set(layers.flatMap((l) => (Array.isArray(l) ? l : [])))];
 }
 
 export function onDidChangeSettings(listener: () => void): vscode.Disposable {
