@@ -48,6 +48,10 @@ export class EditorContext implements ChatContextSource, vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (e.textEditor === this.editor || this.track(e.textEditor)) this.fireSoon();
       }),
+      // An exclusion set while the file is open turns its chip off at once (and back on).
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('pacer.completion')) this.fireSoon();
+      }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc === this.editor?.document) {
           this.editor = undefined;
