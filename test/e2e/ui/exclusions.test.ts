@@ -118,6 +118,8 @@ describe('never sends an excluded file, in the editor', () => {
         'pacer.providers.enabled': ['deepseek'],
         'pacer.completion.deadlineMs': 6000,
         'pacer.completion.contextFromOpenEditors': true,
+        // A user-level list adds to the defaults; it used to replace them (and so let keys out).
+        'pacer.completion.exclude': ['**/*.never'],
         'pacer.chat.deadlineSeconds': 60,
         'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
         'editor.suggestOnTriggerCharacters': false,
