@@ -110,7 +110,8 @@ function compile(pattern: string): Segment[][] | string {
     // Parentheses and a leading `!` mean nothing in VS Code's globs: escape them for the check.
     picomatch.makeRe(glob.replace(/[()!]/g, '\\$&'), { strictBrackets: true, noextglob: true });
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    // picomatch's hint ("use \\} to match literal characters") does not apply: `\` is a folder here.
+    return (e instanceof Error ? e.message : String(e)).replace(/\s*-\s*use .*$/s, '');
   }
   const alternatives = expandBraces(glob);
   if (alternatives === undefined) return `more than ${MAX_ALTERNATIVES} alternatives in braces`;

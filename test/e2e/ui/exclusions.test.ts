@@ -195,4 +195,37 @@ describe('never sends an excluded file, in the editor', () => {
     for (const m of Object.values(MARKERS)) assert.equal(sent(m), 0, m);
     await editor.screenshot('exclusions-after-setting');
   });
+
+  test('a pattern that cannot be read excludes every file and says so once', async () => {
+    writeFileSync(
+      join(editor.workspace.path, '.vscode', 'settings.json'),
+      JSON.stringify({ 'pacer.completion.exclude': ['**/helper.ts', 'src/{a,b'] }),
+    );
+    const toast = editor.page.locator('.notifications-toasts .notification-toast', {
+      hasText: 'pacer.completion.exclude',
+    });
+    await tab('main.ts').click();
+    const chip = view.locator('.chips [role="listitem"]', { hasText: 'main.ts' });
+    await until(
+      'main.ts to be excluded',
+      async () => (await chip.getAttribute('aria-disabled').catch(() => null)) === 'true',
+      30_000,
+    );
+    assert.match((await chip.textContent()) ?? '', /pattern src\/\{a,b/);
+    await toast.first().waitFor({ timeout: 10_000 });
+    assert.match((await toast.first().textContent()) ?? '', /src\/\{a,b.*cannot be read/);
+    await editor.screenshot('exclusions-unreadable-pattern');
+
+    const before = editor.emulator!.stats().requests;
+    const code = editor.page.locator('.editor-instance .monaco-editor').first();
+    await code.click();
+    await editor.page.keyboard.press('Control+G');
+    await editor.page.keyboard.type('6');
+    await editor.page.keyboard.press('Enter');
+    await editor.page.keyboard.press('End');
+    await editor.page.keyboard.type(' * 2', { delay: 120 });
+    await editor.page.waitForTimeout(2500);
+    assert.equal(editor.emulator!.stats().requests, before, 'no request of any kind');
+    assert.equal(await toast.count(), 1, 'one warning, not one per keystroke');
+  });
 });
