@@ -170,6 +170,54 @@ describe('never sends an excluded file, in the editor', () => {
     for (const m of [MARKERS.pem, MARKERS.ssh, MARKERS.tfvars]) assert.equal(sent(m), 0, m);
   });
 
+  test("a file outside the workspace is sent by its name, never its folder (the user's home and name)", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'pacer-home-alice-'));
+    const file = join(home, 'outside-notes.ts');
+    writeFileSync(file, MAIN);
+    try {
+      await editor.page.keyboard.press('Control+P');
+      const quickOpen = editor.page.locator('.quick-input-widget input');
+      await quickOpen.waitFor({ state: 'visible', timeout: 10_000 });
+      await quickOpen.fill(file);
+      await editor.page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: 'outside-notes.ts' })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      await editor.page.keyboard.press('Enter');
+      await tab('outside-notes.ts').waitFor({ timeout: 10_000 });
+      await view
+        .locator('.chips [role="listitem"]', { hasText: 'outside-notes.ts' })
+        .waitFor({ timeout: 10_000 });
+      await chat('What does this file do?');
+      const before = fimRequests();
+      await editor.page.locator('.editor-instance .monaco-editor').first().click();
+      await editor.page.keyboard.press('Control+G');
+      await editor.page.keyboard.type('6');
+      await editor.page.keyboard.press('Enter');
+      await editor.page.keyboard.press('End');
+      await editor.page.keyboard.type('const total = invoiceLines', { delay: 120 });
+      await until('a completion request', () => fimRequests() > before);
+      const prompt = editor
+        .emulator!.stats()
+        .lastRequests.filter((r) => r.path === '/beta/completions')
+        .at(-1)?.prompt;
+      assert.match(prompt ?? '', /^\/\/ Path: outside-notes\.ts\n/);
+      assert.ok(
+        editor.emulator!.sent('outside-notes.ts').matches >= 2,
+        'the name was sent (chat and completion)',
+      );
+      assert.equal(editor.emulator!.sent(home.split('/').pop()!).matches, 0, 'its folder never was');
+      assert.equal(editor.emulator!.sent(tmpdir()).matches, 0);
+    } finally {
+      await editor.page.keyboard.press('Control+W');
+      await editor.page.waitForTimeout(300);
+      // The file was edited: do not save it.
+      const dontSave = editor.page.getByRole('button', { name: "Don't Save" });
+      if (await dontSave.isVisible().catch(() => false)) await dontSave.click();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   test('a file excluded by a workspace setting while open is not sent any more', async () => {
     assert.ok(sent(MARKERS.helper) > 0, 'helper.ts was sent before (the search finds what was sent)');
     mkdirSync(join(editor.workspace.path, '.vscode'), { recursive: true });
