@@ -48,6 +48,11 @@ export interface ContextRef {
   label: string;
   /** Tooltip, e.g. the workspace-relative path. */
   detail?: string;
+  /**
+   * Why this file is not sent, e.g. "excluded by pacer.completion.exclude (pattern **\/*.pem)":
+   * the chip shows, switched off, so the user sees that the file is left out and why.
+   */
+  excluded?: string;
 }
 
 /** What went wrong and what the user can do about it, ready to show. */
@@ -180,6 +185,7 @@ export const contextRefParser: Parser<ContextRef> = obj({
   kind: oneOf<ContextKind>(['file', 'selection']),
   label,
   detail: opt(str(2_000)),
+  excluded: opt(str(2_000)),
 });
 
 export const errorViewParser: Parser<ErrorView> = obj({

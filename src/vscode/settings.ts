@@ -10,7 +10,6 @@ export interface PacerSettings {
   completion: {
     enabled: boolean;
     languages: Record<string, boolean>;
-    exclude: string[];
     model: string;
     maxTokens: number;
     debounceMinMs: number;
@@ -56,7 +55,6 @@ export function readSettings(): PacerSettings {
     completion: {
       enabled: get('completion.enabled', true),
       languages: get('completion.languages', { '*': true }),
-      exclude: excludeGlobs(c),
       model: get('completion.model', 'deepseek-flash'),
       maxTokens: get('completion.maxTokens', 128),
       debounceMinMs: get('completion.debounceMinMs', 60),
@@ -82,22 +80,6 @@ export function readSettings(): PacerSettings {
       prices: parseUserPrices(user('budget.prices', {})),
     },
   };
-}
-
-/**
- * Exclusions add up: a workspace (a cloned repository) may add patterns but never drop the
- * user's or the default ones, which keep keys and `.env` files from being sent.
- */
-function excludeGlobs(c: vscode.WorkspaceConfiguration): string[] {
-  const i = c.inspect<string[]>('completion.exclude');
-  const layers = [
-    i?.globalValue ?? i?.defaultValue,
-    i?.workspaceValue,
-    i?.workspaceFolderValue,
-    i?.globalLanguageValue,
-    i?.workspaceLanguageValue,
-  ];
-  return [...new Set(layers.flatMap((l) => (Array.isArray(l) ? l : [])))];
 }
 
 export function onDidChangeSettings(listener: () => void): vscode.Disposable {

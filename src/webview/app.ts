@@ -335,18 +335,34 @@ export class ChatApp {
 
   private renderChips(chips: ContextRef[], addable: ContextKind[]): void {
     const items: HTMLElement[] = chips.map((c) =>
-      h(
-        'span',
-        { class: 'chip', attrs: { role: 'listitem', title: c.detail ?? c.label } },
-        h('span', { class: 'chip-kind', text: c.kind === 'selection' ? 'Selection' : 'File' }),
-        h('span', { class: 'chip-label', text: c.label }),
-        button('×', () => this.post({ type: 'removeContext', id: c.id }), {
-          class: 'chip-remove',
-          attrs: {
-            'aria-label': `Remove ${c.kind === 'selection' ? 'selection' : 'file'} ${c.label} from the context`,
-          },
-        }),
-      ),
+      c.excluded !== undefined
+        ? // Shown switched off: nothing to remove, and the reason is on the chip, not only in a tooltip.
+          h(
+            'span',
+            {
+              class: 'chip excluded',
+              attrs: {
+                role: 'listitem',
+                'aria-disabled': 'true',
+                title: `${c.detail ?? c.label}: ${c.excluded}`,
+              },
+            },
+            h('span', { class: 'chip-kind', text: 'File' }),
+            h('span', { class: 'chip-label', text: c.label }),
+            h('span', { class: 'chip-reason', text: c.excluded }),
+          )
+        : h(
+            'span',
+            { class: 'chip', attrs: { role: 'listitem', title: c.detail ?? c.label } },
+            h('span', { class: 'chip-kind', text: c.kind === 'selection' ? 'Selection' : 'File' }),
+            h('span', { class: 'chip-label', text: c.label }),
+            button('×', () => this.post({ type: 'removeContext', id: c.id }), {
+              class: 'chip-remove',
+              attrs: {
+                'aria-label': `Remove ${c.kind === 'selection' ? 'selection' : 'file'} ${c.label} from the context`,
+              },
+            }),
+          ),
     );
     for (const kind of addable) {
       const what = kind === 'selection' ? 'selection' : 'active file';

@@ -219,3 +219,20 @@ describe('chat protocol', () => {
     assert.match(r.ok ? '' : r.error, /unknown message type/);
   });
 });
+
+describe('never sends an excluded file: the chip that says why', () => {
+  const chip = {
+    id: 'off-1',
+    kind: 'file',
+    label: 'server.pem',
+    excluded: 'excluded by pacer.completion.exclude (pattern **/*.pem)',
+  };
+  test('an excluded chip crosses the protocol with its reason', () => {
+    const m = parseHostMessage(JSON.parse(JSON.stringify({ type: 'chips', chips: [chip], addable: [] })));
+    assert.deepEqual(m, { type: 'chips', chips: [chip], addable: [] });
+  });
+  test('a reason that is not a string is refused', () => {
+    const r = tryParse(parseHostMessage, { type: 'chips', chips: [{ ...chip, excluded: 1 }], addable: [] });
+    assert.equal(r.ok, false);
+  });
+});

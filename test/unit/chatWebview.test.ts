@@ -464,6 +464,26 @@ describe('chat webview: the panel', { skip }, () => {
     await done(p);
   });
 
+  test('never sends an excluded file: its chip shows switched off, with the pattern', async () => {
+    const reason = 'excluded by pacer.completion.exclude (pattern **/*.pem)';
+    const p = await open(withCsp, {
+      ...(initMessage() as Extract<HostMessage, { type: 'init' }>),
+      chips: [
+        { id: 'off-1', kind: 'file', label: 'server.pem', detail: 'certs/server.pem', excluded: reason },
+      ],
+      addable: [],
+    });
+    const chip = p.page.locator('.chips [role="listitem"]', { hasText: 'server.pem' });
+    await chip.waitFor();
+    assert.equal(await chip.getAttribute('aria-disabled'), 'true');
+    assert.match(
+      (await chip.textContent()) ?? '',
+      /excluded by pacer\.completion\.exclude \(pattern \*\*\/\*\.pem\)/,
+    );
+    assert.equal(await chip.getByRole('button').count(), 0, 'nothing to remove or add');
+    await done(p);
+  });
+
   test('past chats open, and delete, from the list; Escape closes it', async () => {
     const p = await open(withCsp, {
       ...(initMessage() as Extract<HostMessage, { type: 'init' }>),

@@ -8,6 +8,7 @@ import {
   buildHeader,
   cursorLines,
   prefixWindowStart,
+  promptPath,
 } from '../../src/core/completion/contextWindow';
 import { formatSnippets, selectSnippets } from '../../src/core/completion/snippets';
 import { PrefixCache } from '../../tools/emulator/prefixCache';
@@ -25,6 +26,28 @@ describe('header', () => {
     const ctx = buildContext({ path: 'pkg/ratelimit.go', languageId: 'go', text: goFile, offset: 300 });
     assert.ok(ctx.prompt.startsWith('// Path: pkg/ratelimit.go\n// Language: go\n'));
     assert.equal(ctx.prompt, ctx.header + goFile.slice(0, 300));
+  });
+});
+
+describe("never sends the user's home folder: paths outside the workspace", () => {
+  test('an absolute path is cut to the file name, in the header and in snippets', () => {
+    const ctx = buildContext({
+      path: '/home/alice/scratch/notes.ts',
+      languageId: 'typescript',
+      text: 'const total = add(a, b);\n',
+      offset: 10,
+      snippets: [{ path: 'C:\\Users\\alice\\tmp\\add.ts', text: 'function add(a, b) {}' }],
+    });
+    assert.ok(ctx.prompt.startsWith('// Path: notes.ts\n'), ctx.prompt);
+    assert.match(ctx.prompt, /Compare this snippet from add\.ts:/);
+    assert.doesNotMatch(ctx.prompt, /alice|home|Users/);
+  });
+  test('workspace-relative paths stay as they are', () => {
+    assert.equal(promptPath('src/app.ts'), 'src/app.ts');
+    assert.equal(promptPath('Untitled-1'), 'Untitled-1');
+    assert.equal(promptPath('~/notes.md'), 'notes.md');
+    assert.equal(promptPath('../other/secret.ts'), 'secret.ts');
+    assert.equal(promptPath('vscode-remote://ssh-remote+box/home/alice/x.ts'), 'x.ts');
   });
 });
 

@@ -10,6 +10,7 @@ import type {
   EngineEvent,
 } from '../../src/core/completion/completionEngine';
 import { AdaptiveDebounce, FixedDebounce } from '../../src/core/completion/debounce';
+import { createExclusionMatcher } from '../../src/core/completion/exclusions';
 import { PacerError } from '../../src/core/errors';
 import type { CompletionResult, FimRequest, ModelService } from '../../src/core/modelService';
 import { FakeClock } from './helpers/fakeClock';
@@ -361,5 +362,83 @@ describe('faults and cancellation', () => {
     void ed.backspace();
     await clock.advance(0);
     assert.equal(model.calls[0]!.signal?.aborted, true);
+  });
+});
+
+describe('never sends an excluded file: the open-editor snippet memo', () => {
+  const helper = (mark: string, key = 'file:///src/helpers.ts') => ({
+    key,
+    path: 'src/helpers.ts',
+    languageId: 'typescript',
+    text: `export function add(a: number, b: number): number {\n  return a + b; // ${mark}\n}\n`,
+  });
+
+  /** Two requests on the same block of lines (same memo entry), with `between` run in between. */
+  async function twoRequests(
+    docs: () => ReturnType<typeof helper>[],
+    between: (engine: CompletionEngine) => void,
+    exclusionsFor?: (docKey: string) => ReturnType<typeof createExclusionMatcher>,
+  ): Promise<string[]> {
+    const clock = new FakeClock();
+    const model = new ScriptedModel(clock, () => 'zzz');
+    const engine = new CompletionEngine({
+      models: model,
+      clock,
+      debouncer: new FixedDebounce(100),
+      settings: SETTINGS,
+      ...(exclusionsFor ? { exclusionsFor } : {}),
+    });
+    const ed = new Editor(engine, DOC, 'src/app.ts', 'typescript', docs);
+    void ed.call();
+    await clock.advance(400);
+    between(engine);
+    void ed.type('r');
+    await clock.advance(400);
+    assert.equal(model.calls.length, 2);
+    return model.calls.map((c) => c.request.prompt);
+  }
+
+  test('a file excluded since the last request is not sent again (settings change)', async () => {
+    const [first, second] = await twoRequests(
+      () => [helper('HELPER_MARK')],
+      (engine) => engine.configure({ ...SETTINGS, exclude: [...(SETTINGS.exclude ?? []), '**/helpers.ts'] }),
+    );
+    assert.ok(first!.includes('HELPER_MARK'), 'sent before the exclusion (the check can fail)');
+    assert.ok(!second!.includes('HELPER_MARK'), 'not sent after it');
+  });
+
+  test("a file excluded since by its folder's settings is not sent again", async () => {
+    let scoped = createExclusionMatcher([]);
+    const [first, second] = await twoRequests(
+      () => [helper('HELPER_MARK')],
+      () => (scoped = createExclusionMatcher(['helpers.ts'])),
+      () => scoped,
+    );
+    assert.ok(first!.includes('HELPER_MARK'));
+    assert.ok(!second!.includes('HELPER_MARK'));
+  });
+
+  test('a closed file is not sent again', async () => {
+    let open = [helper('HELPER_MARK')];
+    const [first, second] = await twoRequests(
+      () => open,
+      () => (open = []),
+    );
+    assert.ok(first!.includes('HELPER_MARK'));
+    assert.ok(!second!.includes('HELPER_MARK'));
+  });
+
+  test('text deleted from an open file, or remembered before the cache was cleared, is not sent again', async () => {
+    let open = [helper('OLD_MARK')];
+    const [first, second] = await twoRequests(
+      () => open,
+      (engine) => {
+        open = [helper('NEW_MARK')];
+        engine.clearCache();
+      },
+    );
+    assert.ok(first!.includes('OLD_MARK'));
+    assert.ok(!second!.includes('OLD_MARK'), 'the old text is gone');
+    assert.ok(second!.includes('NEW_MARK'), 'the file is still context');
   });
 });

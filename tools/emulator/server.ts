@@ -24,7 +24,7 @@ import {
 } from './responses';
 import type { StreamFault } from './responses';
 import { StatsRecorder } from './stats';
-import type { RequestRecord } from './stats';
+import type { RequestRecord, SentSearch } from './stats';
 
 export interface EmulatorOptions {
   host?: string; // default 127.0.0.1
@@ -94,6 +94,8 @@ export interface Emulator {
   setOptions(patch: Partial<EmulatorOptions>): void;
   setFault(fault: Fault): void;
   stats(): EmulatorStats;
+  /** How many requests (since the last reset) contain `needle` anywhere in their raw body. */
+  sent(needle: string): SentSearch;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -239,6 +241,10 @@ class DeepSeekEmulator implements Emulator {
     return this.recorder.snapshot();
   }
 
+  sent(needle: string): SentSearch {
+    return this.recorder.bodies.search(needle);
+  }
+
   resetStats(): void {
     this.recorder.reset();
   }
@@ -283,6 +289,8 @@ class DeepSeekEmulator implements Emulator {
     let path = url.pathname.replace(/\/+$/, '') || '/';
     if (path.startsWith('/v1/')) path = path.slice(3);
     const rec = this.recorder.begin(path);
+    // Before anything may answer (a 429, a fault) without reading the body: it was sent all the same.
+    this.recorder.bodies.capture(req);
     if (this.refusing) {
       req.socket.destroy();
       return;
@@ -481,6 +489,11 @@ class DeepSeekEmulator implements Emulator {
     switch (route) {
       case 'GET /_emulator/stats':
         return safeSend(res, 200, this.stats());
+      case 'GET /_emulator/sent': {
+        const needle = new URL(req.url ?? '/', 'http://emulator').searchParams.get('contains') ?? '';
+        if (needle === '') return safeSend(res, 400, { error: 'give the string to look for: ?contains=...' });
+        return safeSend(res, 200, this.sent(needle));
+      }
       case 'GET /_emulator/options':
         return safeSend(res, 200, serializable(this.options()));
       case 'POST /_emulator/options': {

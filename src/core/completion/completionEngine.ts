@@ -14,7 +14,7 @@ import { DEFAULT_BUDGET, buildContext, cursorLines } from './contextWindow';
 import type { Debouncer } from './debounce';
 import { classifyContext } from './debounce';
 import type { ExclusionMatcher } from './exclusions';
-import { createExclusionMatcher } from './exclusions';
+import { NOTHING_EXCLUDED, createExclusionMatcher } from './exclusions';
 import { InflightRequests } from './inflight';
 import { decideLineMode, postProcess } from './postProcess';
 import type { ContextDoc, Snippet, SnippetOptions } from './snippets';
@@ -24,7 +24,11 @@ import { Typeahead } from './typeahead';
 export interface CompletionSettings {
   /** Per language id; `*` is the default for the rest. */
   languages: Record<string, boolean>;
-  exclude: readonly string[];
+  /**
+   * Patterns for every document (the tests, the benchmark). The editor reads them per document
+   * scope instead and passes `exclusionsFor`; both apply when both are given.
+   */
+  exclude?: readonly string[];
   model?: string;
   maxTokens: number;
   deadlineMs: number;
@@ -80,6 +84,8 @@ export interface CompletionEngineOptions {
   clock: Clock;
   debouncer: Debouncer;
   settings: CompletionSettings;
+  /** The exclusions that apply to a document (by its key), e.g. read for its workspace folder. */
+  exclusionsFor?: (docKey: string) => ExclusionMatcher;
   reuse?: ReuseOptions;
   budget?: ContextBudget;
   snippets?: SnippetOptions;
@@ -120,7 +126,7 @@ export class CompletionEngine {
 
   constructor(private readonly options: CompletionEngineOptions) {
     this.settings = options.settings;
-    this.excluded = createExclusionMatcher(options.settings.exclude);
+    this.excluded = createExclusionMatcher(options.settings.exclude ?? []);
     this.reuse = options.reuse ?? FULL_REUSE;
     this.cache = new AnswerCache(options.clock, options.cache ?? DEFAULT_CACHE_OPTIONS);
     this.inflight = new InflightRequests(
@@ -131,24 +137,40 @@ export class CompletionEngine {
 
   configure(settings: CompletionSettings): void {
     this.settings = settings;
-    this.excluded = createExclusionMatcher(settings.exclude);
+    this.excluded = createExclusionMatcher(settings.exclude ?? []);
+    // Snippets chosen under the old exclusions must not be sent again under the new ones.
+    this.snippetMemo.clear();
   }
 
   /** Whether this file may be completed (and sent) at all. */
-  allows(path: string, languageId: string): 'ok' | 'language' | 'excluded' {
+  allows(path: string, languageId: string, docKey?: string): 'ok' | 'language' | 'excluded' {
     const langs = this.settings.languages;
     if (!(langs[languageId] ?? langs['*'] ?? true)) return 'language';
-    if (this.excluded(path)) return 'excluded';
+    if (this.isExcluded(path, docKey)) return 'excluded';
     return 'ok';
   }
 
-  isExcluded(path: string): boolean {
-    return this.excluded(path);
+  /** `docKey` picks the document's own exclusions (its folder's settings) besides the global ones. */
+  isExcluded(path: string, docKey?: string): boolean {
+    if (this.excluded.excludes(path)) return true;
+    const scoped = docKey !== undefined ? this.options.exclusionsFor?.(docKey) : undefined;
+    return (scoped ?? NOTHING_EXCLUDED).excludes(path);
   }
 
   clearCache(): void {
     this.cache.clear();
     this.typeahead.clear();
+    this.snippetMemo.clear();
+  }
+
+  /** A closed document is no longer context, nor remembered as such. */
+  forgetDocument(docKey: string): void {
+    this.versions.delete(docKey);
+    for (const [memoKey, snippets] of this.snippetMemo) {
+      if (memoKey.startsWith(`${docKey}\u0001`) || snippets.some((s) => s.key === docKey)) {
+        this.snippetMemo.delete(memoKey);
+      }
+    }
   }
 
   dispose(): void {
@@ -158,7 +180,7 @@ export class CompletionEngine {
   async provide(input: CompletionInput, signal: AbortSignal): Promise<CompletionOutput | undefined> {
     const { clock } = this.options;
     const calledAt = clock.now();
-    const allowed = this.allows(input.path, input.languageId);
+    const allowed = this.allows(input.path, input.languageId, input.docKey);
     if (allowed !== 'ok') {
       this.emit({ type: 'skipped', docKey: input.docKey, reason: allowed });
       return undefined;
@@ -298,13 +320,22 @@ export class CompletionEngine {
     const lineNo = countLines(prefix);
     const quantum = (this.options.budget ?? DEFAULT_BUDGET).lineQuantum;
     const memoKey = `${input.docKey}\u0001${Math.floor(lineNo / quantum)}`;
-    const memo = this.snippetMemo.get(memoKey);
-    if (memo) return memo;
     const docs = await this.withinTime(Promise.resolve().then(input.otherDocs), signal);
     if (!docs) return [];
     // Language switches are about showing completions; exclusions are about privacy, so only
     // they decide what may be sent as context.
-    const allowed = docs.filter((d) => d.path !== input.path && !this.excluded(d.path));
+    const allowed = docs.filter(
+      (d) => d.path !== input.path && !this.isExcluded(d.path, d.key ?? input.docKey),
+    );
+    // The memo only keeps the choice stable (and the prompt head cacheable). A snippet is sent
+    // again only while its document is still open, still allowed and still holds that text, so a
+    // file excluded or closed since, or a line deleted from it, is never re-sent.
+    const memo = this.snippetMemo.get(memoKey);
+    if (memo) {
+      const texts = new Map(allowed.map((d) => [d.key ?? d.path, d.text]));
+      if (memo.every((s) => texts.get(s.key ?? s.path)?.includes(s.text))) return memo;
+      this.snippetMemo.delete(memoKey);
+    }
     const nearCursor = prefix.slice(Math.max(0, prefix.length - 1500));
     const snippets = selectSnippets(nearCursor, allowed, this.options.snippets ?? DEFAULT_SNIPPET_OPTIONS);
     this.snippetMemo.set(memoKey, snippets);

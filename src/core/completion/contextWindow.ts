@@ -21,7 +21,7 @@ export interface ContextBudget {
 export const DEFAULT_BUDGET: ContextBudget = { prefixChars: 6000, suffixChars: 1500, lineQuantum: 32 };
 
 export interface ContextInput {
-  /** Workspace-relative path, shown to the model. */
+  /** Workspace-relative path, shown to the model (an absolute one is cut to the file name). */
   path: string;
   languageId: string;
   text: string;
@@ -50,7 +50,17 @@ export interface BuiltContext extends CursorLines {
 }
 
 export function buildHeader(path: string, languageId: string): string {
-  return `${commentLine(languageId, `Path: ${path}`)}\n${commentLine(languageId, `Language: ${languageId}`)}\n`;
+  return `${commentLine(languageId, `Path: ${promptPath(path)}`)}\n${commentLine(languageId, `Language: ${languageId}`)}\n`;
+}
+
+/**
+ * The path as a provider may see it: workspace-relative, or the file name alone. An absolute path
+ * (a file outside the workspace) would tell the provider the user's home folder and name.
+ */
+export function promptPath(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  const outside = /^(?:\/|~|[A-Za-z]:|[A-Za-z][\w+.-]*:\/\/)/.test(p) || /(?:^|\/)\.\.(?:\/|$)/.test(p);
+  return outside ? (p.split('/').filter(Boolean).pop() ?? '') : p;
 }
 
 export function buildContext(input: ContextInput, budget: ContextBudget = DEFAULT_BUDGET): BuiltContext {
@@ -58,7 +68,8 @@ export function buildContext(input: ContextInput, budget: ContextBudget = DEFAUL
   const offset = Math.max(0, Math.min(input.offset, text.length));
   const windowStart = prefixWindowStart(text, offset, budget);
   const suffixEnd = suffixWindowEnd(text, offset, budget.suffixChars);
-  const header = buildHeader(input.path, languageId) + formatSnippets(input.snippets ?? [], languageId);
+  const snippets = (input.snippets ?? []).map((s) => ({ ...s, path: promptPath(s.path) }));
+  const header = buildHeader(input.path, languageId) + formatSnippets(snippets, languageId);
   return {
     prompt: header + text.slice(windowStart, offset),
     suffix: text.slice(offset, suffixEnd),

@@ -4,12 +4,16 @@
 import { commentLine } from './languages';
 
 export interface ContextDoc {
+  /** The document's identity (its URI), when the caller has one; the path otherwise. */
+  key?: string;
   path: string;
   languageId: string;
   text: string;
 }
 
 export interface Snippet {
+  /** The source document's `key`, to tell later whether it is still open and allowed. */
+  key?: string;
   path: string;
   text: string;
 }
@@ -65,7 +69,7 @@ export function selectSnippets(
         .slice(best.start, best.start + options.windowLines)
         .join('\n')
         .trimEnd();
-      scored.push({ score: best.score, snippet: { path: doc.path, text } });
+      scored.push({ score: best.score, snippet: { key: doc.key, path: doc.path, text } });
     }
   }
   scored.sort((a, b) => b.score - a.score);
@@ -78,7 +82,7 @@ export function selectSnippets(
     const cut = snippet.text.lastIndexOf('\n', room);
     const text = snippet.text.length <= room ? snippet.text : snippet.text.slice(0, cut > 0 ? cut : room);
     if (text.trim() === '') continue;
-    out.push({ path: snippet.path, text });
+    out.push({ key: snippet.key, path: snippet.path, text });
     used += text.length;
   }
   return out;

@@ -1,12 +1,12 @@
 // The context chips: the active file and, when there is one, the selection in it. The user can
 // remove either chip (it stays removed until the editor or selection changes, or they add it
-// back). Files matching `pacer.completion.exclude` never become context.
+// back). Files matching `pacer.completion.exclude` never become context: their chip shows, off,
+// with the pattern that keeps it out, and nothing of the file is read.
 import * as vscode from 'vscode';
 import type { ContextKind, ContextRef } from '../../core/chatProtocol';
 import type { ContextItem } from '../../core/chat/conversation';
 import type { ChatContextSource } from '../../core/chat/chatSession';
-import { createExclusionMatcher } from '../../core/completion/exclusions';
-import { readSettings } from '../settings';
+import { exclusionReason, exclusionsFor, matchPath, shownPath } from '../exclusionSettings';
 
 /** Longest text one chip sends (about 25k tokens): a huge file must not eat the whole budget. */
 export const MAX_CONTEXT_CHARS = 100_000;
@@ -48,6 +48,10 @@ export class EditorContext implements ChatContextSource, vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (e.textEditor === this.editor || this.track(e.textEditor)) this.fireSoon();
       }),
+      // An exclusion set while the file is open turns its chip off at once (and back on).
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('pacer.completion')) this.fireSoon();
+      }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc === this.editor?.document) {
           this.editor = undefined;
@@ -63,6 +67,8 @@ export class EditorContext implements ChatContextSource, vscode.Disposable {
   }
 
   chips(): ContextRef[] {
+    const off = this.excludedChip();
+    if (off) return [off];
     return this.current()
       .filter((c) => !this.removed.has(c.ref.id))
       .map((c) => c.ref);
@@ -78,6 +84,12 @@ export class EditorContext implements ChatContextSource, vscode.Disposable {
     return this.current()
       .filter((c) => !this.removed.has(c.ref.id))
       .map((c) => c.read());
+  }
+
+  /** The pattern that keeps `doc` out of every prompt, if one does (for the chip and for callers). */
+  exclusionOf(doc: vscode.TextDocument): string | undefined {
+    // The same matcher as completion, so a pattern that keeps a file out of completions keeps it out of chat.
+    return exclusionsFor(doc).matchOf(matchPath(doc.uri));
   }
 
   remove(id: string): void {
@@ -110,17 +122,29 @@ export class EditorContext implements ChatContextSource, vscode.Disposable {
     }, 150);
   }
 
-  private excluded(doc: vscode.TextDocument): boolean {
-    // The same matcher as completion, so a pattern that keeps a file out of completions keeps it out of chat.
-    const path = doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, false);
-    return createExclusionMatcher(readSettings().completion.exclude)(path);
+  /** A chip that cannot be sent: the active file is excluded. Its content is never read. */
+  private excludedChip(): ContextRef | undefined {
+    const doc = this.editor?.document;
+    if (!doc || doc.isClosed) return undefined;
+    const pattern = this.exclusionOf(doc);
+    if (pattern === undefined) return undefined;
+    const path = shownPath(doc.uri);
+    const label = path.split('/').pop() || path;
+    return {
+      id: `off-${hash(doc.uri.toString())}`,
+      kind: 'file',
+      label,
+      detail: path,
+      excluded: exclusionReason(pattern),
+    };
   }
 
   private current(): Chip[] {
     const editor = this.editor;
-    if (!editor || editor.document.isClosed || this.excluded(editor.document)) return [];
+    if (!editor || editor.document.isClosed || this.exclusionOf(editor.document) !== undefined) return [];
     const doc = editor.document;
-    const path = doc.isUntitled ? doc.fileName : vscode.workspace.asRelativePath(doc.uri, false);
+    // Workspace-relative, or the file name alone outside the workspace (never the user's home).
+    const path = shownPath(doc.uri);
     const name = path.split(/[\\/]/).pop() || path;
     const key = doc.uri.toString();
     const cut = (text: string) =>

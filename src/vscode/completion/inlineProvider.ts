@@ -6,15 +6,12 @@ import * as vscode from 'vscode';
 import type { CompletionEngine } from '../../core/completion/completionEngine';
 import type { CompletionSwitch } from '../../core/completion/completionSwitch';
 import type { ContextDoc } from '../../core/completion/snippets';
+import { matchPath } from '../exclusionSettings';
 import type { Logger } from '../log';
 
 // Schemes whose documents are the user's code. Output, SCM input, settings and the like are not.
 const CODE_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-notebook-cell']);
 const MAX_CONTEXT_EDITORS = 20;
-
-export function workspacePath(uri: vscode.Uri): string {
-  return uri.scheme === 'untitled' ? uri.path : vscode.workspace.asRelativePath(uri, false);
-}
 
 export class PacerInlineProvider implements vscode.InlineCompletionItemProvider {
   constructor(
@@ -57,7 +54,8 @@ export class PacerInlineProvider implements vscode.InlineCompletionItemProvider 
       const out = await this.engine.provide(
         {
           docKey: document.uri.toString(),
-          path: workspacePath(document.uri),
+          // Matched as is; the engine shows the provider the file name alone when it is absolute.
+          path: matchPath(document.uri),
           languageId: document.languageId,
           text,
           offset,
@@ -79,7 +77,7 @@ export class PacerInlineProvider implements vscode.InlineCompletionItemProvider 
   }
 }
 
-/** Documents open in editor tabs, other than `current`; the engine drops excluded ones. */
+/** Documents open in editor tabs, other than `current`; the engine drops excluded ones (by key). */
 function openEditorDocs(current: vscode.TextDocument): ContextDoc[] {
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
   const out: ContextDoc[] = [];
@@ -88,7 +86,12 @@ function openEditorDocs(current: vscode.TextDocument): ContextDoc[] {
       if (!(tab.input instanceof vscode.TabInputText)) continue;
       const doc = open.get(tab.input.uri.toString());
       if (!doc || doc === current || !CODE_SCHEMES.has(doc.uri.scheme)) continue;
-      out.push({ path: workspacePath(doc.uri), languageId: doc.languageId, text: doc.getText() });
+      out.push({
+        key: doc.uri.toString(),
+        path: matchPath(doc.uri),
+        languageId: doc.languageId,
+        text: doc.getText(),
+      });
       if (out.length >= MAX_CONTEXT_EDITORS) return out;
     }
   }

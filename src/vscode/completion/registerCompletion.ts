@@ -7,6 +7,7 @@ import type { CompletionSettings } from '../../core/completion/completionEngine'
 import { CompletionEngine } from '../../core/completion/completionEngine';
 import { CompletionSwitch } from '../../core/completion/completionSwitch';
 import { AdaptiveDebounce } from '../../core/completion/debounce';
+import { exclusionsForKey, registerExclusionSettings } from '../exclusionSettings';
 import type { Logger } from '../log';
 import type { PacerServices } from '../providers/registerProviders';
 import type { PacerSettings } from '../settings';
@@ -26,7 +27,6 @@ export interface CompletionFeature {
 export function engineSettings(s: PacerSettings['completion']): CompletionSettings {
   return {
     languages: s.languages,
-    exclude: s.exclude,
     model: s.model,
     maxTokens: s.maxTokens,
     deadlineMs: s.deadlineMs,
@@ -46,6 +46,8 @@ export function registerCompletion(
     clock: realClock,
     debouncer,
     settings: engineSettings(settings),
+    // Exclusions are read for each document's folder and language, not once for the window.
+    exclusionsFor: exclusionsForKey,
     log: { debug: (m) => log.debug(m), warn: (m) => log.warn(m) },
   });
   const completionSwitch = new CompletionSwitch(
@@ -57,6 +59,8 @@ export function registerCompletion(
   showMode();
 
   context.subscriptions.push(
+    registerExclusionSettings(log),
+    vscode.workspace.onDidCloseTextDocument((doc) => engine.forgetDocument(doc.uri.toString())),
     completionSwitch.onDidChange((mode) => {
       showMode();
       void context.globalState.update(SNOOZE_KEY, mode.kind === 'snoozed' ? mode.untilMs : undefined);
