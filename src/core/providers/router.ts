@@ -396,11 +396,7 @@ export class Router implements ModelService, Disposable {
 
   /** Builds every provider's service anew (cache or gate sizes changed); running requests finish on the old ones. */
   recreateServices(): void {
-    for (const [id, m] of this.members) {
-      this.members.delete(id);
-      this.retire(m);
-    }
-    this.applySettings(this.settings);
+    this.applySettings(this.settings, true);
     this.scheduleChange();
   }
 
@@ -455,38 +451,55 @@ export class Router implements ModelService, Disposable {
 
   // ---------------------------------------------------------------------------------------------
 
-  private applySettings(settings: RouterSettings): void {
-    this.known = resolveProviders(settings.providers);
-    this.order = {
-      chat: orderFor('chat', settings.providers, this.known),
-      completion: orderFor('completion', settings.providers, this.known),
+  /**
+   * New services are built before old ones go: a service that cannot be built (a bad value that
+   * got this far) leaves its provider on the one it had, so a settings change never empties the
+   * router. `rebuildAll`: replace every service (cache or gate sizes changed).
+   */
+  private applySettings(settings: RouterSettings, rebuildAll = false): void {
+    const known = resolveProviders(settings.providers);
+    const order = {
+      chat: orderFor('chat', settings.providers, known),
+      completion: orderFor('completion', settings.providers, known),
     };
-    const wanted = new Set([...this.order.chat, ...this.order.completion]);
+    const wanted = new Set([...order.chat, ...order.completion]);
     if (settings.providers.routing === 'pinned') wanted.add(settings.providers.pinned);
     const memberOptions = {
       circuit: this.circuitOptions(),
       stormEvents: this.options.stormEvents ?? 2,
     };
-    for (const [id, m] of this.members) {
-      const info = this.known.find((p) => p.id === id);
-      if (!info || !wanted.has(id) || !sameEndpoint(m.info, info)) {
-        this.members.delete(id);
-        this.retire(m);
-      } else {
-        m.info = info;
-        m.setOptions(memberOptions);
+    const built = new Map<string, RouterMember>();
+    for (const id of wanted) {
+      const info = known.find((p) => p.id === id);
+      const current = this.members.get(id);
+      if (!info || (current && !rebuildAll && sameEndpoint(current.info, info))) continue;
+      try {
+        const service = this.options.createService(info);
+        built.set(
+          id,
+          new RouterMember(info, service, this.clock, memberOptions, () => this.onMemberChange(), this.log),
+        );
+      } catch (e) {
+        this.log.warn(
+          `${info.label}: could not apply the new settings (${e instanceof Error ? e.message : String(e)}); ${current ? 'it keeps its previous ones' : 'it is left out'}`,
+        );
       }
     }
-    for (const id of wanted) {
-      if (this.members.has(id)) continue;
-      const info = this.known.find((p) => p.id === id);
-      if (!info) continue;
-      const service = this.options.createService(info);
-      this.members.set(
-        id,
-        new RouterMember(info, service, this.clock, memberOptions, () => this.onMemberChange(), this.log),
-      );
+    this.known = known;
+    this.order = order;
+    for (const [id, m] of this.members) {
+      const info = known.find((p) => p.id === id);
+      const replacement = built.get(id);
+      if (replacement || !info || !wanted.has(id)) {
+        this.members.delete(id);
+        this.retire(m);
+      } else if (sameEndpoint(m.info, info) || rebuildAll) {
+        if (sameEndpoint(m.info, info)) m.info = info;
+        m.setOptions(memberOptions);
+      }
+      // else: its new service could not be built; it keeps serving as it was.
     }
+    for (const [id, m] of built) this.members.set(id, m);
     this.tuneGates(settings);
   }
 

@@ -87,13 +87,18 @@ export class RouterMember implements Disposable {
     return !this.info.needsKey || this.keyPresent;
   }
 
-  /** The model a request of this class uses here: the user's choice, else the feature's if this provider has it. */
+  /**
+   * The model a request of this class uses here: the user's choice for this provider
+   * (pacer.providers.models), else the feature's model on DeepSeek only. The feature's model
+   * names a DeepSeek model; another provider never takes it, because a paid fallback that lists
+   * the name (`o1-pro`) would bill it at its own price.
+   */
   modelFor(cls: 'chat' | 'completion', requested: string | undefined): string {
     const pinned =
       cls === 'chat' ? this.info.modelsPinnedByUser.chat : this.info.modelsPinnedByUser.completion;
     const configured = cls === 'chat' ? this.info.chatModel : this.info.completionModel;
     if (pinned) return configured;
-    if (requested && (this.models?.includes(requested) ?? this.id === 'deepseek')) return requested;
+    if (requested && this.id === 'deepseek' && (this.models?.includes(requested) ?? true)) return requested;
     // A local server (Ollama, LM Studio) serves whatever is loaded: use that. A cloud provider's
     // list holds embedding, audio and expensive models, so there its configured model stays.
     if (this.info.local && this.models && this.models.length > 0 && !this.models.includes(configured))
