@@ -148,8 +148,9 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
           JSON.stringify([settings.cache, settings.gate.initialConcurrency]);
         // Only a change of providers can change which keys matter or what /models says.
         const providersChanged = JSON.stringify(next.providers) !== JSON.stringify(settings.providers);
-        router.updateSettings(routerSettings(next));
+        // createService reads `settings` (gate and cache sizes) when the router builds services.
         settings = next;
+        router.updateSettings(routerSettings(next));
         if (rebuild) router.recreateServices();
         if (providersChanged) void syncKeysThenDiscover();
       } catch (e) {
