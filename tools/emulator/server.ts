@@ -7,6 +7,8 @@ import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import * as errors from './errors';
 import type { HttpError } from './errors';
+import type { PoseAs } from './identity';
+import { answerIdentity } from './identity';
 import { PrefixCache } from './prefixCache';
 import { MODELS, parseChat, parseFim, parseJson } from './requests';
 import type { ChatRequest, FimRequest, Parsed } from './requests';
@@ -36,6 +38,7 @@ export interface EmulatorOptions {
   requireKey?: string; // when set, any other `Authorization: Bearer` gets 401
   chatScript?: { match: string; answer: string }[]; // if the last user message contains `match`, answer is `answer`
   fimAnswer?: (prompt: string, suffix: string) => string; // FIM answers from another source (e.g. tools/emulator/typingOracle.ts); in-process only
+  poseAs?: PoseAs; // answer a local server's identity route too (tools/emulator/identity.ts)
 }
 
 export type FaultKind =
@@ -106,9 +109,9 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 ];
 
 type Settings = Required<
-  Omit<EmulatorOptions, 'retryAfterSeconds' | 'requireKey' | 'chatScript' | 'fimAnswer'>
+  Omit<EmulatorOptions, 'retryAfterSeconds' | 'requireKey' | 'chatScript' | 'fimAnswer' | 'poseAs'>
 > &
-  Pick<EmulatorOptions, 'retryAfterSeconds' | 'requireKey' | 'chatScript' | 'fimAnswer'>;
+  Pick<EmulatorOptions, 'retryAfterSeconds' | 'requireKey' | 'chatScript' | 'fimAnswer' | 'poseAs'>;
 
 const DEFAULTS: Settings = {
   host: '127.0.0.1',
@@ -270,6 +273,7 @@ class DeepSeekEmulator implements Emulator {
       this.control(req, res, url.pathname).catch((e: unknown) => safeSend(res, 500, { error: String(e) }));
       return;
     }
+    if (answerIdentity(this.settings.poseAs, req, res, url.pathname)) return;
     let path = url.pathname.replace(/\/+$/, '') || '/';
     if (path.startsWith('/v1/')) path = path.slice(3);
     const rec = this.recorder.begin(path);

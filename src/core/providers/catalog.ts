@@ -1,6 +1,7 @@
 // The providers Pacer knows out of the box, plus the user's custom ones, resolved against the
 // (application-scoped) settings into one list of ProviderInfo values. Pure data: no network.
 import type { ModelPricing, ProviderEndpoint } from '../providerEndpoint';
+import type { LocalServerKind } from './localIdentity';
 import {
   DEEPSEEK_BASE_URL,
   DEEPSEEK_BILLING_URL,
@@ -23,6 +24,11 @@ export interface ProviderInfo {
   /** Loopback server (Ollama, LM Studio, llama.cpp, the emulator): no key, no cost. */
   local: boolean;
   custom: boolean;
+  /**
+   * A built-in local server (Ollama, LM Studio, llama.cpp) on a well-known port: it receives code
+   * only after localIdentity.ts confirmed that this server, not any other, answers there.
+   */
+  identity?: LocalServerKind;
   chatModel: string;
   completionModel: string;
   /** Whether `chatModel` / `completionModel` came from the user (never replaced by `/models`). */
@@ -47,6 +53,7 @@ interface BuiltIn {
   billingUrl?: string;
   keyUrl?: string;
   pricing?: Readonly<Record<string, ModelPricing>>;
+  identity?: LocalServerKind;
 }
 
 // Model names are defaults only: where a provider lists `/models`, Pacer reads them at run time.
@@ -99,6 +106,7 @@ const BUILT_INS: readonly BuiltIn[] = [
     needsKey: false,
     chatModel: 'qwen2.5-coder:7b',
     completionModel: 'qwen2.5-coder:1.5b',
+    identity: 'ollama',
   },
   {
     id: 'lmstudio',
@@ -109,6 +117,7 @@ const BUILT_INS: readonly BuiltIn[] = [
     needsKey: false,
     chatModel: 'qwen2.5-coder-7b-instruct',
     completionModel: 'qwen2.5-coder-7b-instruct',
+    identity: 'lmstudio',
   },
   {
     id: 'llamacpp',
@@ -119,6 +128,7 @@ const BUILT_INS: readonly BuiltIn[] = [
     needsKey: false,
     chatModel: 'default',
     completionModel: 'default',
+    identity: 'llamacpp',
   },
 ];
 
@@ -207,6 +217,7 @@ function fromBuiltIn(b: BuiltIn, settings: ProviderSettings): ProviderInfo {
     paid: b.needsKey,
     local,
     custom: false,
+    identity: b.identity,
     chatModel: models.chat || b.chatModel,
     completionModel: models.completion || b.completionModel,
     modelsPinnedByUser: { chat: !!models.chat, completion: !!models.completion },

@@ -69,6 +69,12 @@ export interface KeyNeeded {
   requestClass: RouteClass;
 }
 
+export interface LocalServerUse {
+  providerId: string;
+  label: string;
+  baseUrl: string;
+}
+
 const NO_LOG: RouterLog = { info: () => {}, warn: () => {}, debug: () => {} };
 /** Provider hops one chat request may make (each a full try on one provider) before giving up. */
 const MAX_CHAT_HOPS = 6;
@@ -91,6 +97,9 @@ export class Router implements ModelService, Disposable {
   private readonly changed = new Emitter<void>();
   private readonly spendCrossed = new Emitter<SpendStatus>();
   private readonly keyNeeded = new Emitter<KeyNeeded>();
+  private readonly localUsed = new Emitter<LocalServerUse>();
+  /** Local servers that received a request in this session. */
+  private readonly announcedLocal = new Set<string>();
   /** Providers already announced as missing a key (until the key store changes). */
   private readonly announcedMissing = new Set<string>();
   /** Per provider, how to move each chat request now running on it ("Use X now"). */
@@ -102,6 +111,8 @@ export class Router implements ModelService, Disposable {
   readonly onDidCrossSpendLimit = this.spendCrossed.event;
   /** A request wanted a provider that has no (valid) key. */
   readonly onDidNeedKey = this.keyNeeded.event;
+  /** A built-in local server (Ollama, LM Studio, llama.cpp) receives code for the first time this session. */
+  readonly onDidSendToLocalServer = this.localUsed.event;
 
   constructor(private readonly options: RouterOptions) {
     this.clock = options.clock ?? realClock;
@@ -137,6 +148,7 @@ export class Router implements ModelService, Disposable {
       }
       if (route.kind === 'none') throw this.exhausted('chat', route, lastError);
       const member = this.members.get(route.id)!;
+      this.noteLocalUse(member);
       const remaining = deadlineAt - this.clock.now();
       if (remaining <= 0)
         throw lastError ?? this.deadline('chat', options.deadlineMs ?? this.settings.chatDeadlineMs);
@@ -257,6 +269,7 @@ export class Router implements ModelService, Disposable {
       const route = this.pick('completion', tried);
       if (route.kind === 'none') throw this.exhausted('completion', route, lastError);
       const member = this.members.get(route.id)!;
+      this.noteLocalUse(member);
       const remaining = deadlineAt - this.clock.now();
       if (remaining <= 0) throw this.deadline('completion', deadlineMs);
 
@@ -348,6 +361,7 @@ export class Router implements ModelService, Disposable {
             label: m.info.label,
             health: m.health(),
             local: m.info.local,
+            baseUrl: m.info.baseUrl,
             paid: m.info.paid,
             supportsFim: m.info.supportsFim,
             fitForCompletions: m.candidate().fitForCompletions,
@@ -447,6 +461,14 @@ export class Router implements ModelService, Disposable {
     this.changed.dispose();
     this.spendCrossed.dispose();
     this.keyNeeded.dispose();
+    this.localUsed.dispose();
+  }
+
+  private noteLocalUse(member: RouterMember): void {
+    if (!member.info.identity || this.announcedLocal.has(member.id)) return;
+    this.announcedLocal.add(member.id);
+    this.log.info(`${member.info.label} at ${member.info.baseUrl} receives code from now on`);
+    this.localUsed.fire({ providerId: member.id, label: member.info.label, baseUrl: member.info.baseUrl });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -475,10 +497,20 @@ export class Router implements ModelService, Disposable {
       if (!info || (current && !rebuildAll && sameEndpoint(current.info, info))) continue;
       try {
         const service = this.options.createService(info);
-        built.set(
-          id,
-          new RouterMember(info, service, this.clock, memberOptions, () => this.onMemberChange(), this.log),
+        const member = new RouterMember(
+          info,
+          service,
+          this.clock,
+          memberOptions,
+          () => this.onMemberChange(),
+          this.log,
         );
+        // Same server at the same URL (new cache or gate sizes): what was learnt about it stays.
+        if (current && sameEndpoint(current.info, info)) {
+          if (current.confirmed) member.markConfirmed();
+          member.models = current.models;
+        }
+        built.set(id, member);
       } catch (e) {
         this.log.warn(
           `${info.label}: could not apply the new settings (${e instanceof Error ? e.message : String(e)}); ${current ? 'it keeps its previous ones' : 'it is left out'}`,

@@ -119,6 +119,18 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   );
   status.update(router.state());
 
+  // A local server gets the user's code the first time: say so once per provider and profile.
+  context.subscriptions.push(
+    router.onDidSendToLocalServer((use) => {
+      const key = `pacer.localServerAnnounced.${use.providerId}`;
+      if (context.globalState.get<boolean>(key)) return;
+      void context.globalState.update(key, true);
+      void vscode.window.showInformationMessage(
+        `Pacer: ${use.label} on this machine (${use.baseUrl}) now receives your code as a provider. To stop that, remove "${use.providerId}" from pacer.providers.enabled.`,
+      );
+    }),
+  );
+
   context.subscriptions.push(router.onDidCrossSpendLimit((s) => void announceSpend(s)));
   async function announceSpend(s: SpendStatus): Promise<void> {
     if (s.kind === 'warning') {
