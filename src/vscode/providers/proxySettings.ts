@@ -40,7 +40,17 @@ export class ProxySettings implements vscode.Disposable {
   private apply(): void {
     const old = this.current;
     const config = readProxyConfig();
-    this.current = config ? createProxyFetch(config) : undefined;
+    try {
+      this.current = config ? createProxyFetch(config) : undefined;
+    } catch (e) {
+      // A proxy URL without a scheme (`proxy:8080`) must not stop activation. Requests fail with
+      // what to fix rather than going around a proxy the user asked for.
+      // The value is not echoed: it may hold credentials in a shape redactProxyUrl cannot parse.
+      const why = `http.proxy is not a usable proxy URL (${e instanceof Error ? e.message : String(e)}): write it as http://host:port.`;
+      this.log.warn(why);
+      void vscode.window.showWarningMessage(`Pacer: ${why}`);
+      this.current = { fetch: () => Promise.reject(new Error(why)), close: () => Promise.resolve() };
+    }
     if (config) this.log.info(`provider traffic goes through the proxy ${redactProxyUrl(config.proxyUrl)}`);
     else if (old) this.log.info('provider traffic goes direct (no http.proxy)');
     void old?.close().catch(() => {});
