@@ -32,7 +32,7 @@ after(async () => {
   await Promise.all([devServer.close(), ...[...posing.values()].map((e) => e.close())]);
 });
 
-function routerFor(id: LocalServerKind, url: string): Router {
+function routerFor(id: LocalServerKind, url: string, probeIntervalMs = 60_000): Router {
   const providers: ProviderSettings = {
     enabled: [id],
     chatOrder: [id],
@@ -47,7 +47,7 @@ function routerFor(id: LocalServerKind, url: string): Router {
     settings: {
       providers,
       failoverAfterMs: 2000,
-      probeIntervalMs: 60_000,
+      probeIntervalMs,
       dailyLimitUsd: 0,
       chatDeadlineMs: 3000,
       completionDeadlineMs: 1500,
@@ -109,6 +109,27 @@ describe('never sends code to a local port before the server there is confirmed'
       assert.equal(chatRequests(emu), 3);
     } finally {
       router.dispose();
+    }
+  });
+});
+
+describe('a local server that starts later is confirmed by a later probe', () => {
+  test('down at start, confirmed and served once Ollama answers on its port', async () => {
+    const port = Number(new URL(closedUrl).port);
+    const router = routerFor('ollama', closedUrl, 200);
+    let emu: Emulator | undefined;
+    try {
+      await router.discover();
+      assert.equal(router.state().providers[0]?.health.kind, 'down');
+      emu = await startFastEmulator({ answerTokens: 6, poseAs: 'ollama', port });
+      const deadline = Date.now() + 10_000;
+      while (router.state().providers[0]?.health.kind !== 'healthy' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      assert.ok((await router.chat(ask)).text.length > 0);
+      assert.equal(chatRequests(emu), 1);
+    } finally {
+      router.dispose();
+      await emu?.close();
     }
   });
 });
