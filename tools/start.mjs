@@ -2,7 +2,7 @@
 // `npm start`: from a fresh clone to Pacer running in a real VS Code (code-server) in one command.
 // Installs dependencies if needed, builds, installs the editor on first use, then hands over to
 // tools/editor/startEditor.ts (emulator unless DEEPSEEK_API_KEY is set, code-server, the URL).
-//   npm start -- [--port N] [--host 127.0.0.1] [--workspace DIR]
+//   npm start -- [--port N] [--host 127.0.0.1] [--workspace DIR] [--auth password|none]
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

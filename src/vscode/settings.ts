@@ -1,9 +1,17 @@
 // One typed reader for every `pacer.*` setting declared in package.json. Callers re-read on
 // `onDidChangeSettings` instead of caching values, so changes apply without a reload.
 import * as vscode from 'vscode';
+import packageJson from '../../package.json';
 import type { ProviderSettings } from '../core/providers/catalog';
 import type { UserPrices } from '../core/usage/prices';
 import { parseUserPrices } from '../core/usage/prices';
+import { providerSettingsIssues } from '../core/providers/catalog';
+import type { JsonSchema } from '../core/settings/settingSchema';
+import type { SettingIssue } from '../core/settings/settingsReader';
+import { SettingsReader } from '../core/settings/settingsReader';
+import { orderBounds } from '../core/settings/settingsChecks';
+
+export type { SettingIssue } from '../core/settings/settingsReader';
 
 export interface PacerSettings {
   providers: ProviderSettings;
@@ -29,36 +37,58 @@ export interface PacerSettings {
   budget: { dailyLimitUsd: number; prices: UserPrices };
 }
 
-/**
- * Reads every setting. Provider URLs and lists are `application`-scoped in package.json; reading
- * them through `inspect().globalValue` as well makes sure a workspace's settings.json can never
- * redirect a user's key even if a VS Code version ignored the scope.
- */
+/** package.json's declaration of every `pacer.*` setting: the one home of types, bounds and scopes. */
+const SCHEMA = (
+  packageJson as unknown as { contributes: { configuration: { properties: Record<string, JsonSchema> } } }
+).contributes.configuration.properties;
+
+/** Every setting, checked; use `readSettingsWithIssues` where the user must hear what was ignored. */
 export function readSettings(): PacerSettings {
+  return readSettingsWithIssues().settings;
+}
+
+/**
+ * Reads every setting through SettingsReader (src/core/settings): cost and privacy settings from
+ * the user's settings only (`inspect().globalValue`, whatever scope a VS Code version honours),
+ * on/off switches that a workspace may only turn off, every value checked against package.json's
+ * schema and clamped. Never throws: a wrong value falls back and becomes an issue.
+ */
+export function readSettingsWithIssues(): { settings: PacerSettings; issues: SettingIssue[] } {
   const c = vscode.workspace.getConfiguration('pacer');
-  const user = <T>(key: string, fallback: T): T => {
-    const inspected = c.inspect<T>(key);
-    return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+  const reader = new SettingsReader(SCHEMA, (key) => c.inspect(key));
+  const note = (key: string, message: string) => reader.note(key, message);
+  const user = <T>(key: string, fallback: T): T => reader.value(key, fallback);
+  const get = user;
+  const providers: ProviderSettings = {
+    enabled: user('providers.enabled', ['deepseek']),
+    chatOrder: user('providers.chatOrder', ['deepseek']),
+    completionOrder: user('providers.completionOrder', ['deepseek']),
+    routing: user('providers.routing', 'automatic'),
+    pinned: user('providers.pinned', 'deepseek'),
+    baseUrls: user('providers.baseUrls', {}),
+    custom: user('providers.custom', []),
+    models: user('providers.models', {}),
   };
-  const get = <T>(key: string, fallback: T): T => c.get<T>(key) ?? fallback;
-  return {
-    providers: {
-      enabled: user('providers.enabled', ['deepseek']),
-      chatOrder: user('providers.chatOrder', ['deepseek']),
-      completionOrder: user('providers.completionOrder', ['deepseek']),
-      routing: user('providers.routing', 'automatic'),
-      pinned: user('providers.pinned', 'deepseek'),
-      baseUrls: user('providers.baseUrls', {}),
-      custom: user('providers.custom', []),
-      models: user('providers.models', {}),
-    },
+  for (const issue of providerSettingsIssues(providers)) note(issue.key, issue.message);
+  const debounce = orderBounds(
+    { min: get('completion.debounceMinMs', 60), max: get('completion.debounceMaxMs', 400) },
+    { min: 'completion.debounceMinMs', max: 'completion.debounceMaxMs' },
+    note,
+  );
+  const concurrency = orderBounds(
+    { min: user('gate.initialConcurrency', 2), max: user('gate.maxConcurrency', 16) },
+    { min: 'gate.initialConcurrency', max: 'gate.maxConcurrency' },
+    note,
+  );
+  const settings: PacerSettings = {
+    providers,
     completion: {
       enabled: get('completion.enabled', true),
       languages: get('completion.languages', { '*': true }),
       model: get('completion.model', 'deepseek-flash'),
       maxTokens: get('completion.maxTokens', 128),
-      debounceMinMs: get('completion.debounceMinMs', 60),
-      debounceMaxMs: get('completion.debounceMaxMs', 400),
+      debounceMinMs: debounce.min,
+      debounceMaxMs: debounce.max,
       deadlineMs: get('completion.deadlineMs', 1500),
       contextFromOpenEditors: get('completion.contextFromOpenEditors', true),
     },
@@ -69,8 +99,8 @@ export function readSettings(): PacerSettings {
       failoverAfterMs: get('chat.failoverAfterMs', 2000),
     },
     gate: {
-      initialConcurrency: user('gate.initialConcurrency', 2),
-      maxConcurrency: user('gate.maxConcurrency', 16),
+      initialConcurrency: concurrency.min,
+      maxConcurrency: concurrency.max,
     },
     cache: { maxMB: get('cache.maxMB', 16), ttlSeconds: get('cache.ttlSeconds', 300) },
     health: { probeIntervalSeconds: get('health.probeIntervalSeconds', 10) },
@@ -80,6 +110,7 @@ export function readSettings(): PacerSettings {
       prices: parseUserPrices(user('budget.prices', {})),
     },
   };
+  return { settings, issues: reader.issues };
 }
 
 export function onDidChangeSettings(listener: () => void): vscode.Disposable {

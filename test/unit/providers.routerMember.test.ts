@@ -11,7 +11,7 @@ import { RouterMember } from '../../src/core/providers/routerMember';
 import { FakeClock } from './helpers/fakeClock';
 
 const settings: ProviderSettings = {
-  enabled: ['openai', 'ollama'],
+  enabled: ['openai', 'ollama', 'deepseek'],
   chatOrder: ['openai', 'ollama'],
   completionOrder: ['ollama', 'openai'],
   routing: 'automatic',
@@ -64,11 +64,34 @@ describe('router member: model choice against /models', () => {
     }
   });
 
-  test('a listed requested model still wins on a cloud provider', () => {
-    const m = member('openai');
+  test('never spends on a model the user did not choose for that provider (o1-pro is listed, not used)', () => {
+    // The generic pacer.chat.model / completion.model name DeepSeek models; passed to a paid
+    // fallback that happens to list it, `o1-pro` would be billed at its price.
+    for (const id of ['openai', 'ollama']) {
+      const m = member(id);
+      try {
+        m.models = ['o1-pro', m.info.chatModel, m.info.completionModel];
+        assert.equal(m.modelFor('chat', 'o1-pro'), m.info.chatModel, id);
+        assert.equal(m.modelFor('completion', 'o1-pro'), m.info.completionModel, id);
+      } finally {
+        m.dispose();
+      }
+    }
+  });
+
+  test("the user's model for that provider (pacer.providers.models) is used", () => {
+    const info = resolveProviders({ ...settings, models: { openai: { chat: 'o1-pro' } } }).find(
+      (p) => p.id === 'openai',
+    )!;
+    assert.equal(info.chatModel, 'o1-pro');
+    assert.equal(info.modelsPinnedByUser.chat, true);
+  });
+
+  test('DeepSeek takes the requested DeepSeek model', () => {
+    const m = member('deepseek');
     try {
-      m.models = ['text-embedding-3-large', 'gpt-4.1'];
-      assert.equal(m.modelFor('chat', 'gpt-4.1'), 'gpt-4.1');
+      m.models = ['deepseek-flash', 'deepseek-v4-pro'];
+      assert.equal(m.modelFor('chat', 'deepseek-v4-pro'), 'deepseek-v4-pro');
     } finally {
       m.dispose();
     }

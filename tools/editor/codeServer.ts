@@ -49,6 +49,13 @@ export interface StartCodeServerOptions {
   keepDirs?: boolean;
   /** Folder for the scratch dirs (default: fresh one in the OS temp folder). */
   dirs?: ScratchDirs;
+  /**
+   * Require this password at the login page (`--auth password`). Without one the server has no
+   * authentication, which is refused on any host but loopback.
+   */
+  password?: string;
+  /** Keep VS Code's workspace trust on (Restricted Mode for untrusted folders); off by default. */
+  workspaceTrust?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -65,23 +72,33 @@ export interface RunningCodeServer {
 const START_TIMEOUT_MS = 60_000;
 
 export async function startCodeServer(options: StartCodeServerOptions = {}): Promise<RunningCodeServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!options.password && !isLoopbackHost(host))
+    throw new Error(
+      `refusing to serve the editor on ${host} without a password: anyone who reaches it could run code and use your API key. Use a loopback host, or set a password.`,
+    );
   const editor = await ensureEditor();
   const dirs = options.dirs ?? makeScratchDirs();
-  const env = isolatedEnv(dirs, options.env ?? {});
+  // code-server reads the password from the environment, never from the command line (ps shows that).
+  const env = isolatedEnv(dirs, {
+    ...(options.env ?? {}),
+    ...(options.password ? { PASSWORD: options.password } : {}),
+  });
   const existing = options.mergeExistingSettings ? readUserSettings(dirs) : {};
   writeUserSettings(dirs, {
     ...(options.baseSettings ?? quietWorkbenchSettings),
     ...existing,
     ...(options.userSettings ?? {}),
+    ...(options.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {}),
   });
 
   const baseArgs = [
     editor.codeServerEntry,
     '--auth',
-    'none',
+    options.password ? 'password' : 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir',
     dirs.userDataDir,
@@ -91,7 +108,6 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
   for (const vsix of options.vsix ?? []) installVsix(editor.node, baseArgs, vsix, env);
 
   const lines: string[] = [];
-  const host = options.host ?? '127.0.0.1';
   // detached: the server gets its own process group, so close() ends it with its extension host.
   const child = spawn(
     editor.node,
@@ -131,6 +147,15 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
     await close();
     throw new Error(`${(err as Error).message}\n--- code-server output ---\n${lines.slice(-40).join('\n')}`);
   }
+}
+
+/** True for names and addresses that only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 export function writeUserSettings(dirs: ScratchDirs, settings: Record<string, unknown>): void {

@@ -2,15 +2,20 @@
 // code-server on the sample workspace, talking to the DeepSeek emulator, or to the real DeepSeek
 // when DEEPSEEK_API_KEY is set. Prints the URL; Ctrl+C stops everything.
 //
-//   npm start -- [--port N] [--host 127.0.0.1] [--workspace DIR]
+//   npm start -- [--port N] [--host 127.0.0.1] [--workspace DIR] [--auth password|none]
+//
+// The editor runs extensions and holds a real key: it asks for a password (PASSWORD from the
+// environment, else a random one printed once) and keeps workspace trust on, so a folder opens
+// in Restricted Mode until the person trusts it. `--auth none` is allowed on loopback only.
 //
 // The profile (settings, state) lives in .cache/start-profile and survives restarts.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
-import { readUserSettings, startCodeServer } from './codeServer';
+import { isLoopbackHost, readUserSettings, startCodeServer } from './codeServer';
 import type { RunningCodeServer } from './codeServer';
 import { repoRoot } from './installEditor.mjs';
 import type { ScratchDirs } from './scratchDirs';
@@ -24,7 +29,7 @@ const PERSON_SETTINGS: Record<string, unknown> = {
   // Offline machines: no marketplace lookups.
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
-  'security.workspace.trust.enabled': false,
+  'security.workspace.trust.enabled': true,
 };
 
 function profileDirs(): ScratchDirs {
@@ -56,8 +61,17 @@ async function main(): Promise<void> {
       port: { type: 'string', default: process.env.PORT ?? '0' },
       host: { type: 'string', default: '127.0.0.1' },
       workspace: { type: 'string', default: sampleWorkspace },
+      auth: { type: 'string', default: 'password' },
     },
   });
+  if (values.auth !== 'password' && values.auth !== 'none')
+    throw new Error(`--auth must be password or none, got ${values.auth}`);
+  if (values.auth === 'none' && !isLoopbackHost(values.host))
+    throw new Error(
+      `--auth none is only allowed on a loopback host (127.0.0.1, localhost, ::1), not ${values.host}: anyone who reaches the editor could run code with your API key.`,
+    );
+  const ownPassword = process.env.PASSWORD?.trim();
+  const password = values.auth === 'none' ? undefined : ownPassword || randomBytes(18).toString('base64url');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, got ${values.port}`);
@@ -98,6 +112,8 @@ async function main(): Promise<void> {
     baseSettings: PERSON_SETTINGS,
     mergeExistingSettings: true,
     userSettings: { 'pacer.providers.baseUrls': baseUrls },
+    password,
+    workspaceTrust: true,
   });
   running.server = server;
   const url = workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: [repoRoot] });
@@ -106,6 +122,11 @@ async function main(): Promise<void> {
   console.log('Pacer is running in VS Code (code-server). Open this URL in a browser:');
   console.log('');
   console.log(`  ${url}`);
+  console.log('');
+  if (password && !ownPassword)
+    console.log(`Password: ${password}  (new each start; set PASSWORD to choose one)`);
+  else if (password) console.log('Password: the one in $PASSWORD.');
+  else console.log('No password (--auth none): only this machine can reach the editor.');
   console.log('');
   if (emulator) {
     console.log(

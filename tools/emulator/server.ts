@@ -9,6 +9,8 @@ import * as errors from './errors';
 import type { HttpError } from './errors';
 import { HOSTILE_KINDS, isHostile, sendHostile } from './hostile';
 import type { HostileKind } from './hostile';
+import type { PoseAs } from './identity';
+import { answerIdentity } from './identity';
 import { PrefixCache } from './prefixCache';
 import { checkRetryHeaders, renderRetryHeaders } from './retryHeaders';
 import { MODELS, parseChat, parseFim, parseJson } from './requests';
@@ -40,6 +42,7 @@ export interface EmulatorOptions {
   requireKey?: string; // when set, any other `Authorization: Bearer` gets 401
   chatScript?: { match: string; answer: string }[]; // if the last user message contains `match`, answer is `answer`
   fimAnswer?: (prompt: string, suffix: string) => string; // FIM answers from another source (e.g. tools/emulator/typingOracle.ts); in-process only
+  poseAs?: PoseAs; // answer a local server's identity route too (tools/emulator/identity.ts)
 }
 
 export type FaultKind =
@@ -118,9 +121,12 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 ];
 
 type Settings = Required<
-  Omit<EmulatorOptions, 'retryAfterSeconds' | 'retryHeaders' | 'requireKey' | 'chatScript' | 'fimAnswer'>
+  Omit<
+    EmulatorOptions,
+    'retryAfterSeconds' | 'retryHeaders' | 'requireKey' | 'chatScript' | 'fimAnswer' | 'poseAs'
+  >
 > &
-  Pick<EmulatorOptions, 'retryAfterSeconds' | 'retryHeaders' | 'requireKey' | 'chatScript' | 'fimAnswer'>;
+  Pick<EmulatorOptions, 'retryAfterSeconds' | 'retryHeaders' | 'requireKey' | 'chatScript' | 'fimAnswer' | 'poseAs'>;
 
 const DEFAULTS: Settings = {
   host: '127.0.0.1',
@@ -286,6 +292,7 @@ class DeepSeekEmulator implements Emulator {
       this.control(req, res, url.pathname).catch((e: unknown) => safeSend(res, 500, { error: String(e) }));
       return;
     }
+    if (answerIdentity(this.settings.poseAs, req, res, url.pathname)) return;
     let path = url.pathname.replace(/\/+$/, '') || '/';
     if (path.startsWith('/v1/')) path = path.slice(3);
     const rec = this.recorder.begin(path);

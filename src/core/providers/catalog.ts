@@ -2,6 +2,7 @@
 // (application-scoped) settings into one list of ProviderInfo values. Pure data: no network.
 import type { ModelPricing, ProviderEndpoint } from '../providerEndpoint';
 import { OPENAI_PRICING, OPENROUTER_PRICING } from '../usage/priceTables';
+import type { LocalServerKind } from './localIdentity';
 import {
   DEEPSEEK_BASE_URL,
   DEEPSEEK_BILLING_URL,
@@ -24,6 +25,11 @@ export interface ProviderInfo {
   /** Loopback server (Ollama, LM Studio, llama.cpp, the emulator): no key, no cost. */
   local: boolean;
   custom: boolean;
+  /**
+   * A built-in local server (Ollama, LM Studio, llama.cpp) on a well-known port: it receives code
+   * only after localIdentity.ts confirmed that this server, not any other, answers there.
+   */
+  identity?: LocalServerKind;
   chatModel: string;
   completionModel: string;
   /** Whether `chatModel` / `completionModel` came from the user (never replaced by `/models`). */
@@ -48,6 +54,7 @@ interface BuiltIn {
   billingUrl?: string;
   keyUrl?: string;
   pricing?: Readonly<Record<string, ModelPricing>>;
+  identity?: LocalServerKind;
 }
 
 // Model names are defaults only: where a provider lists `/models`, Pacer reads them at run time.
@@ -102,6 +109,7 @@ const BUILT_INS: readonly BuiltIn[] = [
     needsKey: false,
     chatModel: 'qwen2.5-coder:7b',
     completionModel: 'qwen2.5-coder:1.5b',
+    identity: 'ollama',
   },
   {
     id: 'lmstudio',
@@ -112,6 +120,7 @@ const BUILT_INS: readonly BuiltIn[] = [
     needsKey: false,
     chatModel: 'qwen2.5-coder-7b-instruct',
     completionModel: 'qwen2.5-coder-7b-instruct',
+    identity: 'lmstudio',
   },
   {
     id: 'llamacpp',
@@ -122,6 +131,7 @@ const BUILT_INS: readonly BuiltIn[] = [
     needsKey: false,
     chatModel: 'default',
     completionModel: 'default',
+    identity: 'llamacpp',
   },
 ];
 
@@ -168,8 +178,20 @@ function trimSlash(url: string): string {
   return url.trim().replace(/\/+$/, '');
 }
 
-function validUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The user's model choice for one provider: only strings count. */
+function modelsOf(settings: ProviderSettings, id: string): { chat?: string; completion?: string } {
+  const m: unknown = settings.models?.[id];
+  if (typeof m !== 'object' || m === null) return {};
+  const { chat, completion } = m as Record<string, unknown>;
+  return { chat: text(chat), completion: text(completion) };
+}
+
+function validUrl(url: unknown): string | undefined {
+  if (typeof url !== 'string' || !url) return undefined;
   try {
     const parsed = new URL(url.trim());
     return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? trimSlash(url) : undefined;
@@ -179,12 +201,12 @@ function validUrl(url: string | undefined): string | undefined {
 }
 
 function fromBuiltIn(b: BuiltIn, settings: ProviderSettings): ProviderInfo {
-  const override = validUrl(settings.baseUrls[b.id]);
+  const override = validUrl(settings.baseUrls?.[b.id]);
   const isDeepSeek = b.id === 'deepseek';
   // DeepSeek keeps its chat URL without `/beta`; FIM goes to `<base>/beta` (never doubled).
   const baseUrl = isDeepSeek ? (override ?? b.baseUrl).replace(/\/beta$/i, '') : (override ?? b.baseUrl);
   const local = isLoopbackUrl(baseUrl);
-  const models = settings.models[b.id] ?? {};
+  const models = modelsOf(settings, b.id);
   return {
     id: b.id,
     label: b.label,
@@ -198,6 +220,7 @@ function fromBuiltIn(b: BuiltIn, settings: ProviderSettings): ProviderInfo {
     paid: b.needsKey,
     local,
     custom: false,
+    identity: b.identity,
     chatModel: models.chat || b.chatModel,
     completionModel: models.completion || b.completionModel,
     modelsPinnedByUser: { chat: !!models.chat, completion: !!models.completion },
@@ -209,39 +232,78 @@ function fromBuiltIn(b: BuiltIn, settings: ProviderSettings): ProviderInfo {
 }
 
 function fromCustom(c: CustomProvider, settings: ProviderSettings): ProviderInfo | undefined {
-  const id = c.id?.trim();
-  const baseUrl = validUrl(settings.baseUrls[id] ?? c.baseUrl);
-  if (!id || !baseUrl || BUILT_IN_PROVIDER_IDS.includes(id)) return undefined;
+  // Settings are checked against package.json's schema before they get here; this stays safe
+  // for any value anyway, because one broken entry must never empty the provider list.
+  if (typeof c !== 'object' || c === null) return undefined;
+  const id = typeof c.id === 'string' ? c.id.trim() : '';
+  if (!id || BUILT_IN_PROVIDER_IDS.includes(id)) return undefined;
+  const baseUrl = validUrl(settings.baseUrls?.[id] ?? c.baseUrl);
+  if (!baseUrl) return undefined;
   const local = isLoopbackUrl(baseUrl);
-  const models = settings.models[id] ?? {};
-  const chatModel = models.chat || c.chatModel || 'default';
-  const needsKey = (c.needsKey ?? true) && !local;
+  const models = modelsOf(settings, id);
+  const chatModel = models.chat || text(c.chatModel) || 'default';
+  const needsKey = (c.needsKey ?? true) !== false && !local;
   return {
     id,
-    label: c.label?.trim() || id,
+    label: text(c.label)?.trim() || id,
     baseUrl,
-    supportsFim: c.supportsFim ?? false,
-    fastForCompletions: c.fastForCompletions ?? false,
+    supportsFim: c.supportsFim === true,
+    fastForCompletions: c.fastForCompletions === true,
     needsKey,
     // Someone else's server bills, key or not (a team gateway); only this machine's is free.
     paid: !local,
     local,
     custom: true,
     chatModel,
-    completionModel: models.completion || c.completionModel || chatModel,
+    completionModel: models.completion || text(c.completionModel) || chatModel,
     modelsPinnedByUser: {
-      chat: !!(models.chat || c.chatModel),
-      completion: !!(models.completion || c.completionModel),
+      chat: !!(models.chat || text(c.chatModel)),
+      completion: !!(models.completion || text(c.completionModel)),
     },
     thinkingToggle: false,
   };
+}
+
+/**
+ * What `resolveProviders` will ignore in these settings, in words that name the setting: a base
+ * URL that is not http(s) (e.g. `127.0.0.1:11434` without a scheme), a custom provider without a
+ * usable id or URL, or one that reuses a built-in or earlier id. The provider list never breaks
+ * for it; the user is told.
+ */
+export function providerSettingsIssues(settings: ProviderSettings): { key: string; message: string }[] {
+  const issues: { key: string; message: string }[] = [];
+  for (const [id, url] of Object.entries(settings.baseUrls ?? {})) {
+    if (!validUrl(url))
+      issues.push({
+        key: 'providers.baseUrls',
+        message: `"${id}": ${JSON.stringify(url)} is not an http(s) URL (write it with http:// or https://); ${BUILT_IN_PROVIDER_IDS.includes(id) ? 'the default URL is used' : 'it is ignored'}.`,
+      });
+  }
+  const seen = new Set(BUILT_IN_PROVIDER_IDS);
+  (settings.custom ?? []).forEach((c, i) => {
+    const id = typeof c?.id === 'string' ? c.id.trim() : '';
+    const name = id ? `"${id}"` : `entry ${i + 1}`;
+    if (!id) issues.push({ key: 'providers.custom', message: `${name} has no id; it is ignored.` });
+    else if (seen.has(id))
+      issues.push({
+        key: 'providers.custom',
+        message: `${name} reuses the id of ${BUILT_IN_PROVIDER_IDS.includes(id) ? 'a built-in provider' : 'an earlier entry'}; it is ignored.`,
+      });
+    else if (!validUrl(settings.baseUrls?.[id] ?? c.baseUrl))
+      issues.push({
+        key: 'providers.custom',
+        message: `${name}: baseUrl ${JSON.stringify(c.baseUrl)} is not an http(s) URL; the provider is ignored.`,
+      });
+    if (id) seen.add(id);
+  });
+  return issues;
 }
 
 /** Every known provider (built-in first, then custom), whether enabled or not. */
 export function resolveProviders(settings: ProviderSettings): ProviderInfo[] {
   const list = BUILT_INS.map((b) => fromBuiltIn(b, settings));
   const seen = new Set(list.map((p) => p.id));
-  for (const c of settings.custom ?? []) {
+  for (const c of Array.isArray(settings.custom) ? settings.custom : []) {
     const info = fromCustom(c, settings);
     if (info && !seen.has(info.id)) {
       seen.add(info.id);
@@ -265,11 +327,13 @@ export function orderFor(
   settings: ProviderSettings,
   known: readonly ProviderInfo[],
 ): string[] {
-  const enabled = new Set(settings.enabled);
+  const stringsOf = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+  const enabled = new Set(stringsOf(settings.enabled));
   const ids = new Set(known.map((p) => p.id));
-  const configured = kind === 'chat' ? settings.chatOrder : settings.completionOrder;
+  const configured = stringsOf(kind === 'chat' ? settings.chatOrder : settings.completionOrder);
   const out: string[] = [];
-  for (const id of [...configured, ...settings.enabled]) {
+  for (const id of [...configured, ...enabled]) {
     if (enabled.has(id) && ids.has(id) && !out.includes(id)) out.push(id);
   }
   return out;

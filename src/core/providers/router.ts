@@ -78,6 +78,13 @@ export interface KeyNeeded {
 
 const BUDGET_MESSAGE =
   "Today's spend limit is reached, so paid providers are paused. Run 'Pacer: Lift Today's Spend Limit' or raise pacer.budget.dailyLimitUsd.";
+
+export interface LocalServerUse {
+  providerId: string;
+  label: string;
+  baseUrl: string;
+}
+
 const NO_LOG: RouterLog = { info: () => {}, warn: () => {}, debug: () => {} };
 /** Provider hops one chat request may make (each a full try on one provider) before giving up. */
 const MAX_CHAT_HOPS = 6;
@@ -101,6 +108,9 @@ export class Router implements ModelService, Disposable {
   private readonly changed = new Emitter<void>();
   private readonly spendCrossed = new Emitter<SpendStatus>();
   private readonly keyNeeded = new Emitter<KeyNeeded>();
+  private readonly localUsed = new Emitter<LocalServerUse>();
+  /** Local servers that received a request in this session. */
+  private readonly announcedLocal = new Set<string>();
   /** Providers already announced as missing a key (until the key store changes). */
   private readonly announcedMissing = new Set<string>();
   /** Per provider, how to move each chat request now running on it ("Use X now"). */
@@ -112,6 +122,8 @@ export class Router implements ModelService, Disposable {
   readonly onDidCrossSpendLimit = this.spendCrossed.event;
   /** A request wanted a provider that has no (valid) key. */
   readonly onDidNeedKey = this.keyNeeded.event;
+  /** A built-in local server (Ollama, LM Studio, llama.cpp) receives code for the first time this session. */
+  readonly onDidSendToLocalServer = this.localUsed.event;
 
   constructor(private readonly options: RouterOptions) {
     this.clock = options.clock ?? realClock;
@@ -149,6 +161,7 @@ export class Router implements ModelService, Disposable {
       }
       if (route.kind === 'none') throw this.exhausted('chat', route, lastError);
       const member = this.members.get(route.id)!;
+      this.noteLocalUse(member);
       const remaining = deadlineAt - this.clock.now();
       if (remaining <= 0)
         throw lastError ?? this.deadline('chat', options.deadlineMs ?? this.settings.chatDeadlineMs);
@@ -272,6 +285,7 @@ export class Router implements ModelService, Disposable {
       const route = this.pick('completion', tried);
       if (route.kind === 'none') throw this.exhausted('completion', route, lastError);
       const member = this.members.get(route.id)!;
+      this.noteLocalUse(member);
       const remaining = deadlineAt - this.clock.now();
       if (remaining <= 0) throw this.deadline('completion', deadlineMs);
 
@@ -361,6 +375,7 @@ export class Router implements ModelService, Disposable {
             label: m.info.label,
             health: m.health(),
             local: m.info.local,
+            baseUrl: m.info.baseUrl,
             paid: m.info.paid,
             supportsFim: m.info.supportsFim,
             fitForCompletions: m.candidate().fitForCompletions,
@@ -409,11 +424,7 @@ export class Router implements ModelService, Disposable {
 
   /** Builds every provider's service anew (cache or gate sizes changed); running requests finish on the old ones. */
   recreateServices(): void {
-    for (const [id, m] of this.members) {
-      this.members.delete(id);
-      this.retire(m);
-    }
-    this.applySettings(this.settings);
+    this.applySettings(this.settings, true);
     this.scheduleChange();
   }
 
@@ -463,51 +474,81 @@ export class Router implements ModelService, Disposable {
     this.changed.dispose();
     this.spendCrossed.dispose();
     this.keyNeeded.dispose();
+    this.localUsed.dispose();
+  }
+
+  private noteLocalUse(member: RouterMember): void {
+    if (!member.info.identity || this.announcedLocal.has(member.id)) return;
+    this.announcedLocal.add(member.id);
+    this.log.info(`${member.info.label} at ${member.info.baseUrl} receives code from now on`);
+    this.localUsed.fire({ providerId: member.id, label: member.info.label, baseUrl: member.info.baseUrl });
   }
 
   // ---------------------------------------------------------------------------------------------
 
-  private applySettings(settings: RouterSettings): void {
-    this.known = resolveProviders(settings.providers);
-    this.order = {
-      chat: orderFor('chat', settings.providers, this.known),
-      completion: orderFor('completion', settings.providers, this.known),
+  /**
+   * New services are built before old ones go: a service that cannot be built (a bad value that
+   * got this far) leaves its provider on the one it had, so a settings change never empties the
+   * router. `rebuildAll`: replace every service (cache or gate sizes changed).
+   */
+  private applySettings(settings: RouterSettings, rebuildAll = false): void {
+    const known = resolveProviders(settings.providers);
+    const order = {
+      chat: orderFor('chat', settings.providers, known),
+      completion: orderFor('completion', settings.providers, known),
     };
-    const wanted = new Set([...this.order.chat, ...this.order.completion]);
+    const wanted = new Set([...order.chat, ...order.completion]);
     if (settings.providers.routing === 'pinned') wanted.add(settings.providers.pinned);
     const memberOptions = {
       circuit: this.circuitOptions(),
       stormEvents: this.options.stormEvents ?? 2,
     };
-    for (const [id, m] of this.members) {
-      const info = this.known.find((p) => p.id === id);
-      if (!info || !wanted.has(id) || !sameEndpoint(m.info, info)) {
-        this.members.delete(id);
-        this.retire(m);
-      } else {
-        m.info = info;
-        m.setOptions(memberOptions);
+    const built = new Map<string, RouterMember>();
+    for (const id of wanted) {
+      const info = known.find((p) => p.id === id);
+      const current = this.members.get(id);
+      if (!info || (current && !rebuildAll && sameEndpoint(current.info, info))) continue;
+      try {
+        const service = this.options.createService(info);
+        service.gate.setRetryGuard((cls) => this.mayRetryOn(id, cls));
+        const member = new RouterMember(
+          info,
+          service,
+          this.clock,
+          memberOptions,
+          () => this.onMemberChange(),
+          this.log,
+        );
+        // Lives as long as the service (also while it retires): its last requests are billed too.
+        service.onDidBill((attempt) => this.account(member, attempt));
+        service.setSendCheck(() => this.budgetRefusal(member));
+        // Same server at the same URL (new cache or gate sizes): what was learnt about it stays.
+        if (current && sameEndpoint(current.info, info)) {
+          if (current.confirmed) member.markConfirmed();
+          member.models = current.models;
+        }
+        built.set(id, member);
+      } catch (e) {
+        this.log.warn(
+          `${info.label}: could not apply the new settings (${e instanceof Error ? e.message : String(e)}); ${current ? 'it keeps its previous ones' : 'it is left out'}`,
+        );
       }
     }
-    for (const id of wanted) {
-      if (this.members.has(id)) continue;
-      const info = this.known.find((p) => p.id === id);
-      if (!info) continue;
-      const service = this.options.createService(info);
-      service.gate.setRetryGuard((cls) => this.mayRetryOn(id, cls));
-      const member = new RouterMember(
-        info,
-        service,
-        this.clock,
-        memberOptions,
-        () => this.onMemberChange(),
-        this.log,
-      );
-      // Lives as long as the service (also while it retires): its last requests are billed too.
-      service.onDidBill((attempt) => this.account(member, attempt));
-      service.setSendCheck(() => this.budgetRefusal(member));
-      this.members.set(id, member);
+    this.known = known;
+    this.order = order;
+    for (const [id, m] of this.members) {
+      const info = known.find((p) => p.id === id);
+      const replacement = built.get(id);
+      if (replacement || !info || !wanted.has(id)) {
+        this.members.delete(id);
+        this.retire(m);
+      } else if (sameEndpoint(m.info, info) || rebuildAll) {
+        if (sameEndpoint(m.info, info)) m.info = info;
+        m.setOptions(memberOptions);
+      }
+      // else: its new service could not be built; it keeps serving as it was.
     }
+    for (const [id, m] of built) this.members.set(id, m);
     this.tuneGates(settings);
   }
 

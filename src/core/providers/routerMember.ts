@@ -11,6 +11,7 @@ import { fitForCompletions } from './catalog';
 import type { CircuitOptions } from './circuitBreaker';
 import type { HealthState, OutcomeInput } from './health';
 import { HealthTracker } from './health';
+import { identifyLocalServer } from './localIdentity';
 import type { RouteCandidate } from './routing';
 
 export interface MemberOptions {
@@ -32,6 +33,8 @@ export class RouterMember implements Disposable {
   private keyPresent = true;
   private last = { rateLimited: 0, succeeded: 0, consecutive429: 0 };
   private probing: Promise<void> | undefined;
+  /** False for a built-in local server until its identity check passed (localIdentity.ts). */
+  private identified: boolean;
   private readonly subscription: Disposable;
   private disposed = false;
 
@@ -44,6 +47,7 @@ export class RouterMember implements Disposable {
     private readonly log: RouterLog,
   ) {
     this.tracker = new HealthTracker(clock, { circuit: options.circuit });
+    this.identified = !info.identity;
     const snap = service.snapshot();
     this.last = {
       rateLimited: snap.stats.rateLimited,
@@ -73,7 +77,18 @@ export class RouterMember implements Disposable {
       health: this.health(),
       fitForCompletions: fitForCompletions(this.info),
       paid: this.info.paid,
+      unconfirmed: !this.identified,
     };
+  }
+
+  /** Whether this provider may receive code: not a built-in local server, or one confirmed as such. */
+  get confirmed(): boolean {
+    return this.identified;
+  }
+
+  /** A replacement of a confirmed member at the same URL (new cache or gate sizes) needs no new check. */
+  markConfirmed(): void {
+    this.identified = true;
   }
 
   setKeyPresent(present: boolean): void {
@@ -87,13 +102,18 @@ export class RouterMember implements Disposable {
     return !this.info.needsKey || this.keyPresent;
   }
 
-  /** The model a request of this class uses here: the user's choice, else the feature's if this provider has it. */
+  /**
+   * The model a request of this class uses here: the user's choice for this provider
+   * (pacer.providers.models), else the feature's model on DeepSeek only. The feature's model
+   * names a DeepSeek model; another provider never takes it, because a paid fallback that lists
+   * the name (`o1-pro`) would bill it at its own price.
+   */
   modelFor(cls: 'chat' | 'completion', requested: string | undefined): string {
     const pinned =
       cls === 'chat' ? this.info.modelsPinnedByUser.chat : this.info.modelsPinnedByUser.completion;
     const configured = cls === 'chat' ? this.info.chatModel : this.info.completionModel;
     if (pinned) return configured;
-    if (requested && (this.models?.includes(requested) ?? this.id === 'deepseek')) return requested;
+    if (requested && this.id === 'deepseek' && (this.models?.includes(requested) ?? true)) return requested;
     // A local server (Ollama, LM Studio) serves whatever is loaded: use that. A cloud provider's
     // list holds embedding, audio and expensive models, so there its configured model stays.
     if (this.info.local && this.models && this.models.length > 0 && !this.models.includes(configured))
@@ -147,6 +167,28 @@ export class RouterMember implements Disposable {
   private async runProbe(reason: 'failback' | 'discovery'): Promise<void> {
     // 'failback': the circuit is open or a cooldown runs; 'discovery': models and reachability at start.
     const before = this.health().kind;
+    if (!this.identified && this.info.identity) {
+      const result = await identifyLocalServer(
+        this.info.identity,
+        this.info.baseUrl,
+        this.service.endpoint.fetch ?? fetch,
+      );
+      if (this.disposed) return;
+      if (result !== 'confirmed') {
+        // Down until a later probe confirms it: not reachable, or another server on the port.
+        this.tracker.probeResult(false, result === 'unreachable' ? 'network' : 'malformed');
+        this.tracker.trip(result === 'unreachable' ? 'network' : 'malformed');
+        if (result === 'other')
+          this.log.warn(
+            `${this.info.label}: the server at ${this.info.baseUrl} is not ${this.info.label} (its identity check failed); Pacer sends it nothing`,
+          );
+        else this.log.debug(`${this.info.label} ${reason} probe: nothing answers at ${this.info.baseUrl}`);
+        this.afterChange(before);
+        return;
+      }
+      this.identified = true;
+      this.log.info(`${this.info.label} confirmed at ${this.info.baseUrl}`);
+    }
     try {
       const models = await this.service.probe();
       if (this.disposed) return;

@@ -10,6 +10,8 @@ export interface ProviderStatus {
   label: string;
   health: HealthState;
   local: boolean;
+  /** Where requests go (shown when a local server serves). */
+  baseUrl?: string;
   paid: boolean;
   supportsFim: boolean;
   fitForCompletions: boolean;

@@ -16,6 +16,8 @@ export interface RouteCandidate {
   health: HealthState;
   fitForCompletions: boolean;
   paid: boolean;
+  /** A local server not yet confirmed to be what it claims (localIdentity.ts): never routed to. */
+  unconfirmed?: boolean;
 }
 
 export interface RouteContext {
@@ -77,6 +79,7 @@ export function pickRoute(
   if (ctx.routing === 'pinned') {
     const pinned = candidates.get(ctx.pinned);
     if (!pinned || excluded.has(pinned.id)) return { kind: 'none', reason: 'noProvider', primaryId };
+    if (pinned.unconfirmed) return { kind: 'none', reason: 'unusable', primaryId };
     if (cls === 'completion' && !pinned.fitForCompletions)
       return { kind: 'none', reason: 'notFit', primaryId };
     if (pinned.paid && ctx.budgetPaused) return { kind: 'none', reason: 'budget', primaryId };
@@ -97,7 +100,7 @@ export function pickRoute(
   const eligible: RouteCandidate[] = [];
   for (const id of order) {
     const c = candidates.get(id);
-    if (!c || excluded.has(id)) continue;
+    if (!c || excluded.has(id) || c.unconfirmed) continue;
     if (cls === 'completion' && !c.fitForCompletions) continue;
     sawFit = true;
     if (c.paid && ctx.budgetPaused) {

@@ -110,6 +110,12 @@ function fallbackOf(state: RouterState, primary: ProviderStatus | undefined): Pr
   return undefined;
 }
 
+/** A local fallback gets the user's code: say where, as long as it serves. */
+function localNote(p: ProviderStatus): string {
+  if (!p.local) return '';
+  return ` Your code goes to the local server ${p.label}${p.baseUrl ? ` at ${p.baseUrl}` : ''}.`;
+}
+
 interface Headline {
   text: string;
   background?: 'warning' | 'error';
@@ -131,7 +137,7 @@ function headline(state: RouterState, mode: CompletionMode, time: (ms: number) =
     return {
       text: `$(arrow-swap) ${name} → ${fallback.label}`,
       background: 'warning',
-      summary: `${name} ${why}; ${fallback.label} serves ${servesWhat(state, fallback.id) || 'requests'}.`,
+      summary: `${name} ${why}; ${fallback.label} serves ${servesWhat(state, fallback.id) || 'requests'}.${localNote(fallback)}`,
       ticking: h.kind === 'rateLimited' || h.kind === 'down',
     };
   }

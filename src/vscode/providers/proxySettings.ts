@@ -40,18 +40,17 @@ export class ProxySettings implements vscode.Disposable {
   private apply(): void {
     const old = this.current;
     const config = readProxyConfig();
-    let next: ProxyFetch | undefined;
     try {
-      next = config ? createProxyFetch(config) : undefined;
+      this.current = config ? createProxyFetch(config) : undefined;
     } catch (e) {
-      // A bad http.proxy must not break activation: keep what worked until it is fixed.
-      const why = e instanceof Error ? e.message : String(e);
-      this.log.warn(
-        `http.proxy ${redactProxyUrl(config!.proxyUrl)} is not usable (${why}); provider traffic ${old ? 'keeps the previous proxy' : 'goes direct'}`,
-      );
-      return;
+      // A proxy URL without a scheme (`proxy:8080`) must not stop activation. Requests fail with
+      // what to fix rather than going around a proxy the user asked for.
+      // The value is not echoed: it may hold credentials in a shape redactProxyUrl cannot parse.
+      const why = `http.proxy is not a usable proxy URL (${e instanceof Error ? e.message : String(e)}): write it as http://host:port.`;
+      this.log.warn(why);
+      void vscode.window.showWarningMessage(`Pacer: ${why}`);
+      this.current = { fetch: () => Promise.reject(new Error(why)), close: () => Promise.resolve() };
     }
-    this.current = next;
     if (config) this.log.info(`provider traffic goes through the proxy ${redactProxyUrl(config.proxyUrl)}`);
     else if (old) this.log.info('provider traffic goes direct (no http.proxy)');
     void old?.close().catch(() => {});

@@ -11,10 +11,12 @@ import { formatUsd } from '../../core/providers/statusView';
 import type { RouterSettings } from '../../core/providers/router';
 import { Router } from '../../core/providers/router';
 import { renderUsageReport } from '../../core/providers/usageReport';
+import { cacheOptions } from '../../core/settings/settingsChecks';
 import { UsageStore } from '../../core/usage/usageStore';
 import type { Logger } from '../log';
 import type { PacerSettings } from '../settings';
-import { onDidChangeSettings, readSettings } from '../settings';
+import { onDidChangeSettings, readSettingsWithIssues } from '../settings';
+import { SettingsNotices } from '../settingsNotices';
 import { StatusBar } from '../statusBar';
 import { ApiKeys } from './apiKeys';
 import { clearApiKeyCommand, keyNeededNotifier, setApiKeyCommand } from './keyPrompt';
@@ -54,13 +56,16 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   const cacheCleared = new vscode.EventEmitter<void>();
   context.subscriptions.push(keys, proxy, cacheCleared);
 
-  let settings = readSettings();
+  const notices = new SettingsNotices(log.child('settings'));
+  const first = readSettingsWithIssues();
+  let settings = first.settings;
+  notices.report(first.issues);
   const createService = (info: ProviderInfo) =>
     createProviderService(
       toEndpoint(info, async () => keyOrPlaceholder(await keys.get(info.id), info.baseUrl), proxy.fetch),
       {
         gate: { aimd: { initial: settings.gate.initialConcurrency, max: settings.gate.maxConcurrency } },
-        cache: { maxBytes: settings.cache.maxMB * 1024 * 1024, ttlMs: settings.cache.ttlSeconds * 1000 },
+        cache: cacheOptions(settings.cache),
       },
     );
   // One ledger for every window of this profile: globalStorageUri is shared by all of them.
@@ -114,6 +119,18 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   );
   status.update(router.state());
 
+  // A local server gets the user's code the first time: say so once per provider and profile.
+  context.subscriptions.push(
+    router.onDidSendToLocalServer((use) => {
+      const key = `pacer.localServerAnnounced.${use.providerId}`;
+      if (context.globalState.get<boolean>(key)) return;
+      void context.globalState.update(key, true);
+      void vscode.window.showInformationMessage(
+        `Pacer: ${use.label} on this machine (${use.baseUrl}) now receives your code as a provider. To stop that, remove "${use.providerId}" from pacer.providers.enabled.`,
+      );
+    }),
+  );
+
   context.subscriptions.push(router.onDidCrossSpendLimit((s) => void announceSpend(s)));
   async function announceSpend(s: SpendStatus): Promise<void> {
     if (s.kind === 'warning') {
@@ -130,19 +147,27 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     }
   }
 
-  // Settings apply without a reload. Cache and gate sizes need fresh services.
+  // Settings apply without a reload. Cache and gate sizes need fresh services. A change that
+  // cannot be applied leaves the previous settings in force (the router builds new services
+  // before it retires old ones), and the user is told.
   context.subscriptions.push(
     onDidChangeSettings(() => {
-      const next = readSettings();
-      const rebuild =
-        JSON.stringify([next.cache, next.gate.initialConcurrency]) !==
-        JSON.stringify([settings.cache, settings.gate.initialConcurrency]);
-      // Only a change of providers can change which keys matter or what /models says.
-      const providersChanged = JSON.stringify(next.providers) !== JSON.stringify(settings.providers);
-      settings = next;
-      router.updateSettings(routerSettings(next));
-      if (rebuild) router.recreateServices();
-      if (providersChanged) void syncKeysThenDiscover();
+      try {
+        const { settings: next, issues } = readSettingsWithIssues();
+        notices.report(issues);
+        const rebuild =
+          JSON.stringify([next.cache, next.gate.initialConcurrency]) !==
+          JSON.stringify([settings.cache, settings.gate.initialConcurrency]);
+        // Only a change of providers can change which keys matter or what /models says.
+        const providersChanged = JSON.stringify(next.providers) !== JSON.stringify(settings.providers);
+        // createService reads `settings` (gate and cache sizes) when the router builds services.
+        settings = next;
+        router.updateSettings(routerSettings(next));
+        if (rebuild) router.recreateServices();
+        if (providersChanged) void syncKeysThenDiscover();
+      } catch (e) {
+        log.error(`settings change not applied, the previous settings stay in force: ${errorText(e)}`);
+      }
     }),
   );
 

@@ -32,6 +32,11 @@ export interface PacerEditorOptions {
   settings?: Record<string, unknown>;
   /** Folder copied as the workspace (default test/fixtures/workspace). */
   workspace?: string;
+  /**
+   * Workspace trust on, the folder not trusted: the window opens in Restricted Mode without the
+   * trust prompt (for tests of what a cloned repository may change). Off by default.
+   */
+  restrictedMode?: boolean;
   width?: number;
   height?: number;
 }
@@ -175,8 +180,15 @@ export async function startPacerEditor(options: PacerEditorOptions = {}): Promis
       userSettings: {
         'workbench.colorTheme': 'Default Dark Modern',
         ...(emulator ? { 'pacer.providers.baseUrls': { deepseek: emulator.url } } : {}),
+        ...(options.restrictedMode
+          ? {
+              'security.workspace.trust.startupPrompt': 'never',
+              'security.workspace.trust.untrustedFiles': 'open',
+            }
+          : {}),
         ...(options.settings ?? {}),
       },
+      workspaceTrust: options.restrictedMode ?? false,
       ...(mode === 'vsix' ? { vsix: [ensureVsix()] } : {}),
     });
     cleanups.push(() => server.close());

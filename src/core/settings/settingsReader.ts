@@ -1,0 +1,189 @@
+// Reads Pacer's settings from VS Code's layers (default, user, workspace, folder) by one rule per
+// setting, so a cloned repository's `.vscode/settings.json` cannot raise cost or lower privacy:
+//
+// - cost and privacy settings (models, token and time limits, cache, gate, budget, providers,
+//   prices: everything `application`-scoped in package.json) come from the user's settings only;
+// - `completion.enabled`, `completion.contextFromOpenEditors` and `completion.languages` may be
+//   turned off by a workspace, never on (user AND workspace AND folder);
+// - `completion.exclude` adds up (a workspace's extra patterns only protect more).
+//
+// Every value is checked against package.json's schema (settingSchema.ts); whatever is ignored or
+// clamped becomes a SettingIssue the editor shows once. Pure: the layers are passed in.
+import type { JsonSchema } from './settingSchema';
+import { checkValue } from './settingSchema';
+
+export interface SettingLayers {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/** One value Pacer did not use as written, in words that name the setting. */
+export interface SettingIssue {
+  /** Full setting id, e.g. `pacer.completion.maxTokens`. */
+  key: string;
+  message: string;
+}
+
+export type WorkspaceRule = 'onlyOff' | 'languagesOnlyOff' | 'union';
+
+/** The settings a workspace may touch, and how. Every other setting is read from user settings only. */
+export const WORKSPACE_RULES: Readonly<Record<string, WorkspaceRule>> = {
+  'pacer.completion.enabled': 'onlyOff',
+  'pacer.completion.contextFromOpenEditors': 'onlyOff',
+  'pacer.completion.languages': 'languagesOnlyOff',
+  'pacer.completion.exclude': 'union',
+};
+
+const USER_ONLY = "this workspace's value is ignored: Pacer reads this setting from your user settings only.";
+
+export class SettingsReader {
+  readonly issues: SettingIssue[] = [];
+
+  constructor(
+    private readonly schema: Readonly<Record<string, JsonSchema>>,
+    private readonly inspect: (key: string) => SettingLayers | undefined,
+    private readonly prefix = 'pacer.',
+  ) {}
+
+  /** The value of `key` (without the `pacer.` prefix) to use; `fallback` only when package.json has no default. */
+  value<T>(key: string, fallback: T): T {
+    const id = this.prefix + key;
+    const schema = this.schema[id];
+    let layers: SettingLayers | undefined;
+    try {
+      layers = this.inspect(key);
+    } catch {
+      layers = undefined;
+    }
+    if (!schema) return ((layers?.globalValue ?? layers?.defaultValue ?? fallback) as T) ?? fallback;
+    const byDefault = this.defaultOf(schema, fallback);
+    switch (WORKSPACE_RULES[id]) {
+      case 'onlyOff':
+        return this.onlyOff(id, schema, layers, byDefault) as T;
+      case 'languagesOnlyOff':
+        return this.languagesOnlyOff(id, schema, layers, byDefault as Record<string, boolean>) as T;
+      case 'union':
+        return this.union(id, schema, layers, byDefault) as T;
+      default:
+        return this.userOnly(id, schema, layers, byDefault) as T;
+    }
+  }
+
+  /** Adds an issue found outside the schema (an order of bounds, a custom provider's URL). */
+  note(key: string, message: string): void {
+    this.issues.push({ key: this.prefix + key, message });
+  }
+
+  private defaultOf<T>(schema: JsonSchema, fallback: T): unknown {
+    if (schema.default === undefined) return fallback;
+    const r = checkValue(schema, schema.default);
+    return r.ok ? r.value : fallback;
+  }
+
+  /** The user's value checked against the schema, the default when absent or unusable. */
+  private fromUser(
+    id: string,
+    schema: JsonSchema,
+    layers: SettingLayers | undefined,
+    byDefault: unknown,
+  ): unknown {
+    const raw = layers?.globalValue;
+    if (raw === undefined) return byDefault;
+    const r = checkValue(schema, raw);
+    if (!r.ok) {
+      this.issues.push({ key: id, message: `${r.why}; using the default ${show(byDefault)}.` });
+      return byDefault;
+    }
+    for (const note of r.notes) this.issues.push({ key: id, message: `${note}.` });
+    return r.value;
+  }
+
+  /** A workspace or folder value checked against the schema; undefined when absent or unusable. */
+  private fromWorkspace(id: string, schema: JsonSchema, raw: unknown): unknown {
+    if (raw === undefined) return undefined;
+    const r = checkValue(schema, raw);
+    if (!r.ok) {
+      this.issues.push({ key: id, message: `this workspace's value is ignored: ${r.why}.` });
+      return undefined;
+    }
+    return r.value;
+  }
+
+  private userOnly(
+    id: string,
+    schema: JsonSchema,
+    layers: SettingLayers | undefined,
+    byDefault: unknown,
+  ): unknown {
+    if (layers?.workspaceValue !== undefined || layers?.workspaceFolderValue !== undefined)
+      this.issues.push({ key: id, message: USER_ONLY });
+    return this.fromUser(id, schema, layers, byDefault);
+  }
+
+  private onlyOff(
+    id: string,
+    schema: JsonSchema,
+    layers: SettingLayers | undefined,
+    byDefault: unknown,
+  ): boolean {
+    const user = this.fromUser(id, schema, layers, byDefault) === true;
+    let on = user;
+    for (const raw of [layers?.workspaceValue, layers?.workspaceFolderValue]) {
+      const v = this.fromWorkspace(id, schema, raw);
+      if (v === false) on = false;
+      else if (v === true && !user)
+        this.issues.push({
+          key: id,
+          message: 'this workspace cannot turn it on; only your user settings can. It stays off.',
+        });
+    }
+    return on;
+  }
+
+  private languagesOnlyOff(
+    id: string,
+    schema: JsonSchema,
+    layers: SettingLayers | undefined,
+    byDefault: Record<string, boolean>,
+  ): Record<string, boolean> {
+    const user = this.fromUser(id, schema, layers, byDefault) as Record<string, boolean>;
+    const workspace = [layers?.workspaceValue, layers?.workspaceFolderValue]
+      .map((raw) => this.fromWorkspace(id, schema, raw) as Record<string, boolean> | undefined)
+      .filter((m): m is Record<string, boolean> => m !== undefined);
+    const on = (map: Record<string, boolean>, lang: string) => map[lang] ?? map['*'] ?? true;
+    // A language is on only when no layer turns it off; '*' stands for every language not named.
+    const out: Record<string, boolean> = {};
+    const names = new Set(['*', ...Object.keys(user), ...workspace.flatMap((m) => Object.keys(m))]);
+    for (const lang of names) {
+      const userOn = on(user, lang);
+      out[lang] = userOn && workspace.every((m) => on(m, lang));
+      if (!userOn && workspace.some((m) => m[lang] === true))
+        this.issues.push({
+          key: id,
+          message: `this workspace cannot turn completions on for "${lang}"; only your user settings can.`,
+        });
+    }
+    return out;
+  }
+
+  private union(
+    id: string,
+    schema: JsonSchema,
+    layers: SettingLayers | undefined,
+    byDefault: unknown,
+  ): unknown[] {
+    const lists = [
+      this.fromUser(id, schema, layers, byDefault),
+      this.fromWorkspace(id, schema, layers?.workspaceValue),
+      this.fromWorkspace(id, schema, layers?.workspaceFolderValue),
+    ];
+    return [...new Set(lists.flatMap((l) => (Array.isArray(l) ? (l as unknown[]) : [])))];
+  }
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
