@@ -48,6 +48,7 @@ function memoryStorage(): ChatStorage {
     read: async (name) => (files.has(name) ? (JSON.parse(files.get(name) as string) as unknown) : undefined),
     write: async (name, value) => void files.set(name, JSON.stringify(value)),
     remove: async (name) => void files.delete(name),
+    list: async () => [...files.keys()],
   };
 }
 
@@ -357,5 +358,109 @@ describe('chat session', () => {
     await s.send({ type: 'send', text: 'one more' });
     assert.equal(s.of('turnStart').length, 0);
     assert.match(s.of('notice')[0]?.text ?? '', /start a new chat/);
+  });
+});
+
+describe('never loses a chat: odd model names and a failing disk', () => {
+  // A local server that reports its model as the path of the weights file.
+  const LONG_MODEL = `/home/someone/${'very-long-folder-name/'.repeat(30)}qwen2.5-coder-7b-instruct-q4_k_m.gguf`;
+  const pathModel = (inner: ModelService): ModelService => ({
+    chat: async (request, options) => ({ ...(await inner.chat(request, options)), model: LONG_MODEL }),
+    complete: (request, options) => inner.complete(request, options),
+  });
+
+  test('a model name over 300 characters neither blanks the panel nor drops the stored chat', async () => {
+    assert.ok(LONG_MODEL.length > 600);
+    const storage = memoryStorage();
+    const service = createProviderService(
+      createDeepSeekEndpoint({ getApiKey: async () => 'sk-test', baseUrl: emu.url }),
+    );
+    services.push(service);
+    // Every message posted goes through the webview's own validator inside setup().
+    const s = setup({ storage, models: pathModel(service) });
+    await s.send({ type: 'ready' });
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await s.session.idle();
+    assert.equal(s.of('turnEnd')[0]?.status, 'done');
+    await s.send({ type: 'ready' });
+    const shown = s.of('init').at(-1)?.conversation.messages[1]?.model ?? '';
+    assert.ok(shown.length <= 300, `shown model is ${shown.length} characters`);
+    assert.ok(shown.endsWith('q4_k_m.gguf'), 'the end of the path (the file name) stays');
+    await s.session.dispose();
+
+    const reloaded = setup({ storage });
+    await reloaded.send({ type: 'ready' });
+    const conv = reloaded.of('init')[0]?.conversation;
+    assert.equal(conv?.messages[1]?.text, CODE_ANSWER, 'the stored chat is back');
+  });
+
+  test('a chat stored by an older version with a long model name still opens', async () => {
+    const storage = memoryStorage();
+    await storage.write('chat-old', {
+      id: 'old',
+      title: 'old chat',
+      createdMs: 1,
+      updatedMs: 2,
+      model: 'deepseek-flash',
+      thinking: false,
+      messages: [
+        { id: 'u', role: 'user', text: 'hi', status: 'done', createdMs: 1 },
+        { id: 'a', role: 'assistant', text: 'hello', status: 'done', model: LONG_MODEL, createdMs: 2 },
+      ],
+    });
+    await storage.write('index', {
+      version: 1,
+      currentId: 'old',
+      items: [{ id: 'old', title: 'old chat', updatedMs: 2, messageCount: 2 }],
+    });
+    const s = setup({ storage });
+    await s.send({ type: 'ready' });
+    assert.equal(s.of('init')[0]?.conversation.messages[1]?.text, 'hello');
+  });
+
+  test('when chats cannot be saved the panel says so and what to do, and clears it once saving works', async () => {
+    const inner = memoryStorage();
+    let failing = true;
+    const storage: ChatStorage = {
+      ...inner,
+      write: async (name, value) => {
+        if (failing) throw new Error('EACCES: permission denied');
+        return inner.write(name, value);
+      },
+    };
+    const s = setup({ storage });
+    await s.send({ type: 'ready' });
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await s.session.idle();
+    await until('a storage notice', () => s.of('storageNotice').length > 0);
+    const notice = s.of('storageNotice').at(-1);
+    assert.equal(notice?.problem, 'save');
+    assert.match(notice?.text ?? '', /EACCES/);
+    assert.match(notice?.text ?? '', /permission|disk/i);
+    // A view that reloads gets the notice again.
+    s.posted.length = 0;
+    await s.send({ type: 'ready' });
+    assert.equal(s.of('storageNotice').at(-1)?.problem, 'save');
+
+    failing = false;
+    await s.send({ type: 'send', text: 'Tell me a long story' });
+    await s.session.idle();
+    await s.store.flush();
+    assert.equal(s.of('storageNotice').at(-1)?.problem, 'none');
+  });
+
+  test('when a past chat cannot be read the panel says so', async () => {
+    const storage = memoryStorage();
+    await storage.write('chat-bad', { id: 'bad', messages: 'not a list' });
+    await storage.write('index', {
+      version: 1,
+      currentId: 'bad',
+      items: [{ id: 'bad', title: 'bad chat', updatedMs: 2, messageCount: 2 }],
+    });
+    const s = setup({ storage });
+    await s.send({ type: 'ready' });
+    const notice = s.of('storageNotice').at(-1);
+    assert.equal(notice?.problem, 'read');
+    assert.match(notice?.text ?? '', /could not be read/);
   });
 });
