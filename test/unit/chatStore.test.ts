@@ -347,7 +347,13 @@ describe('never loses a chat: damaged index, two windows, failing disk', () => {
     writeFileSync(join(dir, 'chat-zz.json'), '{"id":"zz"');
     const { store } = openReal(dir, clock);
     await store.load();
-    assert.deepEqual(store.list().map((s) => s.id).sort(), ['a', 'b']);
+    assert.deepEqual(
+      store
+        .list()
+        .map((s) => s.id)
+        .sort(),
+      ['a', 'b'],
+    );
     assert.ok(readdirSync(dir).includes('chat-zz.json'), 'a damaged chat file is never deleted');
   });
 
@@ -371,7 +377,11 @@ describe('never loses a chat: damaged index, two windows, failing disk', () => {
       ['from-two', 'from-one'],
     );
     const onDisk = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { items: { id: string }[] };
-    assert.deepEqual(onDisk.items.map((s) => s.id).sort(), ['from-one', 'from-two'], 'the index file keeps both');
+    assert.deepEqual(
+      onDisk.items.map((s) => s.id).sort(),
+      ['from-one', 'from-two'],
+      'the index file keeps both',
+    );
     // A chat deleted in one window does not come back when the other window saves.
     await one.delete('from-one');
     await two.save(chat('from-two', clock.now() + 4));

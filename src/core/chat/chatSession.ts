@@ -28,10 +28,11 @@ import {
   type Conversation,
   type StoredMessage,
 } from './conversation';
-import type { ConversationStore } from './conversationStore';
+import type { ConversationStore, StoreProblem } from './conversationStore';
 import { toErrorView } from './errorView';
 import { buildPrompt } from './prompt';
 import { providerLabel } from './providerLabel';
+import { clip } from './schema';
 
 export interface ChatContextSource {
   /** The chips to show now. */
@@ -94,9 +95,11 @@ export class ChatSession {
   private readonly ready: Promise<void>;
   private readonly newId: () => string;
   private disposed = false;
+  private readonly stopListening: () => void;
 
   constructor(private readonly opts: ChatSessionOptions) {
     this.newId = opts.newId ?? (() => globalThis.crypto.randomUUID());
+    this.stopListening = opts.store.onProblem((p) => this.postStorage(p));
     this.ready = this.start();
   }
 
@@ -169,9 +172,11 @@ export class ChatSession {
       history: this.opts.store.list(),
       chips: this.opts.context.chips(),
       addable: this.opts.context.addable(),
-      models: this.opts.modelOptions(),
+      models: this.modelOptions(),
       ...(streaming ? { streaming } : {}),
     });
+    const problem = this.opts.store.problem();
+    if (problem) this.postStorage(problem);
   }
 
   async send(text: string): Promise<void> {
@@ -294,13 +299,33 @@ export class ChatSession {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.stopListening();
     await this.stopAndWait();
     await this.opts.store.flush();
   }
 
   private blank(): Conversation {
     const d = this.opts.defaults();
-    return newConversation(this.newId(), this.opts.clock.now(), d.model, d.thinking);
+    return newConversation(this.newId(), this.opts.clock.now(), clip(d.model, LIMITS.model), d.thinking);
+  }
+
+  /** The choices the panel can show: labels cut to fit, ids it could not send back left out. */
+  private modelOptions(): ModelOption[] {
+    return this.opts
+      .modelOptions()
+      .filter((m) => m.id.length <= LIMITS.model)
+      .map((m) => ({ id: m.id, label: clip(m.label, LIMITS.label) }));
+  }
+
+  /** Tells the panel that chats cannot be read or saved, and what to do; or that it works again. */
+  private postStorage(problem: StoreProblem | undefined): void {
+    const detail = clip(problem?.detail ?? '', 600);
+    const text = !problem
+      ? ''
+      : problem.kind === 'save'
+        ? `Chats are not being saved (${detail}). This chat stays open, but it will be gone after the window closes. Check free disk space and write permission for Pacer's storage folder (its path is in the log: run "Pacer: Show Log").`
+        : `A past chat could not be read and is not in the list (${detail}). Its file is kept as it is in Pacer's storage folder; the log (run "Pacer: Show Log") names it.`;
+    this.opts.post({ type: 'storageNotice', problem: problem?.kind ?? 'none', text });
   }
 
   private async stopAndWait(): Promise<void> {
@@ -378,7 +403,8 @@ export class ChatSession {
           this.onTokens(run, result.text, '');
         }
       }
-      answer.model = result.model;
+      // A local server may report a file path as its model: the panel shows the end of it.
+      answer.model = clip(result.model, LIMITS.label);
       if (!answer.provider) answer.provider = providerLabel(result.providerId);
     } catch (e) {
       if (run.abort.signal.aborted) {
