@@ -14,7 +14,7 @@ import {
 } from '../chatProtocol';
 import type { Clock, TimerHandle } from '../clock';
 import { PacerError } from '../errors';
-import type { ModelService, RestartInfo, WaitInfo } from '../modelService';
+import type { ChatMessage, ModelService, RestartInfo, WaitInfo } from '../modelService';
 import {
   addTurn,
   appendDelta,
@@ -30,7 +30,8 @@ import {
 } from './conversation';
 import type { ConversationStore, StoreProblem } from './conversationStore';
 import { toErrorView } from './errorView';
-import { buildPrompt } from './prompt';
+import { contextTokensFor, promptBudget } from './contextBudget';
+import { preparePrompt } from './prompt';
 import { providerLabel } from './providerLabel';
 import { clip } from './schema';
 
@@ -68,6 +69,13 @@ export interface ChatSessionOptions {
   fallback?: ChatFallbackHook;
   clock: Clock;
   newId?: () => string;
+  /** The context window of a chat model, in tokens (contextBudget.ts's table by default). */
+  contextTokens?: (model: string) => number;
+  /**
+   * Whether a file is excluded now: checked for every prompt (first send, follow-up, retry), so
+   * stored context of a file excluded since it was attached is not sent again.
+   */
+  isExcluded?: (path: string) => boolean;
   /** Streamed tokens are gathered this long into one delta message (one frame at 60 Hz). */
   coalesceMs?: number;
   log?: { warn(message: string): void; error(message: string, error?: unknown): void };
@@ -77,6 +85,9 @@ interface Run {
   conv: Conversation;
   user: StoredMessage;
   answer: StoredMessage;
+  messages: ChatMessage[];
+  /** What the prompt left out, kept in the answer's note whatever else the note says. */
+  promptNote?: string;
   abort: AbortController;
   /** Sequence number of the next delta message. */
   seq: number;
@@ -210,10 +221,11 @@ export class ChatSession {
       context,
       nowMs: now,
     });
+    const prompt = this.prompt(assistant);
     this.opts.post({ type: 'turnStart', user: toViewMessage(user), assistant: toViewMessage(assistant) });
     void this.opts.store.save(this.conv);
     this.opts.post({ type: 'history', items: this.opts.store.list() });
-    this.begin(user, assistant);
+    this.begin(user, assistant, prompt);
   }
 
   async retry(messageId: string): Promise<void> {
@@ -230,9 +242,10 @@ export class ChatSession {
       createdMs: this.opts.clock.now(),
     };
     this.conv.messages.push(answer);
+    const prompt = this.prompt(answer);
     this.opts.post({ type: 'conversation', conversation: toView(this.conv) });
     void this.opts.store.save(this.conv);
-    this.begin(user, answer);
+    this.begin(user, answer, prompt);
   }
 
   stop(): void {
@@ -333,11 +346,33 @@ export class ChatSession {
     await this.lastTurn;
   }
 
-  private begin(user: StoredMessage, answer: StoredMessage): void {
+  /**
+   * The messages for `answer`, within the model's context budget and without files excluded
+   * since; what was left out becomes the answer's note, so the user sees it from the start.
+   */
+  private prompt(answer: StoredMessage): { messages: ChatMessage[]; note?: string } {
+    const conv = this.conv;
+    const contextTokens = (this.opts.contextTokens ?? contextTokensFor)(conv.model);
+    const built = preparePrompt(conv, answer.id, {
+      budgetTokens: promptBudget(contextTokens, conv.thinking),
+      ...(this.opts.isExcluded ? { isExcluded: this.opts.isExcluded } : {}),
+    });
+    if (built.leftOut === undefined) return { messages: built.messages };
+    answer.note = built.leftOut;
+    return { messages: built.messages, note: built.leftOut };
+  }
+
+  private begin(
+    user: StoredMessage,
+    answer: StoredMessage,
+    prompt: { messages: ChatMessage[]; note?: string },
+  ): void {
     const run: Run = {
       conv: this.conv,
       user,
       answer,
+      messages: prompt.messages,
+      ...(prompt.note !== undefined ? { promptNote: prompt.note } : {}),
       abort: new AbortController(),
       seq: 0,
       content: '',
@@ -357,7 +392,7 @@ export class ChatSession {
     let error: ErrorView | undefined;
     try {
       const pending = this.opts.models.chat(
-        { messages: buildPrompt(conv, answer.id), model: conv.model, thinking: conv.thinking },
+        { messages: run.messages, model: conv.model, thinking: conv.thinking },
         {
           signal: run.abort.signal,
           deadlineMs: defaults.deadlineMs,
@@ -438,7 +473,10 @@ export class ChatSession {
     if (content.length > room || reasoning.length > room) {
       content = content.slice(0, Math.max(0, room));
       reasoning = reasoning.slice(0, Math.max(0, room));
-      run.answer.note = 'The answer reached the longest length the panel keeps and was cut off.';
+      run.answer.note = this.withPromptNote(
+        run,
+        'The answer reached the longest length the panel keeps and was cut off.',
+      );
       run.abort.abort(new PacerError({ kind: 'cancelled', message: 'The answer is too long.' }));
     }
     appendDelta(run.answer, content, reasoning);
@@ -500,7 +538,12 @@ export class ChatSession {
     );
   }
 
+  private withPromptNote(run: Run, note: string): string {
+    return run.promptNote === undefined ? note : `${note} ${run.promptNote}`.slice(0, 2_000);
+  }
+
   private replaceAnswer(run: Run, note: string): void {
+    note = this.withPromptNote(run, note);
     this.cancelFlush(run);
     run.content = '';
     run.reasoning = '';

@@ -3,9 +3,11 @@
 import * as vscode from 'vscode';
 import type { ModelOption } from '../../core/chatProtocol';
 import { ChatSession, type ChatFallbackHook } from '../../core/chat/chatSession';
+import { contextTokensFor } from '../../core/chat/contextBudget';
 import { ConversationStore } from '../../core/chat/conversationStore';
 import { FolderChatStorage } from '../../core/chat/folderChatStorage';
 import { realClock } from '../../core/clock';
+import { createExclusionMatcher } from '../../core/completion/exclusions';
 import type { Logger } from '../log';
 import type { PacerServices } from '../providers/registerProviders';
 import { readSettings } from '../settings';
@@ -61,6 +63,9 @@ export function registerChat(
         : [...BUILT_IN_MODELS, { id: configured, label: configured }];
     },
     fallback: options.fallback ?? pickerFallback,
+    contextTokens: (model) => contextTokensFor(model, readSettings().chat.contextTokens),
+    // Checked for every prompt, so a follow-up or Retry never re-sends a file excluded since.
+    isExcluded: (path) => createExclusionMatcher(readSettings().completion.exclude)(path),
     clock: realClock,
     log: {
       warn: (m) => log.warn(m),
