@@ -314,7 +314,7 @@ export class ConversationStore {
       const byId = new Map(this.index.items.map((s) => [s.id, s]));
       const mine = new Set(byId.keys());
       for (const theirs of disk?.items ?? []) {
-        if (this.deleted.has(theirs.id)) continue;
+        if (this.deleted.has(theirs.id) || this.unreadable.has(theirs.id)) continue;
         const ours = byId.get(theirs.id);
         if (!ours || theirs.updatedMs > ours.updatedMs) {
           byId.set(theirs.id, theirs);
@@ -338,6 +338,8 @@ export class ConversationStore {
   }
 
   private report(problem: StoreProblem): void {
+    // Saves while streaming fail once a second: tell the panel once, not every time.
+    if (this.trouble?.kind === problem.kind && this.trouble.detail === problem.detail) return;
     this.trouble = problem;
     for (const l of this.problemListeners) l(problem);
   }

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatStorage } from './conversationStore';
 
 const NAME = /^[\w-]+$/;
@@ -49,7 +50,7 @@ export class FolderChatStorage implements ChatStorage {
         await this.makeDir();
         await writeFile(tmp, text);
       }
-      await rename(tmp, target);
+      await this.replace(tmp, target);
     } catch (e) {
       await rm(tmp, { force: true }).catch(() => undefined);
       throw e;
@@ -72,6 +73,20 @@ export class FolderChatStorage implements ChatStorage {
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.slice(0, -'.json'.length))
       .filter((n) => NAME.test(n));
+  }
+
+  // Windows refuses to replace a file another process has open for a moment (EPERM, EBUSY): the
+  // other window reading or replacing it. Such a moment passes; anything else is a real failure.
+  private async replace(tmp: string, target: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await rename(tmp, target);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (attempt >= 5 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw e;
+        await sleep(20 * attempt);
+      }
+    }
   }
 
   private async makeDir(): Promise<void> {
