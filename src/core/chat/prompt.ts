@@ -260,7 +260,7 @@ export function preparePrompt(
   if (cutPaths.length) fit.push(`the end of ${names(cutPaths)}`);
   if (fit.length > 0) {
     notes.push(
-      `To fit the model's context (about ${Math.round(budget / 1000)}k tokens for the question), left out ${listWords(fit)}.`,
+      `To fit the model's context (about ${Math.round(budget / 1000)}k tokens), left out ${listWords(fit)}.`,
     );
   }
   const built: BuiltPrompt = { messages: merged, tokens: total() };
