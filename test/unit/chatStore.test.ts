@@ -394,6 +394,47 @@ describe('never loses a chat: damaged index, two windows, failing disk', () => {
     );
   });
 
+  test('two windows going on with the same chat keep both continuations', async () => {
+    const dir = freshDir();
+    const clock = new FakeClock();
+    await saveAll(dir, clock, ['shared']);
+    // Both windows open without a folder and resume the same current chat.
+    const one = openReal(dir, clock).store;
+    const two = openReal(dir, clock).store;
+    await one.load();
+    await two.load();
+    const a = (await one.get('shared')) as Conversation;
+    const b = (await two.get('shared')) as Conversation;
+    const goOn = (conv: Conversation, who: string, at: number) => {
+      const { assistant } = addTurn(conv, {
+        userId: `${who}-u2`,
+        assistantId: `${who}-a2`,
+        text: `follow-up in ${who}`,
+        context: [],
+        nowMs: at,
+      });
+      appendDelta(assistant, `answer in ${who}`, '');
+      finishAnswer(conv, assistant, 'done', at);
+    };
+    goOn(a, 'one', clock.now() + 10);
+    await one.save(a);
+    goOn(b, 'two', clock.now() + 20);
+    await two.save(b);
+    await Promise.all([one.flush(), two.flush()]);
+
+    const reloaded = openReal(dir, clock).store;
+    await reloaded.load();
+    const texts: string[] = [];
+    for (const s of reloaded.list()) {
+      const conv = await reloaded.get(s.id);
+      texts.push((conv?.messages ?? []).map((m) => m.text).join(' | '));
+    }
+    assert.equal(texts.length, 2, texts.join('\n'));
+    assert.ok(texts.some((t) => t.includes('answer in one')));
+    assert.ok(texts.some((t) => t.includes('answer in two')));
+    assert.ok(texts.every((t) => t.startsWith('prompt of shared | answer of shared')));
+  });
+
   test('two windows writing the same file at once both succeed and leave whole JSON', async () => {
     const dir = freshDir();
     const a = new FolderChatStorage(dir);

@@ -4,7 +4,7 @@
 import { LIMITS, summaryParser, type ConversationSummary } from '../chatProtocol';
 import type { Clock, TimerHandle } from '../clock';
 import { conversationParser, recoverInterrupted, summarize, type Conversation } from './conversation';
-import { each, int, obj, opt, ProtocolError, str, type Parser } from './schema';
+import { clip, each, int, obj, opt, ProtocolError, str, type Parser } from './schema';
 
 /** Raw JSON documents by name. The VS Code adapter writes files under the extension's storage. */
 export interface ChatStorage {
@@ -84,6 +84,9 @@ export class ConversationStore {
   private readonly unreadable = new Set<string>();
   // Chats whose last save failed, written again as soon as a save succeeds.
   private readonly unsaved = new Set<string>();
+  // Message ids of each chat as this window last read or wrote it: a file that holds others was
+  // changed by another window since.
+  private readonly known = new Map<string, Set<string>>();
   private loaded = false;
   private trouble: StoreProblem | undefined;
   private readonly problemListeners = new Set<(problem: StoreProblem | undefined) => void>();
@@ -150,6 +153,7 @@ export class ConversationStore {
       if (raw === undefined) throw new Error('missing file');
       const conv = conversationParser(raw, 'conversation');
       if (conv.id !== id) throw new Error('id does not match its file');
+      this.known.set(id, new Set(conv.messages.map((m) => m.id)));
       if (recoverInterrupted(conv)) this.save(conv);
       this.cache.set(id, conv);
       return conv;
@@ -180,11 +184,15 @@ export class ConversationStore {
     // Serialise at write time, not now: a throttled save must see the latest text.
     const doc = this.enqueue(docName(conv.id), async () => {
       try {
+        await this.forkIfChangedElsewhere(conv);
         await this.opts.storage.write(docName(conv.id), conv);
       } catch (e) {
         this.unsaved.add(conv.id);
         throw e;
       }
+      const known = this.known.get(conv.id) ?? new Set<string>();
+      for (const m of conv.messages) known.add(m.id);
+      this.known.set(conv.id, known);
       this.unsaved.delete(conv.id);
       this.clear('save');
       // Saving works again: chats whose save failed meanwhile are written now, not lost.
@@ -243,6 +251,40 @@ export class ConversationStore {
     this.index.items = this.index.items.filter((s) => s.id !== id);
     if (this.index.currentId === id) delete this.index.currentId;
     if (this.index.items.length !== before || this.index.currentId === undefined) this.writeIndex();
+  }
+
+  /**
+   * Two windows without a folder both resume the last chat; when each goes on with it, a plain
+   * write would drop the other's turns. So when the file holds messages this window never saw,
+   * this window's version becomes a chat of its own (the file keeps the other's).
+   */
+  private async forkIfChangedElsewhere(conv: Conversation): Promise<void> {
+    const known = this.known.get(conv.id);
+    if (!known) return;
+    let disk: Conversation;
+    try {
+      const raw = await this.opts.storage.read(docName(conv.id));
+      if (raw === undefined) return;
+      disk = conversationParser(raw, 'conversation');
+    } catch {
+      return;
+    }
+    if (disk.messages.every((m) => known.has(m.id))) return;
+    const oldId = conv.id;
+    conv.id = `${oldId.slice(0, 60)}-${globalThis.crypto.randomUUID()}`;
+    conv.title = clip(`${conv.title} (other window)`, LIMITS.label);
+    this.opts.onError?.(
+      `Chat ${oldId} was continued in another window too; this window's version is kept as chat ${conv.id}`,
+      new Error('changed in another window'),
+    );
+    this.known.delete(oldId);
+    this.known.set(conv.id, known);
+    this.cache.delete(oldId);
+    this.cache.set(conv.id, conv);
+    this.index.items = this.index.items.filter((s) => s.id !== oldId);
+    this.index.items.push(summarize(conv));
+    this.sortIndex();
+    if (this.index.currentId === oldId) this.index.currentId = conv.id;
   }
 
   private evict(): void {
