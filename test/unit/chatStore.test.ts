@@ -357,6 +357,34 @@ describe('never loses a chat: damaged index, two windows, failing disk', () => {
     assert.ok(readdirSync(dir).includes('chat-zz.json'), 'a damaged chat file is never deleted');
   });
 
+  test('an unreadable chat is told about once, not at every start, and its file stays', async () => {
+    const dir = freshDir();
+    const clock = new FakeClock();
+    await saveAll(dir, clock, ['a']);
+    writeFileSync(join(dir, 'chat-broken.json'), '{"id":"broken","messages":');
+    const first = openReal(dir, clock).store;
+    await first.load();
+    await first.flush();
+    assert.equal(first.problem()?.kind, 'read');
+    assert.match(first.problem()?.detail ?? '', /chat broken/);
+    const second = openReal(dir, clock).store;
+    await second.load();
+    assert.equal(second.problem(), undefined);
+    assert.deepEqual(
+      second.list().map((s) => s.id),
+      ['a'],
+    );
+    // Mended by hand (or readable by a later version): it is listed again.
+    const conv = chat('broken', clock.now() + 5);
+    writeFileSync(join(dir, 'chat-broken.json'), JSON.stringify(conv));
+    const third = openReal(dir, clock).store;
+    await third.load();
+    assert.deepEqual(
+      third.list().map((s) => s.id),
+      ['broken', 'a'],
+    );
+  });
+
   test('two windows on one folder keep both chats', async () => {
     const dir = freshDir();
     const clock = new FakeClock();

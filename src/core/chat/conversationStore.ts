@@ -19,6 +19,8 @@ export interface StoreIndex {
   version: 1;
   currentId?: string;
   items: ConversationSummary[];
+  /** Chats whose file could not be read and the user was told about: told once, not every start. */
+  unreadable?: string[];
 }
 
 /** Chat history the user should hear about: chats that could not be read, or saves that fail. */
@@ -49,8 +51,11 @@ function parseIndex(raw: unknown): { index: StoreIndex; bad: number } {
     version: int(1, 1),
     currentId: opt(str(LIMITS.id)),
     items: each(safeSummary, LIMITS.history, () => bad++),
+    unreadable: opt(each(str(LIMITS.id), LIMITS.history)),
   })(raw, 'index');
   const index: StoreIndex = { version: 1, items: parsed.items };
+  const unreadable = parsed.unreadable?.filter((id) => SAFE_ID.test(id));
+  if (unreadable?.length) index.unreadable = unreadable;
   if (parsed.currentId !== undefined && SAFE_ID.test(parsed.currentId)) index.currentId = parsed.currentId;
   return { index, bad };
 }
@@ -82,6 +87,8 @@ export class ConversationStore {
   private readonly deleted = new Set<string>();
   // Files that failed to parse: kept on disk, not read again on every index write.
   private readonly unreadable = new Set<string>();
+  // Unreadable chats the user has been told about (kept in the index, so told once).
+  private readonly reported = new Set<string>();
   // Chats whose last save failed, written again as soon as a save succeeds.
   private readonly unsaved = new Set<string>();
   // Message ids of each chat as this window last read or wrote it: a file that holds others was
@@ -103,6 +110,7 @@ export class ConversationStore {
       if (raw !== undefined) {
         const parsed = parseIndex(raw);
         index = parsed.index;
+        for (const id of index.unreadable ?? []) this.reported.add(id);
         if (parsed.bad > 0) {
           this.opts.onError?.(
             `Chat history index had ${parsed.bad} invalid entries; rebuilding them from the chat files`,
@@ -160,8 +168,8 @@ export class ConversationStore {
     } catch (e) {
       // The file stays on disk untouched: a later version (or a person) may still read it.
       this.opts.onError?.(`Chat ${id} could not be read; it is left out of the history`, e);
-      this.report({ kind: 'read', detail: `chat ${id}: ${message(e)}` });
       this.unreadable.add(id);
+      this.tellUnreadable(id, e);
       this.dropFromIndex(id);
       return undefined;
     }
@@ -331,10 +339,13 @@ export class ConversationStore {
       } catch (e) {
         this.opts.onError?.(`Chat ${id} could not be read; its file is kept but not listed`, e);
         this.unreadable.add(id);
-        this.report({ kind: 'read', detail: `chat ${id}: ${message(e)}` });
+        if (this.tellUnreadable(id, e)) changed = true;
       }
     }
     this.index = { version: 1, items };
+    // Only files still there stay on the told-once list.
+    const told = [...this.reported].filter((id) => onDisk.has(id));
+    if (told.length) this.index.unreadable = told.slice(0, LIMITS.history);
     if (index.currentId !== undefined && onDisk.has(index.currentId)) this.index.currentId = index.currentId;
     this.sortIndex();
     return changed;
@@ -366,6 +377,8 @@ export class ConversationStore {
       }
       const merged: StoreIndex = { version: 1, items: [...byId.values()] };
       if (this.index.currentId !== undefined) merged.currentId = this.index.currentId;
+      for (const id of disk?.unreadable ?? []) this.reported.add(id);
+      if (this.reported.size) merged.unreadable = [...this.reported].slice(0, LIMITS.history);
       // Chats listed only here were either saved here (their file was written before this) or
       // deleted by another window since: the files tell which.
       const gone = [...mine].filter((id) => !disk?.items.some((s) => s.id === id));
@@ -377,6 +390,14 @@ export class ConversationStore {
       this.evict();
       await this.opts.storage.write(INDEX, this.index);
     });
+  }
+
+  /** Tells the panel about an unreadable chat unless it was told before; returns whether it told. */
+  private tellUnreadable(id: string, error: unknown): boolean {
+    if (this.reported.has(id)) return false;
+    this.reported.add(id);
+    this.report({ kind: 'read', detail: `chat ${id}: ${message(error)}` });
+    return true;
   }
 
   private report(problem: StoreProblem): void {
