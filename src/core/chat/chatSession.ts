@@ -336,8 +336,8 @@ export class ChatSession {
     const text = !problem
       ? ''
       : problem.kind === 'save'
-        ? `Chats are not being saved (${detail}). This chat stays open, but it will be gone after the window closes. Check free disk space and write permission for Pacer's storage folder (its path is in the log: run "Pacer: Show Log").`
-        : `A past chat could not be read and is not in the list (${detail}). Its file is kept as it is in Pacer's storage folder; the log (run "Pacer: Show Log") names it.`;
+        ? `Chats are not being saved (${detail}). This chat stays open and is saved once saving works again; closing the window before that loses it. Check free disk space and write permission for Pacer's storage folder (its path is in the log: run "Pacer: Show Log").`
+        : `Some past chats could not be read (${detail}), so they are not in the list. Their files are kept as they are in Pacer's storage folder; the log (run "Pacer: Show Log") names them.`;
     this.opts.post({ type: 'storageNotice', problem: problem?.kind ?? 'none', text });
   }
 

@@ -314,6 +314,7 @@ export class ConversationStore {
       names = await this.opts.storage.list();
     } catch (e) {
       this.opts.onError?.('Listing the chat files failed; showing the index as it is', e);
+      this.report({ kind: 'read', detail: `the chat history folder: ${message(e)}` });
       this.index = index;
       this.sortIndex();
       return changed;
