@@ -15,6 +15,8 @@ export { ProtocolError } from './chat/schema';
 export const LIMITS = {
   id: 128,
   label: 300,
+  /** A model id as sent to the provider (a local server's may be a long file path). */
+  model: 1_000,
   /** A user prompt or one whole stored answer. */
   text: 400_000,
   /** A code block sent back for Copy / Insert. */
@@ -30,6 +32,8 @@ export type MessageRole = 'user' | 'assistant';
 export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error';
 export type WaitReason = 'queued' | 'rateLimited' | 'retrying';
 export type ContextKind = 'file' | 'selection';
+/** Chat history that could not be read or saved ('none': it works again). */
+export type StorageProblem = 'read' | 'save' | 'none';
 
 /** Commands the webview may ask the extension to run: an allow-list, never an arbitrary id. */
 export const ALLOWED_COMMANDS = [
@@ -147,7 +151,9 @@ export type HostMessage =
     }
   | { type: 'showHistory' }
   | { type: 'focusInput' }
-  | { type: 'notice'; text: string };
+  | { type: 'notice'; text: string }
+  /** Chat history trouble, shown until it is solved or dismissed; `text` says what to do. */
+  | { type: 'storageNotice'; problem: StorageProblem; text: string };
 
 // ---------------------------------------------------------------------------------------------
 // Webview -> extension
@@ -176,6 +182,7 @@ export type WebviewMessage =
 
 export const idParser = str(LIMITS.id, 1);
 export const labelParser = str(LIMITS.label);
+export const modelIdParser = str(LIMITS.model);
 const id = idParser;
 const label = labelParser;
 const empty = obj({});
@@ -213,7 +220,7 @@ const viewMessage: Parser<ViewMessage> = obj({
 const viewConversation: Parser<ViewConversation> = obj({
   id,
   title: label,
-  model: label,
+  model: modelIdParser,
   thinking: bool,
   messages: arr(viewMessage, LIMITS.messages),
 });
@@ -235,7 +242,7 @@ export const parseHostMessage: (value: unknown) => HostMessage = byType<HostMess
     history: arr(summaryParser, LIMITS.history),
     chips: arr(contextRefParser, LIMITS.chips),
     addable: arr(contextKind, 2),
-    models: arr(obj({ id: label, label }), 50),
+    models: arr(obj({ id: modelIdParser, label }), 50),
     streaming: opt(obj({ messageId: id, seq: int(0, Number.MAX_SAFE_INTEGER) })),
   }),
   conversation: obj({ conversation: viewConversation }),
@@ -268,6 +275,7 @@ export const parseHostMessage: (value: unknown) => HostMessage = byType<HostMess
   showHistory: empty,
   focusInput: empty,
   notice: obj({ text: str(2_000) }),
+  storageNotice: obj({ problem: oneOf<StorageProblem>(['read', 'save', 'none']), text: str(2_000) }),
 });
 
 /** Validates a message from the webview (run in the extension host). Throws ProtocolError. */
@@ -281,7 +289,7 @@ export const parseWebviewMessage: (value: unknown) => WebviewMessage = byType<We
   deleteConversation: obj({ id }),
   removeContext: obj({ id }),
   addContext: obj({ kind: oneOf<ContextKind>(['file', 'selection']) }),
-  setModel: obj({ model: label, thinking: bool }),
+  setModel: obj({ model: modelIdParser, thinking: bool }),
   insertCode: obj({ code: str(LIMITS.code), language: opt(str(64)) }),
   copyCode: obj({ code: str(LIMITS.code) }),
   runCommand: obj({ command: oneOf(ALLOWED_COMMANDS) }),

@@ -30,6 +30,8 @@ export interface PacerSettings {
     thinking: boolean;
     deadlineSeconds: number;
     failoverAfterMs: number;
+    /** Context window assumed for chat models Pacer has no table entry for (user settings only). */
+    contextTokens: number;
   };
   gate: { initialConcurrency: number; maxConcurrency: number };
   cache: { maxMB: number; ttlSeconds: number };
@@ -97,6 +99,7 @@ export function readSettingsWithIssues(): { settings: PacerSettings; issues: Set
       thinking: get('chat.thinking', false),
       deadlineSeconds: get('chat.deadlineSeconds', 180),
       failoverAfterMs: get('chat.failoverAfterMs', 2000),
+      contextTokens: user('chat.contextTokens', 32_768),
     },
     gate: {
       initialConcurrency: concurrency.min,

@@ -45,6 +45,8 @@ export class ChatApp {
   private readonly sendButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
   private readonly notice: HTMLElement;
+  private readonly storageNotice: HTMLElement;
+  private readonly storageText: HTMLElement;
   private readonly announcer: HTMLElement;
 
   constructor(
@@ -139,9 +141,31 @@ export class ChatApp {
     );
     this.notice = h('div', { class: 'notice', attrs: { role: 'status' } });
     this.notice.hidden = true;
+    // Chat history trouble stays until it is solved or dismissed: a passing notice would be missed,
+    // and the user's chats are at stake.
+    this.storageText = h('span', { class: 'storage-notice-text' });
+    this.storageNotice = h(
+      'div',
+      { class: 'notice storage-notice', attrs: { role: 'alert' } },
+      this.storageText,
+      ' ',
+      button('Show log', () => this.post({ type: 'runCommand', command: 'pacer.showLog' }), {
+        class: 'secondary',
+      }),
+      ' ',
+      button('Dismiss', () => (this.storageNotice.hidden = true), { class: 'secondary' }),
+    );
+    this.storageNotice.hidden = true;
     this.announcer = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite' } });
 
-    root.replaceChildren(this.historyPanel, this.scroller, this.notice, composer, this.announcer);
+    root.replaceChildren(
+      this.historyPanel,
+      this.scroller,
+      this.storageNotice,
+      this.notice,
+      composer,
+      this.announcer,
+    );
     const saved = this.api.getState() as SavedState | undefined;
     if (typeof saved?.draft === 'string') this.input.value = saved.draft;
     this.updateEmpty();
@@ -262,6 +286,10 @@ export class ChatApp {
         return;
       case 'notice':
         this.showNotice(msg.text);
+        return;
+      case 'storageNotice':
+        this.storageText.textContent = msg.text;
+        this.storageNotice.hidden = msg.problem === 'none';
         return;
     }
   }

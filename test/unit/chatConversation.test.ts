@@ -17,7 +17,7 @@ import {
   type ContextItem,
 } from '../../src/core/chat/conversation';
 import { toErrorView } from '../../src/core/chat/errorView';
-import { SYSTEM_PROMPT, buildPrompt, formatContext } from '../../src/core/chat/prompt';
+import { SYSTEM_PROMPT, buildPrompt, formatContext, preparePrompt } from '../../src/core/chat/prompt';
 import { waitText } from '../../src/core/chat/waitText';
 import { PacerError } from '../../src/core/errors';
 
@@ -121,16 +121,19 @@ describe('conversation state', () => {
     assert.match(JSON.stringify(conv), /export const a/);
   });
 
-  test('stored conversations parse back; damaged ones are refused', () => {
+  test('stored conversations parse back; a damaged part costs only itself; a damaged whole is refused', () => {
     const { conv } = withTurn();
     const back = conversationParser(JSON.parse(JSON.stringify(conv)), 'c');
     assert.deepEqual(back, conv);
     const broken = JSON.parse(JSON.stringify(conv));
     broken.messages[0].context[0].text = 42;
-    assert.throws(
-      () => conversationParser(broken, 'c'),
-      /c\.messages\[0\]\.context\[0\]\.text: expected a string/,
-    );
+    broken.messages.push({ id: 'x', role: 'hacker' });
+    broken.messages[1].model = `/models/${'deep/'.repeat(100)}model.gguf`;
+    const kept = conversationParser(broken, 'c');
+    assert.deepEqual(kept.messages[0]?.context, [], 'the bad context item is left out');
+    assert.equal(kept.messages.length, 2, 'the bad message is left out, the others stay');
+    assert.ok((kept.messages[1]?.model ?? '').length <= 300);
+    assert.match(kept.messages[1]?.model ?? '', /model\.gguf$/);
     assert.throws(() => conversationParser({ ...conv, messages: 'x' }, 'c'), /messages: expected an array/);
   });
 });
@@ -164,6 +167,32 @@ describe('chat prompt', () => {
       buildPrompt(conv, 'a1').map((m) => m.role),
       ['system', 'user'],
     );
+  });
+
+  test('past the budget the oldest turns go after the old context, then the newest file is cut, with a note', () => {
+    const conv = newConversation('c', T0, 'm', false);
+    for (let i = 1; i <= 6; i++) {
+      const { assistant } = addTurn(conv, {
+        userId: `u${i}`,
+        assistantId: `a${i}`,
+        text: `question ${i} ${'q'.repeat(3_000)}`,
+        context: [],
+        nowMs: T0 + i,
+      });
+      appendDelta(assistant, `answer ${i} ${'a'.repeat(3_000)}`, '');
+      finishAnswer(conv, assistant, 'done', T0 + i);
+    }
+    const big = { ...fileCtx, text: 'x'.repeat(30_000) };
+    addTurn(conv, { userId: 'u7', assistantId: 'a7', text: 'last question', context: [big], nowMs: T0 + 7 });
+    const built = preparePrompt(conv, 'a7', { budgetTokens: 8_000 });
+    assert.ok(built.tokens <= 8_000, `${built.tokens} tokens`);
+    const all = built.messages.map((m) => m.content).join('\n');
+    assert.doesNotMatch(all, /question 1 /, 'the oldest turn went');
+    assert.match(all, /last question$/);
+    assert.match(all, /File `src\/a.ts` \(cut short\)/);
+    assert.match(built.leftOut ?? '', /the \d+ oldest messages and the end of `src\/a.ts`/);
+    // Within the budget nothing is left out and nothing is said.
+    assert.equal(preparePrompt(conv, 'a7', { budgetTokens: 1_000_000 }).leftOut, undefined);
   });
 
   test('context fences outgrow any backtick run in the file, so a file cannot close its block', () => {

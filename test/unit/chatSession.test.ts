@@ -5,12 +5,12 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostMessage, WebviewMessage } from '../../src/core/chatProtocol';
 import { parseHostMessage } from '../../src/core/chatProtocol';
-import { ChatSession, type ChatFallbackHook } from '../../src/core/chat/chatSession';
+import { ChatSession, type ChatFallbackHook, type ChatSessionOptions } from '../../src/core/chat/chatSession';
 import type { ContextItem } from '../../src/core/chat/conversation';
 import { ConversationStore, type ChatStorage } from '../../src/core/chat/conversationStore';
 import { realClock } from '../../src/core/clock';
 import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
-import type { ModelService } from '../../src/core/modelService';
+import type { ChatMessage, ModelService } from '../../src/core/modelService';
 import { createProviderService, type ProviderService } from '../../src/core/providerService';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from './helpers/emulator';
@@ -48,6 +48,7 @@ function memoryStorage(): ChatStorage {
     read: async (name) => (files.has(name) ? (JSON.parse(files.get(name) as string) as unknown) : undefined),
     write: async (name, value) => void files.set(name, JSON.stringify(value)),
     remove: async (name) => void files.delete(name),
+    list: async () => [...files.keys()],
   };
 }
 
@@ -69,6 +70,8 @@ function setup(
     coalesceMs?: number;
     key?: string;
     models?: ModelService;
+    snapshot?: () => ContextItem[];
+    session?: Partial<ChatSessionOptions>;
   } = {},
 ) {
   const service = createProviderService(
@@ -88,7 +91,11 @@ function setup(
     store,
     // Everything the session posts must pass the webview's own validator.
     post: (m) => posted.push(parseHostMessage(JSON.parse(JSON.stringify(m)))),
-    context: { chips: () => [CONTEXT], addable: () => [], snapshot: async () => [CONTEXT] },
+    context: {
+      chips: () => [CONTEXT],
+      addable: () => [],
+      snapshot: async () => (options.snapshot ? options.snapshot() : [CONTEXT]),
+    },
     defaults: () => ({ model: 'deepseek-flash', thinking: false, deadlineMs: 20_000 }),
     modelOptions: () => [
       { id: 'deepseek-flash', label: 'DeepSeek Flash' },
@@ -97,6 +104,7 @@ function setup(
     ...(options.fallback ? { fallback: options.fallback } : {}),
     clock: realClock,
     coalesceMs: options.coalesceMs ?? 16,
+    ...options.session,
   });
   sessions.push(session);
   const send = (m: WebviewMessage) => session.handle(m);
@@ -357,5 +365,253 @@ describe('chat session', () => {
     await s.send({ type: 'send', text: 'one more' });
     assert.equal(s.of('turnStart').length, 0);
     assert.match(s.of('notice')[0]?.text ?? '', /start a new chat/);
+  });
+});
+
+describe('never loses a chat: odd model names and a failing disk', () => {
+  // A local server that reports its model as the path of the weights file.
+  const LONG_MODEL = `/home/someone/${'very-long-folder-name/'.repeat(30)}qwen2.5-coder-7b-instruct-q4_k_m.gguf`;
+  const pathModel = (inner: ModelService): ModelService => ({
+    chat: async (request, options) => ({ ...(await inner.chat(request, options)), model: LONG_MODEL }),
+    complete: (request, options) => inner.complete(request, options),
+  });
+
+  test('a model name over 300 characters neither blanks the panel nor drops the stored chat', async () => {
+    assert.ok(LONG_MODEL.length > 600);
+    const storage = memoryStorage();
+    const service = createProviderService(
+      createDeepSeekEndpoint({ getApiKey: async () => 'sk-test', baseUrl: emu.url }),
+    );
+    services.push(service);
+    // Every message posted goes through the webview's own validator inside setup().
+    const s = setup({ storage, models: pathModel(service) });
+    await s.send({ type: 'ready' });
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await s.session.idle();
+    assert.equal(s.of('turnEnd')[0]?.status, 'done');
+    await s.send({ type: 'ready' });
+    const shown = s.of('init').at(-1)?.conversation.messages[1]?.model ?? '';
+    assert.ok(shown.length <= 300, `shown model is ${shown.length} characters`);
+    assert.ok(shown.endsWith('q4_k_m.gguf'), 'the end of the path (the file name) stays');
+    await s.session.dispose();
+
+    const reloaded = setup({ storage });
+    await reloaded.send({ type: 'ready' });
+    const conv = reloaded.of('init')[0]?.conversation;
+    assert.equal(conv?.messages[1]?.text, CODE_ANSWER, 'the stored chat is back');
+  });
+
+  test('a chat stored by an older version with a long model name still opens', async () => {
+    const storage = memoryStorage();
+    await storage.write('chat-old', {
+      id: 'old',
+      title: 'old chat',
+      createdMs: 1,
+      updatedMs: 2,
+      model: 'deepseek-flash',
+      thinking: false,
+      messages: [
+        { id: 'u', role: 'user', text: 'hi', status: 'done', createdMs: 1 },
+        { id: 'a', role: 'assistant', text: 'hello', status: 'done', model: LONG_MODEL, createdMs: 2 },
+      ],
+    });
+    await storage.write('index', {
+      version: 1,
+      currentId: 'old',
+      items: [{ id: 'old', title: 'old chat', updatedMs: 2, messageCount: 2 }],
+    });
+    const s = setup({ storage });
+    await s.send({ type: 'ready' });
+    assert.equal(s.of('init')[0]?.conversation.messages[1]?.text, 'hello');
+  });
+
+  test('when chats cannot be saved the panel says so and what to do, and clears it once saving works', async () => {
+    const inner = memoryStorage();
+    let failing = true;
+    const storage: ChatStorage = {
+      ...inner,
+      write: async (name, value) => {
+        if (failing) throw new Error('EACCES: permission denied');
+        return inner.write(name, value);
+      },
+    };
+    const s = setup({ storage });
+    await s.send({ type: 'ready' });
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await s.session.idle();
+    await until('a storage notice', () => s.of('storageNotice').length > 0);
+    const notice = s.of('storageNotice').at(-1);
+    assert.equal(notice?.problem, 'save');
+    assert.match(notice?.text ?? '', /EACCES/);
+    assert.match(notice?.text ?? '', /permission|disk/i);
+    // A view that reloads gets the notice again.
+    s.posted.length = 0;
+    await s.send({ type: 'ready' });
+    assert.equal(s.of('storageNotice').at(-1)?.problem, 'save');
+
+    failing = false;
+    await s.send({ type: 'send', text: 'Tell me a long story' });
+    await s.session.idle();
+    await s.store.flush();
+    assert.equal(s.of('storageNotice').at(-1)?.problem, 'none');
+  });
+
+  test('when a past chat cannot be read the panel says so', async () => {
+    const storage = memoryStorage();
+    await storage.write('chat-bad', { id: 'bad', messages: 'not a list' });
+    await storage.write('index', {
+      version: 1,
+      currentId: 'bad',
+      items: [{ id: 'bad', title: 'bad chat', updatedMs: 2, messageCount: 2 }],
+    });
+    const s = setup({ storage });
+    await s.send({ type: 'ready' });
+    const notice = s.of('storageNotice').at(-1);
+    assert.equal(notice?.problem, 'read');
+    assert.match(notice?.text ?? '', /could not be read/);
+  });
+});
+
+/** The real service, with each request's messages and the emulator's prompt token count kept. */
+function recording(inner: ModelService) {
+  const requests: { messages: ChatMessage[]; body: string; promptTokens?: number }[] = [];
+  const models: ModelService = {
+    chat: async (request, options) => {
+      const rec: (typeof requests)[number] = {
+        messages: request.messages,
+        body: JSON.stringify(request.messages),
+      };
+      requests.push(rec);
+      const result = await inner.chat(request, options);
+      if (result.usage) rec.promptTokens = result.usage.promptTokens;
+      return result;
+    },
+    complete: (request, options) => inner.complete(request, options),
+  };
+  return { models, requests };
+}
+
+function realService(): ProviderService {
+  const service = createProviderService(
+    createDeepSeekEndpoint({ getApiKey: async () => 'sk-test', baseUrl: emu.url }),
+    { client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } } },
+  );
+  services.push(service);
+  return service;
+}
+
+/** A 60,000-character source file whose first line names its version. */
+function bigFile(version: string): ContextItem {
+  const lines = [`// BIG-FILE <${version}>`];
+  for (let i = 0; lines.join('\n').length < 60_000; i++)
+    lines.push(`export const value${i} = ${i * 7}; // ${version}`);
+  const text = lines.join('\n').slice(0, 60_000);
+  return { id: 'file-big', kind: 'file', label: 'big.ts', path: 'src/big.ts', language: 'typescript', text };
+}
+
+const count = (text: string, what: string) => text.split(what).length - 1;
+
+describe('never overflows the model: prompt growth', () => {
+  test('12 turns with the same 60,000-character file: sent once, under 128k, every answer comes', async () => {
+    const file = bigFile('v1');
+    const { models, requests } = recording(realService());
+    const s = setup({ models, snapshot: () => [file] });
+    for (let turn = 1; turn <= 12; turn++) {
+      await s.send({ type: 'send', text: `Question ${turn} about big.ts` });
+      await s.session.idle();
+    }
+    assert.deepEqual(
+      s.of('turnEnd').map((e) => e.status),
+      Array(12).fill('done'),
+    );
+    assert.equal(requests.length, 12);
+    for (const [i, r] of requests.entries()) {
+      assert.equal(count(r.body, 'BIG-FILE <v1>'), 1, `request ${i + 1} sends the file once`);
+      assert.ok((r.promptTokens ?? Infinity) < 128_000, `request ${i + 1}: ${r.promptTokens} tokens`);
+    }
+    const first = requests[0]?.promptTokens ?? 0;
+    const last = requests[11]?.promptTokens ?? 0;
+    assert.ok(last < first * 1.5, `the prompt grows by the talk, not the file: ${first} -> ${last} tokens`);
+    // Later turns name the file instead of repeating it.
+    assert.match(requests[11]?.messages.at(-1)?.content ?? '', /File `src\/big.ts`: unchanged, shown above/);
+  });
+
+  test('a file edited every turn keeps to the budget: the oldest versions go first, and a note says so', async () => {
+    const { models, requests } = recording(realService());
+    let turn = 0;
+    const s = setup({ models, snapshot: () => [bigFile(`v${turn}`)] });
+    for (turn = 1; turn <= 12; turn++) {
+      await s.send({ type: 'send', text: `Question ${turn}: what changed in big.ts?` });
+      await s.session.idle();
+    }
+    assert.deepEqual(
+      s.of('turnEnd').map((e) => e.status),
+      Array(12).fill('done'),
+      'the answer keeps coming',
+    );
+    for (const [i, r] of requests.entries()) {
+      assert.ok((r.promptTokens ?? Infinity) < 128_000, `request ${i + 1}: ${r.promptTokens} tokens`);
+      assert.equal(count(r.body, `BIG-FILE <v${i + 1}>`), 1, `request ${i + 1} has the newest version`);
+    }
+    const lastBody = requests[11]?.body ?? '';
+    assert.equal(count(lastBody, 'BIG-FILE <v1>'), 0, 'the oldest version is left out');
+    assert.ok(lastBody.includes('Question 1:'), 'the talk itself is kept while context can go');
+    const note = s.of('turnStart').at(-1)?.assistant.note ?? '';
+    assert.match(note, /left out earlier versions of `src\/big.ts`/);
+    const stored = await s.store.get(s.store.currentId() as string);
+    assert.equal(stored?.messages.at(-1)?.note, note, 'the note is kept with the answer');
+  });
+});
+
+describe('never sends an excluded file: stored chat context', () => {
+  const SECRET: ContextItem = {
+    id: 'file-secret',
+    kind: 'file',
+    label: 'secrets.ts',
+    path: 'config/secrets.ts',
+    language: 'typescript',
+    text: 'export const token = "SECRET-MARKER-7f3a";',
+  };
+
+  test('a file excluded after it was attached is left out of follow-ups, retries and new sends, with a note', async () => {
+    const excluded = new Set<string>();
+    const { models, requests } = recording(realService());
+    let attach = true;
+    const s = setup({
+      models,
+      snapshot: () => (attach ? [SECRET] : []),
+      session: { isExcluded: (path) => excluded.has(path) },
+    });
+    await s.send({ type: 'send', text: 'What does secrets.ts export?' });
+    await s.session.idle();
+    assert.equal(count(requests[0]?.body ?? '', 'SECRET-MARKER-7f3a'), 1, 'sent while allowed');
+
+    excluded.add('config/secrets.ts');
+    attach = false;
+    // Follow-up: the stored context of the first turn is not sent again.
+    await s.send({ type: 'send', text: 'And what else?' });
+    await s.session.idle();
+    assert.match(s.of('turnStart').at(-1)?.assistant.note ?? '', /Left out `config\/secrets.ts`: excluded/);
+
+    // Retry of a failed answer.
+    emu.setOptions({ requireKey: 'sk-someone-else' });
+    await s.send({ type: 'send', text: 'One more thing' });
+    await s.session.idle();
+    assert.equal(s.of('turnEnd').at(-1)?.status, 'error');
+    emu.setOptions({ requireKey: undefined });
+    await s.send({ type: 'retry', messageId: s.of('turnEnd').at(-1)?.messageId as string });
+    await s.session.idle();
+    assert.equal(s.of('turnEnd').at(-1)?.status, 'done');
+
+    // A first send whose snapshot still holds the file (a chip read just before the exclusion).
+    attach = true;
+    await s.send({ type: 'newChat' });
+    await s.send({ type: 'send', text: 'Fresh chat' });
+    await s.session.idle();
+
+    assert.equal(requests.length, 5);
+    for (const [i, r] of requests.slice(1).entries()) {
+      assert.equal(count(r.body, 'SECRET-MARKER'), 0, `request ${i + 2} carries no excluded content`);
+    }
   });
 });

@@ -505,6 +505,44 @@ describe('chat webview: the panel', { skip }, () => {
     await done(p);
   });
 
+  test('chat history trouble shows as a lasting notice that says what to do, until it is solved', async () => {
+    const p = await open(withCsp);
+    await p.send({
+      type: 'storageNotice',
+      problem: 'save',
+      text: 'Chats are not being saved (EACCES). Check free disk space and write permission.',
+    });
+    const banner = p.page.getByRole('alert').filter({ hasText: 'Chats are not being saved' });
+    await banner.waitFor();
+    await banner.getByRole('button', { name: 'Show log' }).click();
+    assert.ok((await p.posted()).some((m) => m.type === 'runCommand' && m.command === 'pacer.showLog'));
+    // A passing notice does not take its place.
+    await p.send({ type: 'notice', text: 'No editor was open.' });
+    assert.equal(await banner.isVisible(), true);
+    await p.send({ type: 'storageNotice', problem: 'none', text: '' });
+    await banner.waitFor({ state: 'hidden' });
+    await p.send({ type: 'storageNotice', problem: 'read', text: 'A past chat could not be read.' });
+    const read = p.page.getByRole('alert').filter({ hasText: 'A past chat could not be read.' });
+    await read.getByRole('button', { name: 'Dismiss' }).click();
+    await read.waitFor({ state: 'hidden' });
+    await done(p);
+  });
+
+  test('a conversation whose model id is a long local path still shows', async () => {
+    const longId = `/models/${'nested/'.repeat(80)}qwen.gguf`;
+    const p = await open(withCsp, {
+      ...(initMessage() as Extract<HostMessage, { type: 'init' }>),
+      conversation: {
+        ...emptyConversation(),
+        model: longId,
+        messages: [user('u1', 'shown with a long model')],
+      },
+      models: [{ id: longId, label: `…${longId.slice(-200)}` }],
+    });
+    await p.page.getByText('shown with a long model').waitFor();
+    await done(p);
+  });
+
   test('malformed messages from the extension are dropped and the panel keeps working', async () => {
     const p = await open(withCsp);
     await p.page.evaluate(() => {

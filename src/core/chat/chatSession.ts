@@ -14,7 +14,7 @@ import {
 } from '../chatProtocol';
 import type { Clock, TimerHandle } from '../clock';
 import { PacerError } from '../errors';
-import type { ModelService, RestartInfo, WaitInfo } from '../modelService';
+import type { ChatMessage, ModelService, RestartInfo, WaitInfo } from '../modelService';
 import {
   addTurn,
   appendDelta,
@@ -28,10 +28,12 @@ import {
   type Conversation,
   type StoredMessage,
 } from './conversation';
-import type { ConversationStore } from './conversationStore';
+import type { ConversationStore, StoreProblem } from './conversationStore';
 import { toErrorView } from './errorView';
-import { buildPrompt } from './prompt';
+import { contextTokensFor, promptBudget } from './contextBudget';
+import { preparePrompt } from './prompt';
 import { providerLabel } from './providerLabel';
+import { clip } from './schema';
 
 export interface ChatContextSource {
   /** The chips to show now. */
@@ -67,6 +69,13 @@ export interface ChatSessionOptions {
   fallback?: ChatFallbackHook;
   clock: Clock;
   newId?: () => string;
+  /** The context window of a chat model, in tokens (contextBudget.ts's table by default). */
+  contextTokens?: (model: string) => number;
+  /**
+   * Whether a file is excluded now: checked for every prompt (first send, follow-up, retry), so
+   * stored context of a file excluded since it was attached is not sent again.
+   */
+  isExcluded?: (path: string) => boolean;
   /** Streamed tokens are gathered this long into one delta message (one frame at 60 Hz). */
   coalesceMs?: number;
   log?: { warn(message: string): void; error(message: string, error?: unknown): void };
@@ -76,6 +85,9 @@ interface Run {
   conv: Conversation;
   user: StoredMessage;
   answer: StoredMessage;
+  messages: ChatMessage[];
+  /** What the prompt left out, kept in the answer's note whatever else the note says. */
+  promptNote?: string;
   abort: AbortController;
   /** Sequence number of the next delta message. */
   seq: number;
@@ -94,9 +106,11 @@ export class ChatSession {
   private readonly ready: Promise<void>;
   private readonly newId: () => string;
   private disposed = false;
+  private readonly stopListening: () => void;
 
   constructor(private readonly opts: ChatSessionOptions) {
     this.newId = opts.newId ?? (() => globalThis.crypto.randomUUID());
+    this.stopListening = opts.store.onProblem((p) => this.postStorage(p));
     this.ready = this.start();
   }
 
@@ -169,9 +183,11 @@ export class ChatSession {
       history: this.opts.store.list(),
       chips: this.opts.context.chips(),
       addable: this.opts.context.addable(),
-      models: this.opts.modelOptions(),
+      models: this.modelOptions(),
       ...(streaming ? { streaming } : {}),
     });
+    const problem = this.opts.store.problem();
+    if (problem) this.postStorage(problem);
   }
 
   async send(text: string): Promise<void> {
@@ -205,10 +221,11 @@ export class ChatSession {
       context,
       nowMs: now,
     });
+    const prompt = this.prompt(assistant);
     this.opts.post({ type: 'turnStart', user: toViewMessage(user), assistant: toViewMessage(assistant) });
     void this.opts.store.save(this.conv);
     this.opts.post({ type: 'history', items: this.opts.store.list() });
-    this.begin(user, assistant);
+    this.begin(user, assistant, prompt);
   }
 
   async retry(messageId: string): Promise<void> {
@@ -225,9 +242,10 @@ export class ChatSession {
       createdMs: this.opts.clock.now(),
     };
     this.conv.messages.push(answer);
+    const prompt = this.prompt(answer);
     this.opts.post({ type: 'conversation', conversation: toView(this.conv) });
     void this.opts.store.save(this.conv);
-    this.begin(user, answer);
+    this.begin(user, answer, prompt);
   }
 
   stop(): void {
@@ -294,13 +312,33 @@ export class ChatSession {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.stopListening();
     await this.stopAndWait();
     await this.opts.store.flush();
   }
 
   private blank(): Conversation {
     const d = this.opts.defaults();
-    return newConversation(this.newId(), this.opts.clock.now(), d.model, d.thinking);
+    return newConversation(this.newId(), this.opts.clock.now(), clip(d.model, LIMITS.model), d.thinking);
+  }
+
+  /** The choices the panel can show: labels cut to fit, ids it could not send back left out. */
+  private modelOptions(): ModelOption[] {
+    return this.opts
+      .modelOptions()
+      .filter((m) => m.id.length <= LIMITS.model)
+      .map((m) => ({ id: m.id, label: clip(m.label, LIMITS.label) }));
+  }
+
+  /** Tells the panel that chats cannot be read or saved, and what to do; or that it works again. */
+  private postStorage(problem: StoreProblem | undefined): void {
+    const detail = clip(problem?.detail ?? '', 600);
+    const text = !problem
+      ? ''
+      : problem.kind === 'save'
+        ? `Chats are not being saved (${detail}). This chat stays open and is saved once saving works again; closing the window before that loses it. Check free disk space and write permission for Pacer's storage folder (its path is in the log: run "Pacer: Show Log").`
+        : `Some past chats could not be read (${detail}), so they are not in the list. Their files are kept as they are in Pacer's storage folder; the log (run "Pacer: Show Log") names them.`;
+    this.opts.post({ type: 'storageNotice', problem: problem?.kind ?? 'none', text });
   }
 
   private async stopAndWait(): Promise<void> {
@@ -308,11 +346,33 @@ export class ChatSession {
     await this.lastTurn;
   }
 
-  private begin(user: StoredMessage, answer: StoredMessage): void {
+  /**
+   * The messages for `answer`, within the model's context budget and without files excluded
+   * since; what was left out becomes the answer's note, so the user sees it from the start.
+   */
+  private prompt(answer: StoredMessage): { messages: ChatMessage[]; note?: string } {
+    const conv = this.conv;
+    const contextTokens = (this.opts.contextTokens ?? contextTokensFor)(conv.model);
+    const built = preparePrompt(conv, answer.id, {
+      budgetTokens: promptBudget(contextTokens, conv.thinking),
+      ...(this.opts.isExcluded ? { isExcluded: this.opts.isExcluded } : {}),
+    });
+    if (built.leftOut === undefined) return { messages: built.messages };
+    answer.note = built.leftOut;
+    return { messages: built.messages, note: built.leftOut };
+  }
+
+  private begin(
+    user: StoredMessage,
+    answer: StoredMessage,
+    prompt: { messages: ChatMessage[]; note?: string },
+  ): void {
     const run: Run = {
       conv: this.conv,
       user,
       answer,
+      messages: prompt.messages,
+      ...(prompt.note !== undefined ? { promptNote: prompt.note } : {}),
       abort: new AbortController(),
       seq: 0,
       content: '',
@@ -332,7 +392,7 @@ export class ChatSession {
     let error: ErrorView | undefined;
     try {
       const pending = this.opts.models.chat(
-        { messages: buildPrompt(conv, answer.id), model: conv.model, thinking: conv.thinking },
+        { messages: run.messages, model: conv.model, thinking: conv.thinking },
         {
           signal: run.abort.signal,
           deadlineMs: defaults.deadlineMs,
@@ -378,7 +438,8 @@ export class ChatSession {
           this.onTokens(run, result.text, '');
         }
       }
-      answer.model = result.model;
+      // A local server may report a file path as its model: the panel shows the end of it.
+      answer.model = clip(result.model, LIMITS.label);
       if (!answer.provider) answer.provider = providerLabel(result.providerId);
     } catch (e) {
       if (run.abort.signal.aborted) {
@@ -412,7 +473,10 @@ export class ChatSession {
     if (content.length > room || reasoning.length > room) {
       content = content.slice(0, Math.max(0, room));
       reasoning = reasoning.slice(0, Math.max(0, room));
-      run.answer.note = 'The answer reached the longest length the panel keeps and was cut off.';
+      run.answer.note = this.withPromptNote(
+        run,
+        'The answer reached the longest length the panel keeps and was cut off.',
+      );
       run.abort.abort(new PacerError({ kind: 'cancelled', message: 'The answer is too long.' }));
     }
     appendDelta(run.answer, content, reasoning);
@@ -474,7 +538,12 @@ export class ChatSession {
     );
   }
 
+  private withPromptNote(run: Run, note: string): string {
+    return run.promptNote === undefined ? note : `${note} ${run.promptNote}`.slice(0, 2_000);
+  }
+
   private replaceAnswer(run: Run, note: string): void {
+    note = this.withPromptNote(run, note);
     this.cancelFlush(run);
     run.content = '';
     run.reasoning = '';

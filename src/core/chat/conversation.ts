@@ -6,7 +6,6 @@ import {
   contextRefParser,
   errorViewParser,
   idParser,
-  labelParser,
   type ContextRef,
   type ConversationSummary,
   type ErrorView,
@@ -14,7 +13,7 @@ import {
   type ViewConversation,
   type ViewMessage,
 } from '../chatProtocol';
-import { arr, bool, int, obj, oneOf, opt, str, type Parser } from './schema';
+import { bool, clipped, each, int, obj, oneOf, opt, str, type Parser } from './schema';
 
 /** A context chip's content as sent to the model (kept with the message so follow-ups and retries send it again). */
 export interface ContextItem extends ContextRef {
@@ -172,7 +171,8 @@ export function toView(conv: Conversation): ViewConversation {
 }
 
 // Parsers for what comes back from disk: a file edited by hand or written by an older version
-// must not break the panel.
+// must not break the panel. A bad message or context item is left out rather than costing the
+// whole chat, and labels too long for the panel are cut (older versions stored them whole).
 const contextItemParser: Parser<ContextItem> = (v, path) => ({
   ...contextRefParser(v, path),
   ...obj({
@@ -192,20 +192,20 @@ const storedMessageParser: Parser<StoredMessage> = obj({
   reasoning: opt(str(LIMITS.text)),
   status: oneOf(['streaming', 'done', 'stopped', 'error'] as const),
   error: opt(errorViewParser),
-  context: opt(arr(contextItemParser, LIMITS.chips)),
-  provider: opt(labelParser),
+  context: opt(each(contextItemParser, LIMITS.chips)),
+  provider: opt(clipped(LIMITS.label)),
   isFallback: opt(bool),
-  model: opt(labelParser),
-  note: opt(str(2_000)),
+  model: opt(clipped(LIMITS.label)),
+  note: opt(clipped(2_000)),
   createdMs: int(0, Number.MAX_SAFE_INTEGER),
 });
 
 export const conversationParser: Parser<Conversation> = obj({
   id: idParser,
-  title: labelParser,
+  title: clipped(LIMITS.label),
   createdMs: int(0, Number.MAX_SAFE_INTEGER),
   updatedMs: int(0, Number.MAX_SAFE_INTEGER),
-  model: labelParser,
+  model: clipped(LIMITS.model),
   thinking: bool,
-  messages: arr(storedMessageParser, LIMITS.messages),
+  messages: each(storedMessageParser, LIMITS.messages),
 });

@@ -1,4 +1,7 @@
 // Human names for provider ids, for sentences in the chat panel ("OpenRouter is rate-limiting").
+import { LIMITS } from '../chatProtocol';
+import { clip } from './schema';
+
 const LABELS: Record<string, string> = {
   deepseek: 'DeepSeek',
   openrouter: 'OpenRouter',
@@ -9,5 +12,6 @@ const LABELS: Record<string, string> = {
 };
 
 export function providerLabel(id: string): string {
-  return LABELS[id] ?? id;
+  // A custom provider's id is the user's: cut to what the panel accepts.
+  return LABELS[id] ?? clip(id, LIMITS.label);
 }

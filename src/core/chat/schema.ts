@@ -32,6 +32,23 @@ export const str =
     return v;
   };
 
+/**
+ * A string cut to `max` characters instead of refused: for labels a peer does not control (a
+ * provider's model name may be a file path), where a long value must not cost the whole message.
+ * The end is kept, since the end of a path names the file.
+ */
+export const clipped =
+  (max: number): Parser<string> =>
+  (v, path) => {
+    if (typeof v !== 'string') return fail(path, 'expected a string');
+    return clip(v, max);
+  };
+
+/** `text` within `max` characters: the end kept behind an ellipsis. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `…${text.slice(text.length - (max - 1))}`;
+}
+
 export const int =
   (min: number, max: number): Parser<number> =>
   (v, path) => {
@@ -56,6 +73,25 @@ export const arr =
     if (!Array.isArray(v)) return fail(path, 'expected an array');
     if (v.length > max) return fail(path, `more than ${max} items`);
     return v.map((x, i) => item(x, `${path}[${i}]`));
+  };
+
+/**
+ * An array whose invalid items are left out instead of failing the whole: for stored lists, where
+ * one damaged entry must not cost the others. `onBad` hears about each item left out.
+ */
+export const each =
+  <T>(item: Parser<T>, max: number, onBad?: (error: unknown, index: number) => void): Parser<T[]> =>
+  (v, path) => {
+    if (!Array.isArray(v)) return fail(path, 'expected an array');
+    const out: T[] = [];
+    for (let i = 0; i < v.length && out.length < max; i++) {
+      try {
+        out.push(item(v[i], `${path}[${i}]`));
+      } catch (e) {
+        onBad?.(e, i);
+      }
+    }
+    return out;
   };
 
 export const opt = <T>(p: Parser<T>): Optional<T> => ({ optional: p });

@@ -3,14 +3,16 @@
 import * as vscode from 'vscode';
 import type { ModelOption } from '../../core/chatProtocol';
 import { ChatSession, type ChatFallbackHook } from '../../core/chat/chatSession';
+import { contextTokensFor } from '../../core/chat/contextBudget';
 import { ConversationStore } from '../../core/chat/conversationStore';
+import { FolderChatStorage } from '../../core/chat/folderChatStorage';
 import { realClock } from '../../core/clock';
+import { createExclusionMatcher } from '../../core/completion/exclusions';
 import type { Logger } from '../log';
 import type { PacerServices } from '../providers/registerProviders';
 import { readSettings } from '../settings';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chatViewProvider';
 import { EditorContext } from './editorContext';
-import { FileChatStorage } from './fileChatStorage';
 
 export interface ChatOptions {
   /** The router's failover seam for the "Use <fallback> now" button (see ChatFallbackHook). */
@@ -37,8 +39,9 @@ export function registerChat(
   const editorContext = new EditorContext();
   const provider = new ChatViewProvider(context.extensionUri, editorContext, log);
   const store = new ConversationStore({
-    storage: new FileChatStorage(
-      vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'chats'),
+    // A desktop or remote extension host keeps its storage on its own disk (file scheme).
+    storage: new FolderChatStorage(
+      vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'chats').fsPath,
     ),
     clock: realClock,
     onError: (message, error) =>
@@ -60,6 +63,9 @@ export function registerChat(
         : [...BUILT_IN_MODELS, { id: configured, label: configured }];
     },
     fallback: options.fallback ?? pickerFallback,
+    contextTokens: (model) => contextTokensFor(model, readSettings().chat.contextTokens),
+    // Checked for every prompt, so a follow-up or Retry never re-sends a file excluded since.
+    isExcluded: (path) => createExclusionMatcher(readSettings().completion.exclude)(path),
     clock: realClock,
     log: {
       warn: (m) => log.warn(m),
