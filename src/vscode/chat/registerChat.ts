@@ -7,9 +7,9 @@ import { contextTokensFor } from '../../core/chat/contextBudget';
 import { ConversationStore } from '../../core/chat/conversationStore';
 import { FolderChatStorage } from '../../core/chat/folderChatStorage';
 import { realClock } from '../../core/clock';
-import { createExclusionMatcher } from '../../core/completion/exclusions';
 import type { Logger } from '../log';
 import type { PacerServices } from '../providers/registerProviders';
+import { exclusionsFor } from '../exclusionSettings';
 import { readSettings } from '../settings';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chatViewProvider';
 import { EditorContext } from './editorContext';
@@ -65,7 +65,7 @@ export function registerChat(
     fallback: options.fallback ?? pickerFallback,
     contextTokens: (model) => contextTokensFor(model, readSettings().chat.contextTokens),
     // Checked for every prompt, so a follow-up or Retry never re-sends a file excluded since.
-    isExcluded: (path) => createExclusionMatcher(readSettings().completion.exclude)(path),
+    isExcluded: (path) => storedContextExcluded(path),
     clock: realClock,
     log: {
       warn: (m) => log.warn(m),
@@ -89,4 +89,15 @@ export function registerChat(
     { dispose: () => void session.dispose() },
   );
   return { session, provider };
+}
+
+/**
+ * Stored context names a file by its workspace-relative path (or its name alone outside a
+ * workspace): checked against the exclusions of the folder it would live in, as of now, before
+ * any follow-up or Retry sends it again.
+ */
+function storedContextExcluded(path: string): boolean {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) return exclusionsFor(undefined).excludes(path);
+  return folders.some((f) => exclusionsFor(vscode.Uri.joinPath(f.uri, path)).excludes(path));
 }
