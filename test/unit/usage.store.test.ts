@@ -130,6 +130,8 @@ describe('never spends past the limit: windows share one ledger', () => {
       await appendFromChildProcess('deepseek', 0.002);
       await within(2000, () => router.state().spend.kind === 'paused');
       const ms = Date.now() - started;
+      // The store counts the line, then closes the file, then announces: the crossing follows.
+      await within(500, () => crossings.length > 0);
       assert.deepEqual(crossings, ['paused']);
       await assert.rejects(router.chat({ messages: [{ role: 'user', content: 'hi' }] }), (e: unknown) =>
         PacerError.is(e, 'budget'),

@@ -126,7 +126,10 @@ type Settings = Required<
     'retryAfterSeconds' | 'retryHeaders' | 'requireKey' | 'chatScript' | 'fimAnswer' | 'poseAs'
   >
 > &
-  Pick<EmulatorOptions, 'retryAfterSeconds' | 'retryHeaders' | 'requireKey' | 'chatScript' | 'fimAnswer' | 'poseAs'>;
+  Pick<
+    EmulatorOptions,
+    'retryAfterSeconds' | 'retryHeaders' | 'requireKey' | 'chatScript' | 'fimAnswer' | 'poseAs'
+  >;
 
 const DEFAULTS: Settings = {
   host: '127.0.0.1',
