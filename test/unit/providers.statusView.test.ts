@@ -112,6 +112,25 @@ describe('status bar rendering (DESIGN.md table)', () => {
     assert.equal(bal.background, 'error');
   });
 
+  test('no balance or no key stays red while a fallback serves, and says what serves (#15)', () => {
+    const failedOver = { route: { chat: route('openrouter', true), completion: route('deepseek') } };
+    const bal = renderStatus(
+      state(failedOver, {
+        health: { kind: 'noBalance' },
+        billingUrl: 'https://platform.deepseek.com/top_up',
+      }),
+      on,
+      { time },
+    );
+    assert.equal(bal.text, '$(credit-card) DeepSeek: no balance');
+    assert.equal(bal.background, 'error');
+    assert.match(bal.tooltip, /top up at https:\/\/platform\.deepseek\.com\/top_up/);
+    assert.match(bal.tooltip, /Meanwhile OpenRouter serves chat/);
+    const key = renderStatus(state(failedOver, { health: { kind: 'needsKey' } }), on, { time });
+    assert.equal(key.text, '$(key) DeepSeek: set key');
+    assert.equal(key.background, 'error');
+  });
+
   test('a 429 storm with no fallback: rate-limited words, warning, countdown to the next check', () => {
     const v = renderStatus(
       state({}, { health: { kind: 'down', reason: '429 storm', nextProbeMs: now + 4200 } }),

@@ -376,6 +376,7 @@ export class Router implements ModelService, Disposable {
             health: m.health(),
             local: m.info.local,
             baseUrl: m.info.baseUrl,
+            ...(m.info.billingUrl ? { billingUrl: m.info.billingUrl } : {}),
             paid: m.info.paid,
             supportsFim: m.info.supportsFim,
             fitForCompletions: m.candidate().fitForCompletions,

@@ -12,6 +12,8 @@ export interface ProviderStatus {
   local: boolean;
   /** Where requests go (shown when a local server serves). */
   baseUrl?: string;
+  /** Where the user tops up the balance (cloud providers that bill a prepaid account). */
+  billingUrl?: string;
   paid: boolean;
   supportsFim: boolean;
   fitForCompletions: boolean;

@@ -132,6 +132,26 @@ function headline(state: RouterState, mode: CompletionMode, time: (ms: number) =
   const paused = state.spend.kind === 'paused' && primary.paid;
   const fallback = fallbackOf(state, primary);
 
+  // A key or a balance only the user can fix: red with what to do, even while a fallback serves
+  // (amber "DeepSeek → X" would read as a passing rate limit that fixes itself).
+  if (h.kind === 'needsKey' || h.kind === 'noBalance') {
+    const meanwhile = fallback
+      ? ` Meanwhile ${fallback.label} serves ${servesWhat(state, fallback.id) || 'requests'}.${localNote(fallback)}`
+      : '';
+    return h.kind === 'needsKey'
+      ? {
+          text: `$(key) ${name}: set key`,
+          background: 'error',
+          summary: `${name} needs an API key: run 'Pacer: Set API Key'.${meanwhile}`,
+          ticking: false,
+        }
+      : {
+          text: `$(credit-card) ${name}: no balance`,
+          background: 'error',
+          summary: `${name} is out of balance: top up${primary.billingUrl ? ` at ${primary.billingUrl}` : ''}, or switch provider.${meanwhile}`,
+          ticking: false,
+        };
+  }
   if (fallback) {
     const why = paused ? 'paused by the daily spend limit' : healthWords(h, now, time);
     return {
@@ -150,20 +170,6 @@ function headline(state: RouterState, mode: CompletionMode, time: (ms: number) =
     };
   }
   switch (h.kind) {
-    case 'needsKey':
-      return {
-        text: `$(key) ${name}: set key`,
-        background: 'error',
-        summary: `${name} needs an API key: run 'Pacer: Set API Key'.`,
-        ticking: false,
-      };
-    case 'noBalance':
-      return {
-        text: `$(credit-card) ${name}: no balance`,
-        background: 'error',
-        summary: `${name} is out of balance: top up, or switch provider.`,
-        ticking: false,
-      };
     case 'down':
       if (h.reason === '429 storm') {
         return {
