@@ -278,6 +278,30 @@ export class ProviderClient {
     }
   }
 
+  /**
+   * After a 402: whether the account can pay again. DeepSeek answers `GET /user/balance` with
+   * `{is_available}`; `undefined` where the provider has no such endpoint (then only a real
+   * request can tell).
+   */
+  async balanceAvailable(signal?: AbortSignal): Promise<boolean | undefined> {
+    if (!this.endpoint.balanceCheck) return undefined;
+    const { chat } = await this.clients();
+    const watchdog = this.watchdog({ totalMs: this.probeTimeoutMs }, signal);
+    try {
+      const { data, response } = await chat
+        .get<unknown>('/user/balance', { signal: watchdog.signal })
+        .withResponse();
+      if (!isJsonType(response)) throw this.notJson(response);
+      const available = (data as { is_available?: unknown } | null)?.is_available;
+      if (typeof available !== 'boolean') throw this.malformed('a balance answer without is_available');
+      return available;
+    } catch (error) {
+      throw this.failure(error, watchdog, signal);
+    } finally {
+      watchdog.dispose();
+    }
+  }
+
   private thinkingField(enabled: boolean): Record<string, unknown> {
     return this.endpoint.thinkingToggle ? { thinking: { type: enabled ? 'enabled' : 'disabled' } } : {};
   }

@@ -25,6 +25,8 @@ export interface ProviderEndpoint {
   needsKey?: boolean;
   /** Send DeepSeek's `thinking` body field (other providers reject unknown fields). */
   thinkingToggle?: boolean;
+  /** DeepSeek's GET `/user/balance` ({is_available}) says whether the account can pay again. */
+  balanceCheck?: boolean;
   /** Where the user tops up (named in the 402 message). */
   billingUrl?: string;
   getApiKey(): Promise<string | undefined>;

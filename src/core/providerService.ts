@@ -65,6 +65,8 @@ export interface ProviderService extends ModelService, Disposable {
   setSendCheck(check: (() => PacerError | undefined) | undefined): void;
   /** `GET /models` outside the queue and cooldown: does the provider answer? */
   probe(signal?: AbortSignal): Promise<string[]>;
+  /** After a 402: can the account pay again? `undefined` when the provider cannot say. */
+  balanceAvailable(signal?: AbortSignal): Promise<boolean | undefined>;
   clearCache(): void;
 }
 
@@ -227,6 +229,7 @@ export function createProviderService(
       sendCheck = check;
     },
     probe: (signal) => gate.probe((probeSignal) => client.listModels(probeSignal), signal),
+    balanceAvailable: (signal) => gate.probe((probeSignal) => client.balanceAvailable(probeSignal), signal),
     clearCache: () => cache.clear(),
     dispose: () => {
       gate.dispose();

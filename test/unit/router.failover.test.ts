@@ -471,3 +471,45 @@ describe('router: spend limit and discovery', () => {
     assert.equal((await router.chat(chatRequest)).providerId, 'backup');
   });
 });
+
+describe('router: a key or balance error heals by itself (#15)', () => {
+  test('402: chat says so, the provider stays out while the balance is used up, then comes back without the user pinning', async () => {
+    keys.set('deepseek', 'sk-test');
+    const router = makeRouter(
+      {},
+      { enabled: ['deepseek'], chatOrder: ['deepseek'], completionOrder: ['deepseek'] },
+    );
+    primary.setFault({ kind: 'noBalance' });
+    await assert.rejects(router.chat(chatRequest), (e: unknown) => PacerError.is(e, 'noBalance'));
+    assert.equal(router.state().providers[0]!.health.kind, 'noBalance');
+    // Rechecks (every 3 probe intervals: 1.2 s here) ask the balance, not a paid request.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(router.state().providers[0]!.health.kind, 'noBalance');
+    const chatsWhileEmpty = primary.stats().requestsByPath['/chat/completions'] ?? 0;
+    assert.equal(chatsWhileEmpty, 1, 'no chat request was spent on checking the balance');
+    // Topped up: the next recheck finds it and chat works again, in Automatic mode.
+    primary.setFault({ kind: 'none' });
+    const started = Date.now();
+    while (router.state().providers[0]!.health.kind !== 'healthy') {
+      assert.ok(Date.now() - started < 3000, 'healed within 3 s of the top-up');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal((await router.chat(chatRequest)).providerId, 'deepseek');
+  });
+
+  test('401: a key that works again (fixed on the account) is found by a probe', async () => {
+    keys.set('deepseek', 'sk-test');
+    primary.setOptions({ requireKey: 'sk-other' });
+    const router = makeRouter();
+    const r = await router.chat(chatRequest);
+    assert.equal(r.providerId, 'backup');
+    assert.equal(router.state().providers[0]!.health.kind, 'needsKey');
+    primary.setOptions({ requireKey: 'sk-test' });
+    const started = Date.now();
+    while (router.state().providers[0]!.health.kind !== 'healthy') {
+      assert.ok(Date.now() - started < 3000, 'healed within 3 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal((await router.chat(chatRequest)).providerId, 'deepseek');
+  });
+});

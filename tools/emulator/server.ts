@@ -318,6 +318,7 @@ class DeepSeekEmulator implements Emulator {
     path: string,
     rec: RequestRecord,
   ): Promise<void> {
+    if (path === '/user/balance' && req.method === 'GET') return this.answerBalance(req, res, rec);
     const entry = ROUTES[path];
     if (!entry || entry.method !== req.method) return this.sendError(res, rec, errors.notFound(path));
 
@@ -464,6 +465,30 @@ class DeepSeekEmulator implements Emulator {
   }
 
   /** The active fault if it applies to this path; counts it down and clears it when used up. */
+  /**
+   * DeepSeek's `GET /user/balance`: `is_available` is false while a `noBalance` fault is set (it
+   * reads the fault without using one of its counts, as the account's state would).
+   */
+  private answerBalance(req: IncomingMessage, res: ServerResponse, rec: RequestRecord): void {
+    req.resume();
+    const key = bearer(req);
+    if (this.settings.requireKey !== undefined && key !== this.settings.requireKey)
+      return this.sendError(res, rec, errors.unauthorized(key));
+    const available = this.fault?.kind !== 'noBalance';
+    rec.status = 200;
+    safeSend(res, 200, {
+      is_available: available,
+      balance_infos: [
+        {
+          currency: 'USD',
+          total_balance: available ? '10.00' : '0.00',
+          granted_balance: '0.00',
+          topped_up_balance: available ? '10.00' : '0.00',
+        },
+      ],
+    });
+  }
+
   private takeFault(path: string): ActiveFault | undefined {
     const f = this.fault;
     if (!f || f.kind === 'refuse') return undefined;

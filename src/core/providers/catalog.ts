@@ -35,6 +35,8 @@ export interface ProviderInfo {
   /** Whether `chatModel` / `completionModel` came from the user (never replaced by `/models`). */
   modelsPinnedByUser: { chat: boolean; completion: boolean };
   thinkingToggle: boolean;
+  /** GET `/user/balance` tells whether the account can pay (DeepSeek): a 402 is rechecked with it. */
+  balanceCheck: boolean;
   billingUrl?: string;
   /** Where the user gets a key (shown in the key prompt). */
   keyUrl?: string;
@@ -51,6 +53,7 @@ interface BuiltIn {
   chatModel: string;
   completionModel: string;
   thinkingToggle?: boolean;
+  balanceCheck?: boolean;
   billingUrl?: string;
   keyUrl?: string;
   pricing?: Readonly<Record<string, ModelPricing>>;
@@ -69,6 +72,7 @@ const BUILT_INS: readonly BuiltIn[] = [
     chatModel: 'deepseek-flash',
     completionModel: 'deepseek-flash',
     thinkingToggle: true,
+    balanceCheck: true,
     billingUrl: DEEPSEEK_BILLING_URL,
     keyUrl: 'https://platform.deepseek.com/api_keys',
     pricing: DEEPSEEK_PRICING,
@@ -225,6 +229,7 @@ function fromBuiltIn(b: BuiltIn, settings: ProviderSettings): ProviderInfo {
     completionModel: models.completion || b.completionModel,
     modelsPinnedByUser: { chat: !!models.chat, completion: !!models.completion },
     thinkingToggle: b.thinkingToggle ?? false,
+    balanceCheck: b.balanceCheck ?? false,
     billingUrl: b.billingUrl,
     keyUrl: b.keyUrl,
     pricing: b.pricing,
@@ -261,6 +266,7 @@ function fromCustom(c: CustomProvider, settings: ProviderSettings): ProviderInfo
       completion: !!(models.completion || text(c.completionModel)),
     },
     thinkingToggle: false,
+    balanceCheck: false,
   };
 }
 
@@ -355,6 +361,7 @@ export function toEndpoint(
     completionModel: info.completionModel,
     needsKey: info.needsKey,
     thinkingToggle: info.thinkingToggle,
+    balanceCheck: info.balanceCheck,
     billingUrl: info.billingUrl,
     getApiKey,
     pricing: info.pricing,

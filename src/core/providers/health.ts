@@ -115,6 +115,8 @@ export class HealthTracker {
   private outcomes: Outcome[] = [];
   private cooldownUntilMs: number | undefined;
   private lastProbeMs = -Infinity;
+  /** When the key or the balance last failed (a recheck probe runs some time after). */
+  private authFailedMs = -Infinity;
   private cooldownStartedMs = -Infinity;
   private readonly windowMs: number;
   private readonly degrade: DegradeRules;
@@ -154,7 +156,7 @@ export class HealthTracker {
       return true;
     }
     if (outcome.kind === 'needsKey' || outcome.kind === 'noBalance') {
-      this.auth = outcome.kind;
+      this.setAuth(outcome.kind);
       return true;
     }
     if (!countsAgainstProvider(outcome.kind)) return false;
@@ -192,10 +194,15 @@ export class HealthTracker {
     this.circuit.trip(kind);
   }
 
-  /** Whether a failback probe should run now: circuit open and due, or a long cooldown running. */
+  /**
+   * Whether a probe should run now: circuit open and due, a long cooldown running, or a key or
+   * balance failure old enough to check again (a top-up or a fixed key elsewhere heals it without
+   * the user pinning or re-entering anything).
+   */
   probeDue(): boolean {
     const now = this.clock.now();
-    if (this.auth !== 'ok') return false;
+    if (this.auth !== 'ok')
+      return now - Math.max(this.authFailedMs, this.lastProbeMs) >= this.authRecheckMs();
     if (this.circuit.state.kind === 'open') return this.circuit.probeDue();
     const cooling = this.cooldownUntilMs !== undefined && this.cooldownUntilMs > now;
     // Each new cooldown gets one probe at once (a storm or a blip?), then one per interval.
@@ -215,6 +222,13 @@ export class HealthTracker {
    * never rate-limits `/models`): the cooldown, and any Retry-After, runs its course.
    */
   probeResult(ok: boolean, kind?: PacerErrorKind): boolean {
+    if (ok && this.auth !== 'ok') {
+      // The key or the balance works again: traffic goes back at once.
+      this.auth = 'ok';
+      this.cooldownUntilMs = undefined;
+      this.circuit.probeSucceeded();
+      return true;
+    }
     if (ok) {
       if (!this.circuit.probeSucceeded()) return false;
       // The failures that opened the circuit belong to the outage that just ended; keeping them
@@ -224,7 +238,7 @@ export class HealthTracker {
       return true;
     }
     if (kind === 'needsKey' || kind === 'noBalance') {
-      this.auth = kind;
+      this.setAuth(kind);
       return false;
     }
     if (this.circuit.state.kind === 'closed' && kind !== undefined) {
@@ -236,6 +250,21 @@ export class HealthTracker {
     }
     this.circuit.probeFailed(kind);
     return false;
+  }
+
+  /** The key or balance state, for the probe to know what to check. */
+  get authState(): AuthState {
+    return this.auth;
+  }
+
+  private setAuth(kind: 'needsKey' | 'noBalance'): void {
+    this.auth = kind;
+    this.authFailedMs = this.clock.now();
+  }
+
+  /** Key and balance failures are rechecked every 3 probe intervals (30 s by default). */
+  private authRecheckMs(): number {
+    return this.probeIntervalMs * 3;
   }
 
   state(): HealthState {

@@ -147,7 +147,14 @@ export class RouterMember implements Disposable {
   /** Whether the router's timer must keep ticking for this member (probe or countdown pending). */
   needsTicks(): boolean {
     const kind = this.health().kind;
-    return kind === 'down' || kind === 'rateLimited';
+    // A rejected key or a used-up balance is rechecked by a probe now and then (a stored key
+    // that is missing altogether waits for the user instead).
+    return (
+      kind === 'down' ||
+      kind === 'rateLimited' ||
+      kind === 'noBalance' ||
+      (kind === 'needsKey' && this.hasKey)
+    );
   }
 
   /** Manual switch / settings change: forget what we learnt about failures. */
@@ -190,6 +197,14 @@ export class RouterMember implements Disposable {
       this.log.info(`${this.info.label} confirmed at ${this.info.baseUrl}`);
     }
     try {
+      // After a 402 the model list answers whatever the balance: ask the balance where we can.
+      if (this.tracker.authState === 'noBalance' && (await this.service.balanceAvailable()) === false) {
+        if (this.disposed) return;
+        this.tracker.probeResult(false, 'noBalance');
+        this.log.debug(`${this.info.label}: the balance is still used up`);
+        this.afterChange(before);
+        return;
+      }
       const models = await this.service.probe();
       if (this.disposed) return;
       this.models = models;
