@@ -41,6 +41,7 @@ export const ALLOWED_COMMANDS = [
   'pacer.switchProvider',
   'pacer.liftSpendLimit',
   'pacer.showLog',
+  'pacer.topUp',
 ] as const;
 export type AllowedCommand = (typeof ALLOWED_COMMANDS)[number];
 

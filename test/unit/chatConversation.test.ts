@@ -241,7 +241,7 @@ describe('chat wait and error words', () => {
       new PacerError({ kind: 'noBalance', message: '402', providerId: 'deepseek' }),
     );
     assert.match(balance.message, /Top up your balance with DeepSeek/);
-    assert.equal(balance.command?.id, 'pacer.switchProvider');
+    assert.equal(balance.command?.id, 'pacer.topUp');
     assert.equal(
       toErrorView(new PacerError({ kind: 'budget', message: 'x' })).command?.id,
       'pacer.liftSpendLimit',

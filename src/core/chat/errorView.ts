@@ -22,7 +22,7 @@ export function toErrorView(error: unknown): ErrorView {
       return {
         kind: error.kind,
         message: `${who} says the account balance is used up. Top up your balance with ${who}, then retry, or switch to another provider.`,
-        command: { id: 'pacer.switchProvider', label: 'Switch provider' },
+        command: { id: 'pacer.topUp', label: 'Top up balance' },
         retry: true,
       };
     case 'budget':

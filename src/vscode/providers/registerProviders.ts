@@ -19,6 +19,7 @@ import { onDidChangeSettings, readSettingsWithIssues } from '../settings';
 import { SettingsNotices } from '../settingsNotices';
 import { StatusBar } from '../statusBar';
 import { ApiKeys } from './apiKeys';
+import { balanceNotifier, topUpCommand } from './balanceNotice';
 import { clearApiKeyCommand, keyNeededNotifier, setApiKeyCommand } from './keyPrompt';
 import { ProxySettings } from './proxySettings';
 import { switchProviderCommand } from './switchProvider';
@@ -103,6 +104,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   context.subscriptions.push(
     keys.onDidChange((id) => router.setKeyPresent(id, keys.has(id) ?? false)),
     keyNeededNotifier(router, keys, log),
+    balanceNotifier(router, log),
   );
 
   // The status item follows the router's state (the usage store saves each request as it is billed).
@@ -204,6 +206,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
       log.info('answer cache cleared');
       void vscode.window.showInformationMessage('Pacer: cached answers cleared.');
     }),
+    vscode.commands.registerCommand('pacer.topUp', () => topUpCommand(router)),
     vscode.commands.registerCommand('pacer.liftSpendLimit', () => {
       router.liftSpendLimit();
       void vscode.window.showInformationMessage(

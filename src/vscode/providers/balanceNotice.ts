@@ -1,0 +1,53 @@
+// "No balance" is something only the user can fix, so it is said where the user looks: once per
+// episode, in a notification with the way out (top up, or switch provider). The status item turns
+// red at the same time; both come from the router's state, never from an error message's text.
+import * as vscode from 'vscode';
+import type { Router } from '../../core/providers/router';
+import type { Logger } from '../log';
+
+/** The billing page of a provider out of balance (else of the first provider that has one). */
+export function billingTarget(router: Router): { label: string; url: string } | undefined {
+  const providers = router.state().providers;
+  const p =
+    providers.find((s) => s.health.kind === 'noBalance' && s.billingUrl) ??
+    providers.find((s) => s.billingUrl);
+  return p?.billingUrl ? { label: p.label, url: p.billingUrl } : undefined;
+}
+
+export async function topUpCommand(router: Router): Promise<void> {
+  const target = billingTarget(router);
+  if (!target) {
+    void vscode.window.showInformationMessage(
+      'Pacer: none of your providers has a billing page Pacer knows.',
+    );
+    return;
+  }
+  await vscode.env.openExternal(vscode.Uri.parse(target.url));
+}
+
+export function balanceNotifier(router: Router, log: Logger): vscode.Disposable {
+  // Providers already announced; one leaves the set when it can pay again, so a later 402 is news.
+  const announced = new Set<string>();
+  return router.onDidChange(() => {
+    for (const p of router.state().providers) {
+      if (p.health.kind !== 'noBalance') {
+        announced.delete(p.id);
+        continue;
+      }
+      if (announced.has(p.id)) continue;
+      announced.add(p.id);
+      log.warn(`${p.label} answered 402: the account balance is used up`);
+      void vscode.window
+        .showWarningMessage(
+          `Pacer: ${p.label} says the account balance is used up (HTTP 402). Top up${p.billingUrl ? ` at ${new URL(p.billingUrl).host}` : ''}, or switch provider. Pacer notices the top-up by itself.`,
+          ...(p.billingUrl ? ['Top Up'] : []),
+          'Switch Provider',
+        )
+        .then((choice) => {
+          if (choice === 'Top Up' && p.billingUrl)
+            void vscode.env.openExternal(vscode.Uri.parse(p.billingUrl));
+          else if (choice === 'Switch Provider') void vscode.commands.executeCommand('pacer.switchProvider');
+        });
+    }
+  });
+}
