@@ -136,7 +136,12 @@ export type HostMessage =
       /** Milliseconds until the next try, when known (relative: the two sides' clocks may differ). */
       delayMs?: number;
       attempt: number;
+      /** Plain words for what went wrong ("had a server error"). */
+      why?: string;
+      /** The technical text, behind a "details" toggle. */
       detail?: string;
+      /** A way out the user may not know of (no fallback set up while rate-limited). */
+      hint?: string;
       /** Label for the "use it now" button; absent when there is nothing to switch to. */
       fallback?: string;
     }
@@ -262,7 +267,9 @@ export const parseHostMessage: (value: unknown) => HostMessage = byType<HostMess
     provider: label,
     delayMs: opt(int(0, 24 * 3_600_000)),
     attempt: int(0, 10_000),
+    why: opt(str(200)),
     detail: opt(str(2_000)),
+    hint: opt(str(500)),
     fallback: opt(label),
   }),
   restart: obj({ messageId: id, note: str(2_000) }),

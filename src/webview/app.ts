@@ -246,7 +246,9 @@ export class ChatApp {
           reason: msg.reason,
           provider: msg.provider,
           attempt: msg.attempt,
+          ...(msg.why !== undefined ? { why: msg.why } : {}),
           ...(msg.detail !== undefined ? { detail: msg.detail } : {}),
+          ...(msg.hint !== undefined ? { hint: msg.hint } : {}),
           ...(msg.delayMs !== undefined ? { untilMs: Date.now() + msg.delayMs } : {}),
           ...(msg.fallback !== undefined ? { fallback: msg.fallback } : {}),
         });

@@ -15,7 +15,11 @@ export interface WaitState extends WaitLine {
   /** Date.now() when the wait ends, when known. */
   untilMs?: number;
   fallback?: string;
+  hint?: string;
 }
+
+/** After this long with nothing from the provider, the answer says so (a stall shows itself). */
+const SILENCE_MS = 8_000;
 
 export class MessageView {
   readonly element: HTMLElement;
@@ -26,6 +30,8 @@ export class MessageView {
   private readonly errorEl: HTMLElement;
   private readonly metaEl: HTMLElement;
   private waitTimer: ReturnType<typeof setInterval> | undefined;
+  private silenceTimer: ReturnType<typeof setInterval> | undefined;
+  private lastActivityMs = Date.now();
 
   constructor(
     private msg: ViewMessage,
@@ -62,6 +68,7 @@ export class MessageView {
       this.element.append(this.noteEl, this.waitEl, body, this.errorEl);
       if (msg.reasoning) this.appendReasoning(msg.reasoning);
       if (msg.text) this.body.reset(msg.text);
+      if (msg.status === 'streaming') this.watchSilence();
       if (msg.status !== 'streaming') {
         this.body.finish();
         this.msg = { ...this.msg, note: this.endNote(msg.status) ?? msg.note };
@@ -81,6 +88,7 @@ export class MessageView {
   }
 
   appendContent(delta: string): void {
+    this.lastActivityMs = Date.now();
     this.clearWait();
     this.body?.append(delta);
   }
@@ -98,6 +106,7 @@ export class MessageView {
       this.element.insertBefore(details, this.noteEl);
       this.reasoning = { details, summary, text };
     }
+    this.lastActivityMs = Date.now();
     this.clearWait();
     // Appending to one Text node is cheap and keeps the collapsed block out of layout work.
     this.reasoning.text.appendData(delta);
@@ -127,6 +136,18 @@ export class MessageView {
     };
     update();
     this.waitEl.append(h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), text);
+    if (wait.detail) {
+      // The provider's own words are for whoever wants them; the line above says it plainly.
+      this.waitEl.append(
+        h(
+          'details',
+          { class: 'wait-detail' },
+          h('summary', { text: 'details' }),
+          h('span', { text: wait.detail }),
+        ),
+      );
+    }
+    if (wait.hint) this.waitEl.append(h('div', { class: 'wait-hint', text: wait.hint }));
     if (wait.fallback) {
       this.waitEl.append(
         button(`Use ${wait.fallback} now`, () => this.actions.useFallbackNow(), { class: 'secondary' }),
@@ -146,6 +167,7 @@ export class MessageView {
   }
 
   end(status: ViewMessage['status'], error?: ErrorView): void {
+    this.stopSilenceWatch();
     this.clearWait();
     this.body?.finish();
     this.msg = { ...this.msg, status, ...(error ? { error } : {}), note: this.endNote(status) };
@@ -172,7 +194,32 @@ export class MessageView {
   }
 
   dispose(): void {
+    this.stopSilenceWatch();
     this.clearWait();
+  }
+
+  /**
+   * While an answer streams, a provider that sends nothing for a while is named with the time it
+   * has been silent, so a stall is never a bare spinner. Any delta or wait line takes over.
+   */
+  private watchSilence(): void {
+    this.silenceTimer = setInterval(() => {
+      const silentMs = Date.now() - this.lastActivityMs;
+      if (silentMs < SILENCE_MS || !this.waitEl.hidden) return;
+      const who = this.msg.provider ?? 'The provider';
+      const line = h('span', {
+        class: 'wait-text',
+        text: `${who} has sent nothing for ${Math.floor(silentMs / 1000)} s; Pacer retries if it stays silent.`,
+      });
+      this.waitEl.replaceChildren(h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), line);
+      this.waitEl.hidden = false;
+      this.waitEl.dataset.silence = 'true';
+    }, 1000);
+  }
+
+  private stopSilenceWatch(): void {
+    if (this.silenceTimer !== undefined) clearInterval(this.silenceTimer);
+    this.silenceTimer = undefined;
   }
 
   private renderMeta(): void {

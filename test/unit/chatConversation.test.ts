@@ -18,7 +18,7 @@ import {
 } from '../../src/core/chat/conversation';
 import { toErrorView } from '../../src/core/chat/errorView';
 import { SYSTEM_PROMPT, buildPrompt, formatContext, preparePrompt } from '../../src/core/chat/prompt';
-import { waitText } from '../../src/core/chat/waitText';
+import { plainWhy, waitText } from '../../src/core/chat/waitText';
 import { PacerError } from '../../src/core/errors';
 
 const T0 = 1_700_000_000_000;
@@ -211,6 +211,23 @@ describe('chat prompt', () => {
 });
 
 describe('chat wait and error words', () => {
+  test('what went wrong in plain words, by kind, never the nested technical text (#15)', () => {
+    assert.equal(
+      plainWhy('server', 'DeepSeek had a server error (HTTP 503) (Server overloaded…)'),
+      'had a server error',
+    );
+    assert.equal(
+      plainWhy('network', 'The connection to DeepSeek broke: terminated.'),
+      'could not be reached',
+    );
+    assert.equal(
+      plainWhy('stalled', 'DeepSeek sent no answer within 20 s (the provider may be overloaded).'),
+      'has sent nothing for 20 s',
+    );
+    assert.equal(plainWhy('stalled', 'odd'), 'stopped sending');
+    assert.equal(plainWhy('malformed', 'x'), 'sent an answer Pacer cannot read');
+  });
+
   test('rate limiting counts down in whole seconds and never shows 0 s', () => {
     const base = { reason: 'rateLimited' as const, provider: 'DeepSeek', attempt: 2 };
     assert.equal(waitText({ ...base, remainingMs: 3_200 }), 'DeepSeek is rate-limiting: retrying in 4 s');
@@ -223,9 +240,11 @@ describe('chat wait and error words', () => {
         provider: 'DeepSeek',
         attempt: 3,
         remainingMs: 1500,
-        detail: 'server error 503',
+        why: 'had a server error',
+        detail: 'DeepSeek had a server error (HTTP 503) (Server overloaded, please try again later.)',
       }),
-      'DeepSeek failed (server error 503): retrying in 2 s, attempt 3',
+      // #15 item 5: one plain sentence; the nested technical text goes behind "details".
+      'DeepSeek had a server error; retrying in 2 s',
     );
     assert.equal(
       waitText({ reason: 'queued', provider: 'Ollama', attempt: 1 }),

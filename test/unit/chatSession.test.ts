@@ -205,6 +205,18 @@ describe('chat session', () => {
     assert.ok(emu.stats().sent429 >= 2);
   });
 
+  test('429 with no fallback set up: the wait says how to get one (#15 item 6)', async () => {
+    const s = setup({ fallback: { label: () => undefined, useNow: () => undefined } });
+    emu.setFault({ kind: 'rateLimited', count: 2, paths: ['/chat/completions'] });
+    await s.send({ type: 'send', text: 'How do I debounce?' });
+    await until('a wait message', () => s.of('wait').length > 0);
+    const wait = s.of('wait')[0];
+    assert.equal(wait?.fallback, undefined);
+    assert.match(wait?.hint ?? '', /OpenRouter or OpenAI key .*local server/);
+    await s.session.idle();
+    assert.equal(s.of('turnEnd')[0]?.status, 'done');
+  });
+
   test('a stream that breaks midway restarts: the partial text is dropped with a note', async () => {
     const s = setup({ coalesceMs: 0 });
     emu.setFault({ kind: 'resetMidStream', count: 1, afterChunks: 5 });

@@ -33,7 +33,12 @@ import { toErrorView } from './errorView';
 import { contextTokensFor, promptBudget } from './contextBudget';
 import { preparePrompt } from './prompt';
 import { providerLabel } from './providerLabel';
+import { plainWhy } from './waitText';
 import { clip } from './schema';
+
+/** Said while rate-limited with nowhere to move: a fallback is the way out users miss. */
+const NO_FALLBACK_HINT =
+  "No other provider can take this now. Add an OpenRouter or OpenAI key ('Pacer: Set API Key') or start a local server (Ollama, LM Studio) to have a fallback.";
 
 export interface ChatContextSource {
   /** The chips to show now. */
@@ -525,8 +530,11 @@ export class ChatSession {
       ...(info.untilMs !== undefined
         ? { delayMs: Math.max(0, Math.round(info.untilMs - this.opts.clock.now())) }
         : {}),
-      ...(info.error && info.reason === 'retrying' ? { detail: info.error.message.slice(0, 300) } : {}),
+      ...(info.error && info.reason === 'retrying'
+        ? { why: plainWhy(info.error.kind, info.error.message), detail: info.error.message.slice(0, 300) }
+        : {}),
       ...(fallback ? { fallback } : {}),
+      ...(!fallback && info.reason === 'rateLimited' ? { hint: NO_FALLBACK_HINT } : {}),
     });
   }
 
@@ -534,7 +542,7 @@ export class ChatSession {
     const who = providerLabel(info.providerId);
     this.replaceAnswer(
       run,
-      `The answer from ${who} broke off (${info.error.message}) and was started again.`,
+      `The answer from ${who} broke off (it ${plainWhy(info.error.kind, info.error.message)}) and was started again.`,
     );
   }
 
