@@ -251,9 +251,18 @@ export class RouterMember implements Disposable {
         );
       }
     } else if (newSuccesses > 0 && circuit.state.kind !== 'open') {
-      // While open, a success is a request sent before the storm finishing late: only probes
-      // decide when to fail back.
       circuit.recordSuccess();
+    } else if (
+      newSuccesses > 0 &&
+      circuit.state.kind === 'open' &&
+      circuit.state.lastError !== 'rateLimited'
+    ) {
+      // Open after stalls, timeouts or errors, and an answer just arrived: the provider answers
+      // again, and showing it as down would contradict what the user sees. (After a 429 storm a
+      // success is a request sent before it finishing late: only probes decide that failback.)
+      circuit.probeSucceeded();
+      circuit.recordSuccess();
+      this.log.info(`${this.info.label} answered again: circuit closed`);
     }
     this.afterChange(before);
   }
