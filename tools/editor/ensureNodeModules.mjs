@@ -20,4 +20,8 @@ export function ensureNodeModules(root) {
     console.error(`[setup] npm ${args[0]} failed (exit ${r.status ?? r.signal})`);
     process.exit(1);
   }
+  // npm 11 warns about packages whose install scripts it did not run: none of them is needed.
+  console.log(
+    "[setup] dependencies installed. npm's 'install-scripts' warnings above are harmless: Pacer needs none of those scripts.",
+  );
 }

@@ -224,6 +224,7 @@ function installCodeServer() {
   const started = Date.now();
   ensureAptPackages(buildPackagesMissing());
   log(`installing code-server ${CODE_SERVER_VERSION} into ${editorCacheDir} (one time, about a minute)`);
+  log('npm may warn \'Unknown env config "unsafe-perm"\' and about install scripts: both are harmless here');
   mkdirSync(editorCacheDir, { recursive: true });
   const tmpDir = join(editorCacheDir, '.tmp');
   mkdirSync(tmpDir, { recursive: true });

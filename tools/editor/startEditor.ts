@@ -20,7 +20,7 @@ import type { RunningCodeServer } from './codeServer';
 import { repoRoot } from './installEditor.mjs';
 import type { ScratchDirs } from './scratchDirs';
 import { workbenchUrl } from './workbenchUrl';
-import { sampleWorkspace } from './workspace';
+import { copyWorkspace, sampleWorkspace } from './workspace';
 
 const PERSON_SETTINGS: Record<string, unknown> = {
   'workbench.startupEditor': 'none',
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string', default: process.env.PORT ?? '0' },
       host: { type: 'string', default: '127.0.0.1' },
-      workspace: { type: 'string', default: sampleWorkspace },
+      workspace: { type: 'string' },
       auth: { type: 'string', default: 'password' },
     },
   });
@@ -75,7 +75,11 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, got ${values.port}`);
-  const workspace = resolve(values.workspace);
+  // The sample opens as a fresh copy outside this repository: typing and Insert (auto-save is
+  // on) never change files the tests depend on, and VS Code does not ask about the parent git
+  // repository. A folder the user names opens as it is.
+  const scratch = values.workspace ? undefined : copyWorkspace(sampleWorkspace);
+  const workspace = scratch?.path ?? resolve(values.workspace!);
   ensureWorkspace(workspace);
 
   const realKey = Boolean(process.env.DEEPSEEK_API_KEY);
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
     console.log('\nStopping Pacer…');
     await running.server?.close().catch(() => undefined);
     await running.emulator?.close().catch(() => undefined);
+    scratch?.remove();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -136,7 +141,7 @@ async function main(): Promise<void> {
     console.log('DeepSeek: the real API. Pacer moves DEEPSEEK_API_KEY into VS Code SecretStorage on first');
     console.log('start ("Pacer: Set API Key" changes it later); it never reads keys from settings.');
   }
-  console.log(`Workspace: ${workspace}`);
+  console.log(`Workspace: ${workspace}${scratch ? ' (a fresh copy of the sample, removed on Ctrl+C)' : ''}`);
   console.log('Press Ctrl+C to stop.');
 }
 
