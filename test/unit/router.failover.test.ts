@@ -399,6 +399,28 @@ describe('router: pinned', () => {
     assert.equal(fallback.stats().requests, 0);
   });
 
+  test('pinned to a server that is not running: chat says so within seconds, with what to do (#15 item 3)', async () => {
+    const router = makeRouter(
+      { chatDeadlineMs: 60_000 },
+      {
+        routing: 'pinned',
+        pinned: 'backup',
+        custom: [{ id: 'backup', label: 'Backup', baseUrl: closedPort, needsKey: false, chatModel: 'm' }],
+      },
+    );
+    const started = Date.now();
+    await assert.rejects(router.chat(chatRequest), (e: unknown) => {
+      assert.ok(PacerError.is(e, 'unavailable'), String(e));
+      assert.match(e.message, /^Backup is not running at 127\.0\.0\.1:\d+: start it, or switch provider\.$/);
+      return true;
+    });
+    assert.ok(
+      Date.now() - started < 10_000,
+      `gave up after ${Date.now() - started} ms, not the 60 s deadline`,
+    );
+    assert.equal(primary.stats().requests, 0, 'pinned: nothing went elsewhere');
+  });
+
   test('pinned to the fallback: everything goes there', async () => {
     const router = makeRouter({}, { routing: 'pinned', pinned: 'backup' });
     assert.equal((await router.chat(chatRequest)).providerId, 'backup');

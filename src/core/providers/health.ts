@@ -43,6 +43,9 @@ export interface DegradeRules {
 
 export const DEFAULT_DEGRADE: DegradeRules = { failureShare: 0.25, minSamples: 4, slowCompletionMs: 1500 };
 
+/** The `down` reason of a provider nothing answers at (connection refused, no such host). */
+export const UNREACHABLE = 'not reachable';
+
 function describe(kind: PacerErrorKind | undefined): string {
   switch (kind) {
     case 'rateLimited':
@@ -50,7 +53,7 @@ function describe(kind: PacerErrorKind | undefined): string {
     case 'server':
       return 'server errors';
     case 'network':
-      return 'not reachable';
+      return UNREACHABLE;
     case 'timeout':
     case 'stalled':
       return 'not answering';

@@ -29,6 +29,7 @@ import { UsageStore } from '../usage/usageStore';
 import type { ProviderInfo, ProviderSettings } from './catalog';
 import { orderFor, resolveProviders } from './catalog';
 import type { CircuitOptions } from './circuitBreaker';
+import { UNREACHABLE } from './health';
 import type { LedgerSnapshot } from './cost';
 import type { RouterState } from './routerState';
 import type { RouterLog } from './routerMember';
@@ -248,12 +249,8 @@ export class Router implements ModelService, Disposable {
         if (!scope.moved) {
           member.observe({ ok: false, kind: error.kind });
           if (error.kind === 'needsKey') this.keyFailure(member, 'chat', error);
-          if (
-            this.settings.providers.routing === 'pinned' ||
-            isAbandoned(error.kind) ||
-            error.kind === 'badRequest'
-          )
-            throw error;
+          if (this.settings.providers.routing === 'pinned') throw this.pinnedFailure(member, error);
+          if (isAbandoned(error.kind) || error.kind === 'badRequest') throw error;
         }
         lastError = scope.moved ?? error;
         tried.add(member.id);
@@ -625,8 +622,31 @@ export class Router implements ModelService, Disposable {
   /** The gate's RetryGuard: no retry on a provider that is down while another can take the request. */
   private mayRetryOn(id: string, cls: RequestClass): boolean {
     const m = this.members.get(id);
-    if (!m || cls === 'background' || this.settings.providers.routing === 'pinned') return true;
+    if (!m || cls === 'background') return true;
+    if (this.settings.providers.routing === 'pinned') {
+      // Pinned to a server that nothing answers at (a local server not started): say so now
+      // rather than retry for the whole chat deadline. Other failures are waited out as usual.
+      const h = m.health();
+      return !(h.kind === 'down' && h.reason === UNREACHABLE);
+    }
     return m.health().kind !== 'down' || !this.hasUsableAlternative(cls, new Set(), id);
+  }
+
+  /** What a pinned provider's failure tells the user: where it is and what to do. */
+  private pinnedFailure(member: RouterMember, error: PacerError): PacerError {
+    if (error.kind !== 'network') return error;
+    let where = member.info.baseUrl;
+    try {
+      where = new URL(member.info.baseUrl).host;
+    } catch {
+      // keep the URL as written
+    }
+    return new PacerError({
+      kind: 'unavailable',
+      providerId: member.id,
+      message: `${member.info.label} is not running at ${where}: start it, or switch provider.`,
+      cause: error,
+    });
   }
 
   private hasUsableAlternative(cls: RouteClass, tried: ReadonlySet<string>, current: string): boolean {
