@@ -47,11 +47,23 @@ export async function pinProvider(
   const enabled = vscode.workspace.getConfiguration('pacer').inspect<string[]>('providers.enabled');
   const list = enabled?.globalValue ?? enabled?.defaultValue ?? [];
   if (!list.includes(info.id)) await updateUserSetting('providers.enabled', [...list, info.id]);
+  const health = router.state().providers.find((p) => p.id === info.id)?.health;
   await updateUserSetting('providers.pinned', info.id);
   await updateUserSetting('providers.routing', 'pinned');
   // A manual switch means "use it now": forget its past failures and cooldown.
   router.resetHealth(info.id);
   log.info(`pinned to ${info.label}`);
+  if (health?.kind === 'down') {
+    // Pinned means no failover: say now that it is not answering, not after a chat waits on it.
+    void vscode.window
+      .showWarningMessage(
+        `Pacer: pinned to ${info.label}, which is not answering at ${info.baseUrl} (${health.reason}). Start it, or switch provider.`,
+        'Switch Provider',
+      )
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('pacer.switchProvider');
+      });
+  }
   return true;
 }
 
