@@ -253,6 +253,27 @@ describe('usage report', () => {
     assert.match(md, /\| DeepSeek \| healthy \| 3 \| 1000 \| 600 \| 400 \| 50 \| \$1\.50 \|/);
     assert.match(md, /\*\*Total\*\* .*\*\*\$1\.50\*\*/);
     assert.match(md, /limit reached: paid providers are paused/);
-    assert.match(md, /\| DeepSeek \| 9 \| 2 \|/);
+    assert.match(md, /\| DeepSeek \| 9 \| – \| 2 \|/);
+  });
+});
+
+describe('Show Usage tells the truth about a provider that keeps failing (#15 item 10)', () => {
+  test('attempts and failed attempts are shown, and no countdown is frozen into the page', () => {
+    const report = renderUsageReport(
+      state(
+        {},
+        {
+          health: { kind: 'down', reason: 'not reachable', nextProbeMs: now + 1000 },
+          requests: 1,
+          attempts: 10,
+          attemptsFailed: 10,
+          failed: 0,
+        },
+      ),
+      time,
+    );
+    assert.match(report, /\| DeepSeek \| 1 \| 10 \| 0 \| 10 \| 0 \|/);
+    assert.match(report, /down \(not reachable\), next check at 12:03:04/);
+    assert.doesNotMatch(report, /in \d+ s/);
   });
 });

@@ -403,6 +403,7 @@ export class Gate implements Disposable {
         slot.release({ kind: 'rateLimited', reportedConcurrency: error.reportedConcurrency });
         this.cooldown.trigger({ hintMs: error.retryAfterMs, sentAt });
       } else {
+        if (!isAbandoned(error.kind)) this.metrics.count('attemptsFailed');
         slot.release({ kind: isAbandoned(error.kind) ? 'aborted' : 'failed' });
       }
       throw error;

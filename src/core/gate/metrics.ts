@@ -13,6 +13,8 @@ export interface ProviderStats {
   requests: number;
   /** HTTP attempts sent. */
   attempts: number;
+  /** HTTP attempts that failed other than with 429 (refused, 5xx, stalled, …), retries included. */
+  attemptsFailed: number;
   succeeded: number;
   /** HTTP 429 responses. */
   rateLimited: number;
@@ -43,6 +45,7 @@ export class Metrics {
   private readonly stats: Omit<ProviderStats, 'latencyP50Ms' | 'latencyP95Ms'> = {
     requests: 0,
     attempts: 0,
+    attemptsFailed: 0,
     succeeded: 0,
     rateLimited: 0,
     failed: 0,
@@ -57,6 +60,7 @@ export class Metrics {
     key:
       | 'requests'
       | 'attempts'
+      | 'attemptsFailed'
       | 'succeeded'
       | 'rateLimited'
       | 'failed'

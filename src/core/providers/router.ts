@@ -384,6 +384,8 @@ export class Router implements ModelService, Disposable {
             inFlight: snap.inFlight,
             queued: snap.queued,
             requests: snap.stats.requests,
+            attempts: snap.stats.attempts,
+            attemptsFailed: snap.stats.attemptsFailed,
             rateLimited: snap.stats.rateLimited,
             failed: snap.stats.failed,
             p50Ms: snap.stats.latencyP50Ms,

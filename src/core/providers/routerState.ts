@@ -27,6 +27,9 @@ export interface ProviderStatus {
   queued: number;
   /** Since activation (the gate's counters). */
   requests: number;
+  /** HTTP attempts (retries and failovers included), and those that failed other than with 429. */
+  attempts?: number;
+  attemptsFailed?: number;
   rateLimited: number;
   failed: number;
   p50Ms?: number;

@@ -36,7 +36,16 @@ function secondsLeft(untilMs: number, now: number): number {
   return Math.max(1, Math.ceil((untilMs - now) / 1000));
 }
 
-export function healthWords(h: HealthState, now: number, time = defaultTime): string {
+/**
+ * `absolute`: for a page that is rendered once and then read for a while (Show Usage), times
+ * only, no "in N s" that would sit frozen on the page.
+ */
+export function healthWords(h: HealthState, now: number, time = defaultTime, absolute = false): string {
+  if (absolute && h.kind === 'rateLimited') return `rate-limited, cooling down until ${time(h.untilMs)}`;
+  if (absolute && h.kind === 'down') {
+    const what = h.reason === '429 storm' ? 'rate-limited (429 storm)' : `down (${h.reason})`;
+    return `${what}, next check at ${time(h.nextProbeMs)}`;
+  }
   switch (h.kind) {
     case 'healthy':
       return 'healthy';

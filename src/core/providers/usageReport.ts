@@ -25,7 +25,7 @@ export function renderUsageReport(
     const cost =
       p.paid || d.costUsd > 0 ? `${formatUsd(d.costUsd)}${d.estimatedUsd > 0 ? ' *' : ''}` : 'free';
     lines.push(
-      `| ${p.label} | ${healthWords(p.health, state.now)} | ${d.requests} | ${d.promptTokens} | ${d.cacheHitTokens} | ${d.cacheMissTokens} | ${d.completionTokens} | ${cost} |`,
+      `| ${p.label} | ${healthWords(p.health, state.now, time, true)} | ${d.requests} | ${d.promptTokens} | ${d.cacheHitTokens} | ${d.cacheMissTokens} | ${d.completionTokens} | ${cost} |`,
     );
   }
   lines.push(`| **Total** | | | | | | | **${formatUsd(total)}${estimated > 0 ? ' *' : ''}** |`, '');
@@ -48,12 +48,14 @@ export function renderUsageReport(
   }
   lines.push('', 'Since the editor started (all days):', '');
   lines.push(
-    '| Provider | Requests | 429s | Failed | p50 latency | Learned limit |',
-    '|---|---:|---:|---:|---:|---:|',
+    // Requests are what features asked for; attempts what went over the wire (a request that
+    // retries ten times against a server that is not running is 1 request, 10 failed attempts).
+    '| Provider | Requests | HTTP attempts | 429s | Failed attempts | Failed requests | p50 latency | Learned limit |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const p of state.providers) {
     lines.push(
-      `| ${p.label} | ${p.requests} | ${p.rateLimited} | ${p.failed} | ${p.p50Ms !== undefined ? `${Math.round(p.p50Ms)} ms` : '–'} | ${p.limit ?? '–'} |`,
+      `| ${p.label} | ${p.requests} | ${p.attempts ?? '–'} | ${p.rateLimited} | ${p.attemptsFailed ?? '–'} | ${p.failed} | ${p.p50Ms !== undefined ? `${Math.round(p.p50Ms)} ms` : '–'} | ${p.limit ?? '–'} |`,
     );
   }
   return lines.join('\n') + '\n';

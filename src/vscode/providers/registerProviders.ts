@@ -180,9 +180,22 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
       return renderUsageReport(router.state());
     }
   })();
+  // While the usage page is open it follows the router (at most every 2 s), so nothing on it goes
+  // stale: a provider that fails again shows its new counts without reopening the page.
+  let usageTimer: ReturnType<typeof setTimeout> | undefined;
+  const usageOpen = () =>
+    vscode.workspace.textDocuments.some((d) => d.uri.toString() === USAGE_URI.toString());
   context.subscriptions.push(
     usage.changed,
     vscode.workspace.registerTextDocumentContentProvider('pacer-usage', usage),
+    router.onDidChange(() => {
+      if (usageTimer || !usageOpen()) return;
+      usageTimer = setTimeout(() => {
+        usageTimer = undefined;
+        usage.changed.fire(USAGE_URI);
+      }, 2000);
+    }),
+    { dispose: () => clearTimeout(usageTimer) },
   );
 
   context.subscriptions.push(
