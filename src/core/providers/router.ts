@@ -637,16 +637,10 @@ export class Router implements ModelService, Disposable {
   /** What a pinned provider's failure tells the user: where it is and what to do. */
   private pinnedFailure(member: RouterMember, error: PacerError): PacerError {
     if (error.kind !== 'network') return error;
-    let where = member.info.baseUrl;
-    try {
-      where = new URL(member.info.baseUrl).host;
-    } catch {
-      // keep the URL as written
-    }
     return new PacerError({
       kind: 'unavailable',
       providerId: member.id,
-      message: `${member.info.label} is not running at ${where}: start it, or switch provider.`,
+      message: `${member.info.label} is not running at ${hostOf(member.info.baseUrl)}: start it, or switch provider.`,
       cause: error,
     });
   }
@@ -710,7 +704,10 @@ export class Router implements ModelService, Disposable {
         return new PacerError({
           kind: 'unavailable',
           providerId: route.primaryId,
-          message: `${label} is not answering and no other provider can take ${cls === 'chat' ? 'chat' : 'completions'}. Pacer keeps checking; or switch provider with 'Pacer: Switch Provider'.`,
+          message:
+            h?.kind === 'down' && h.reason === UNREACHABLE && primary
+              ? `${label} is not running at ${hostOf(primary.info.baseUrl)}: start it, or switch provider.`
+              : `${label} is not answering and no other provider can take ${cls === 'chat' ? 'chat' : 'completions'}. Pacer keeps checking; or switch provider with 'Pacer: Switch Provider'.`,
         });
     }
   }
@@ -899,6 +896,15 @@ function abortReasonOrWrap(caught: unknown, signal: AbortSignal, providerId: str
     message: `Internal error: ${message}`,
     cause: caught,
   });
+}
+
+/** `127.0.0.1:11434` from a base URL, for sentences; the URL as written when it does not parse. */
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
 }
 
 function sameEndpoint(a: ProviderInfo, b: ProviderInfo): boolean {

@@ -114,4 +114,73 @@ describe('fault tour: every fault ends in a true status, a plain sentence and a 
     assert.doesNotMatch(await editor.waitForStatus(/DeepSeek/), /down/);
     await editor.screenshot('fault-reset');
   });
+
+  test('401 rejected key: red "DeepSeek: set key", the sentence and Set API key in chat; healed by itself once the key works', async () => {
+    const emu = editor.emulator!;
+    emu.setOptions({ requireKey: 'sk-the-account-wants-another' });
+    await ask('hello with a rejected key');
+    await answered();
+    const error = lastAnswer().locator('.error');
+    assert.match((await error.textContent()) ?? '', /needs an API key \(or the key was refused\)/);
+    await error.getByRole('button', { name: 'Set API key' }).waitFor();
+    await editor.waitForStatus(/DeepSeek: set key/, 10_000);
+    assert.match(await statusClass(), /error-kind/);
+    await editor.screenshot('fault-key-rejected');
+    await editor.runCommand('Notifications: Clear All Notifications');
+    // The key works again (fixed on the account): a probe finds it, no re-entry, no pinning.
+    emu.setOptions({ requireKey: undefined });
+    // Healed: no longer "set key" (the faults of the tests before may still show as "failing").
+    await editor.waitForStatus(/^DeepSeek( failing)?$/, 10_000);
+    await ask('hello with the key working');
+    await answered();
+    assert.equal(await lastAnswer().locator('.error').isHidden(), true);
+  });
+
+  test('503s and malformed chunks: retried in plain words, answered, and the status ends healthy', async () => {
+    const emu = editor.emulator!;
+    for (const kind of ['overloaded', 'malformed'] as const) {
+      emu.setFault({ kind, count: 2, paths: ['/chat/completions'] });
+      await ask(`hello through ${kind}`);
+      await answered(40_000);
+      assert.equal(await lastAnswer().locator('.error').isHidden(), true, `${kind}: answered`);
+      assert.doesNotMatch(await editor.waitForStatus(/DeepSeek/), /down/);
+    }
+  });
+
+  test('refused connections: the answer comes once DeepSeek listens again, and the alarm ends with it', async () => {
+    const emu = editor.emulator!;
+    emu.setFault({ kind: 'refuse', forMs: 3000 });
+    await ask('hello while refused');
+    await answered(40_000);
+    assert.equal(await lastAnswer().locator('.error').isHidden(), true);
+    await editor.waitForStatus(/^DeepSeek$/, 10_000);
+  });
+
+  test('pinned to a provider that is down: a warning at once, and chat says what to do with a button', async () => {
+    await editor.statusItem().click();
+    const widget = editor.page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible', timeout: 10_000 });
+    await widget.locator('input').fill('Ollama');
+    await widget
+      .locator('.monaco-list-row', { hasText: /Ollama/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await editor.page.keyboard.press('Enter');
+    await editor.page
+      .locator('.notification-toast', { hasText: /pinned to Ollama, which is not answering/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    const started = Date.now();
+    await ask('hello to a pinned server that is not running');
+    await answered(20_000);
+    assert.ok(Date.now() - started < 15_000, 'said so within seconds, not after the chat deadline');
+    const error = lastAnswer().locator('.error');
+    assert.match(
+      (await error.textContent()) ?? '',
+      /Ollama is not running at 127\.0\.0\.1:11434: start it, or switch provider/,
+    );
+    await error.getByRole('button', { name: 'Switch provider' }).waitFor();
+    await editor.screenshot('fault-pinned-down');
+    await editor.runCommand('Notifications: Clear All Notifications');
+  });
 });
