@@ -164,9 +164,11 @@ describe('providers, failover and the status bar in the editor', () => {
 
   test('a key set through the command is used, and is in no settings file or log', async () => {
     primary.setOptions({ requireKey: SECRET });
-    // Without the key the primary answers 401: chat moves to the fallback, the item asks for a key.
+    // Without the key the primary answers 401: chat moves to the fallback, and the item asks for a
+    // key in red (a key only the user can fix; the tooltip says the fallback serves meanwhile).
     assert.match(await askAndWait('Ask before the key is set'), /OpenRouter \(fallback\)/);
-    await editor.waitForStatus(/DeepSeek → OpenRouter/, 10_000);
+    await editor.waitForStatus(/DeepSeek: set key/, 10_000);
+    assert.match(await statusClass(), /error-kind/);
     await editor.screenshot('providers-needs-key');
 
     await editor.runCommand('Pacer: Set API Key');
