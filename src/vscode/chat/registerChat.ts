@@ -58,6 +58,10 @@ export function registerChat(
     },
     modelOptions: () => {
       const configured = readSettings().chat.model;
+      const pinned = pinnedElsewhere(services);
+      // Pinned to another provider: the box names what really answers (the router gives that
+      // provider its own model whatever the panel sends).
+      if (pinned) return [{ id: configured, label: `${pinned.label} · ${pinned.chatModel}` }];
       return BUILT_IN_MODELS.some((m) => m.id === configured)
         ? BUILT_IN_MODELS
         : [...BUILT_IN_MODELS, { id: configured, label: configured }];
@@ -73,6 +77,16 @@ export function registerChat(
     },
   });
   provider.attach(session);
+  // Pinning another provider (or unpinning) changes what the model box must say.
+  let pinnedKey = pinnedKeyOf(services);
+  context.subscriptions.push(
+    services.router.onDidChange(() => {
+      const key = pinnedKeyOf(services);
+      if (key === pinnedKey) return;
+      pinnedKey = key;
+      session.postInit();
+    }),
+  );
 
   context.subscriptions.push(
     editorContext,
@@ -100,4 +114,16 @@ function storedContextExcluded(path: string): boolean {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) return exclusionsFor(undefined).excludes(path);
   return folders.some((f) => exclusionsFor(vscode.Uri.joinPath(f.uri, path)).excludes(path));
+}
+
+/** The provider chat is pinned to, when that is not DeepSeek (whose models the box lists). */
+function pinnedElsewhere(services: PacerServices): { label: string; chatModel: string } | undefined {
+  const state = services.router.state();
+  if (state.routing !== 'pinned' || state.pinned === 'deepseek') return undefined;
+  return state.providers.find((p) => p.id === state.pinned);
+}
+
+function pinnedKeyOf(services: PacerServices): string {
+  const p = pinnedElsewhere(services);
+  return p ? `${p.label}\u0000${p.chatModel}` : '';
 }
