@@ -20,11 +20,8 @@ import type {
   RequestOptions,
   WaitInfo,
 } from '../modelService';
-import { estimateCostUsd } from '../gate/cost';
 import type { ProviderService } from '../providerService';
-import type { BilledAttempt } from '../usage/billing';
 import type { UserPrices } from '../usage/prices';
-import { resolvePrice } from '../usage/prices';
 import { UsageStore } from '../usage/usageStore';
 import type { ProviderInfo, ProviderSettings } from './catalog';
 import { orderFor, resolveProviders } from './catalog';
@@ -36,8 +33,9 @@ import type { RouterLog } from './routerMember';
 import { RouterMember } from './routerMember';
 import type { Route, RouteClass, RouteContext } from './routing';
 import { pickRoute, primaryFor, shouldMoveChat, usableFor } from './routing';
-import type { SpendStatus } from './spendLimit';
-import { SpendLimit } from './spendLimit';
+import { RouterSpend } from './routerSpend';
+import { abortReasonOrWrap, MoveScope } from './moveScope';
+import { deadlineError, noRouteError, notRunningError } from './routerErrors';
 
 export interface RouterSettings {
   providers: ProviderSettings;
@@ -77,9 +75,6 @@ export interface KeyNeeded {
   requestClass: RouteClass;
 }
 
-const BUDGET_MESSAGE =
-  "Today's spend limit is reached, so paid providers are paused. Run 'Pacer: Lift Today's Spend Limit' or raise pacer.budget.dailyLimitUsd.";
-
 export interface LocalServerUse {
   providerId: string;
   label: string;
@@ -98,8 +93,7 @@ export class Router implements ModelService, Disposable {
   /** Services replaced by a settings change, disposed once idle. */
   private readonly retiring = new Set<RouterMember>();
   private readonly usage: UsageStore;
-  private readonly spendLimit: SpendLimit;
-  private readonly usageSubscription: Disposable;
+  private readonly spend: RouterSpend;
   private settings: RouterSettings;
   private known: ProviderInfo[] = [];
   private order: Record<RouteClass, string[]> = { chat: [], completion: [] };
@@ -107,7 +101,6 @@ export class Router implements ModelService, Disposable {
   private changePending = false;
   private disposed = false;
   private readonly changed = new Emitter<void>();
-  private readonly spendCrossed = new Emitter<SpendStatus>();
   private readonly keyNeeded = new Emitter<KeyNeeded>();
   private readonly localUsed = new Emitter<LocalServerUse>();
   /** Local servers that received a request in this session. */
@@ -120,7 +113,7 @@ export class Router implements ModelService, Disposable {
   /** The state may have changed (batched per microtask). */
   readonly onDidChange = this.changed.event;
   /** The spend crossed 80 % or 100 % of the daily limit (once per day each). */
-  readonly onDidCrossSpendLimit = this.spendCrossed.event;
+  readonly onDidCrossSpendLimit: RouterSpend['onDidCross'];
   /** A request wanted a provider that has no (valid) key. */
   readonly onDidNeedKey = this.keyNeeded.event;
   /** A built-in local server (Ollama, LM Studio, llama.cpp) receives code for the first time this session. */
@@ -132,9 +125,10 @@ export class Router implements ModelService, Disposable {
     this.settings = options.settings;
     this.usage = options.usage ?? new UsageStore({ clock: this.clock });
     this.usage.importLegacy(options.ledger);
-    // Another window's spend counts here too: it may cross the limit for this window as well.
-    this.usageSubscription = this.usage.onDidChange(() => this.checkSpend());
-    this.spendLimit = new SpendLimit(options.settings.dailyLimitUsd);
+    this.spend = new RouterSpend(this.usage, options.settings.dailyLimitUsd, this.clock, this.log, () =>
+      this.scheduleChange(),
+    );
+    this.onDidCrossSpendLimit = this.spend.onDidCross;
     this.applySettings(options.settings);
   }
 
@@ -165,7 +159,7 @@ export class Router implements ModelService, Disposable {
       this.noteLocalUse(member);
       const remaining = deadlineAt - this.clock.now();
       if (remaining <= 0)
-        throw lastError ?? this.deadline('chat', options.deadlineMs ?? this.settings.chatDeadlineMs);
+        throw lastError ?? deadlineError('chat', options.deadlineMs ?? this.settings.chatDeadlineMs);
       if (route.isFallback) this.log.info(`chat → ${member.info.label} (fallback)`);
       options.onProvider?.(member.id, route.isFallback);
 
@@ -284,7 +278,7 @@ export class Router implements ModelService, Disposable {
       const member = this.members.get(route.id)!;
       this.noteLocalUse(member);
       const remaining = deadlineAt - this.clock.now();
-      if (remaining <= 0) throw this.deadline('completion', deadlineMs);
+      if (remaining <= 0) throw deadlineError('completion', deadlineMs);
 
       const scope = new MoveScope(options.signal);
       // A completion never waits out a cooldown or an open circuit when another provider answers
@@ -349,7 +343,6 @@ export class Router implements ModelService, Disposable {
     const ctx = this.routeContext();
     const pinned = ctx.routing === 'pinned' ? [ctx.pinned] : [];
     const ids = [...new Set([...this.order.chat, ...this.order.completion, ...pinned])];
-    const spent = this.paidCostToday();
     return {
       now,
       routing: ctx.routing,
@@ -389,11 +382,11 @@ export class Router implements ModelService, Disposable {
             rateLimited: snap.stats.rateLimited,
             failed: snap.stats.failed,
             p50Ms: snap.stats.latencyP50Ms,
-            today: this.usage.today(id),
+            today: this.spend.today(id),
           },
         ];
       }),
-      spend: this.spendLimit.status(spent, this.usage.currentDay()),
+      spend: this.spend.status(),
     };
   }
 
@@ -417,7 +410,7 @@ export class Router implements ModelService, Disposable {
 
   updateSettings(settings: RouterSettings): void {
     this.settings = settings;
-    this.spendLimit.setLimit(settings.dailyLimitUsd);
+    this.spend.setLimit(settings.dailyLimitUsd);
     this.applySettings(settings);
     this.scheduleChange();
   }
@@ -447,10 +440,7 @@ export class Router implements ModelService, Disposable {
   }
 
   liftSpendLimit(): void {
-    this.spendLimit.lift(this.usage.currentDay());
-    this.usage.liftToday();
-    this.log.info("today's spend limit lifted");
-    this.scheduleChange();
+    this.spend.lift();
   }
 
   clearCache(): void {
@@ -469,10 +459,9 @@ export class Router implements ModelService, Disposable {
     for (const m of [...this.members.values(), ...this.retiring]) m.dispose();
     this.members.clear();
     this.retiring.clear();
-    this.usageSubscription.dispose();
+    this.spend.dispose();
     if (!this.options.usage) this.usage.dispose();
     this.changed.dispose();
-    this.spendCrossed.dispose();
     this.keyNeeded.dispose();
     this.localUsed.dispose();
   }
@@ -520,8 +509,8 @@ export class Router implements ModelService, Disposable {
           this.log,
         );
         // Lives as long as the service (also while it retires): its last requests are billed too.
-        service.onDidBill((attempt) => this.account(member, attempt));
-        service.setSendCheck(() => this.budgetRefusal(member));
+        service.onDidBill((attempt) => this.spend.account(member.info, attempt, this.settings.prices));
+        service.setSendCheck(() => this.spend.refusal(member.info));
         // Same server at the same URL (new cache or gate sizes): what was learnt about it stays.
         if (current && sameEndpoint(current.info, info)) {
           if (current.confirmed) member.markConfirmed();
@@ -595,13 +584,12 @@ export class Router implements ModelService, Disposable {
   }
 
   private routeContext(): RouteContext {
-    const spent = this.paidCostToday();
     return {
       now: this.clock.now(),
       routing: this.settings.providers.routing,
       pinned: this.settings.providers.pinned,
       failoverAfterMs: this.settings.failoverAfterMs,
-      budgetPaused: this.spendLimit.status(spent, this.usage.currentDay()).kind === 'paused',
+      budgetPaused: this.spend.paused,
     };
   }
 
@@ -636,13 +624,7 @@ export class Router implements ModelService, Disposable {
 
   /** What a pinned provider's failure tells the user: where it is and what to do. */
   private pinnedFailure(member: RouterMember, error: PacerError): PacerError {
-    if (error.kind !== 'network') return error;
-    return new PacerError({
-      kind: 'unavailable',
-      providerId: member.id,
-      message: `${member.info.label} is not running at ${hostOf(member.info.baseUrl)}: start it, or switch provider.`,
-      cause: error,
-    });
+    return error.kind === 'network' ? notRunningError(member.info, error) : error;
   }
 
   private hasUsableAlternative(cls: RouteClass, tried: ReadonlySet<string>, current: string): boolean {
@@ -659,127 +641,7 @@ export class Router implements ModelService, Disposable {
   ): PacerError {
     if (lastError) return lastError;
     const primary = route.primaryId ? this.members.get(route.primaryId) : undefined;
-    const label = primary?.info.label ?? 'The provider';
-    const h = primary?.health();
-    switch (route.reason) {
-      case 'budget':
-        return new PacerError({
-          kind: 'budget',
-          providerId: route.primaryId,
-          message: BUDGET_MESSAGE,
-        });
-      case 'notFit':
-        return new PacerError({
-          kind: 'unavailable',
-          providerId: route.primaryId,
-          message: `${label} cannot serve inline completions (no FIM and no fast chat model). Pick another provider with 'Pacer: Switch Provider'.`,
-        });
-      case 'noProvider':
-        return new PacerError({
-          kind: 'unavailable',
-          message: "No provider is enabled. Check pacer.providers.enabled or run 'Pacer: Switch Provider'.",
-        });
-      case 'rateLimited':
-        return new PacerError({
-          kind: 'rateLimited',
-          providerId: route.primaryId,
-          retryAfterMs: h?.kind === 'rateLimited' ? Math.max(0, h.untilMs - this.clock.now()) : undefined,
-          message: `${label} is rate-limited and no other provider can take ${cls === 'chat' ? 'chat' : 'completions'} right now.`,
-        });
-      case 'unusable':
-        if (h?.kind === 'needsKey') {
-          return new PacerError({
-            kind: 'needsKey',
-            providerId: route.primaryId,
-            message: `${label} needs an API key: run 'Pacer: Set API Key'.`,
-          });
-        }
-        if (h?.kind === 'noBalance') {
-          return new PacerError({
-            kind: 'noBalance',
-            providerId: route.primaryId,
-            message: `${label} is out of balance: top up${primary?.info.billingUrl ? ` at ${primary.info.billingUrl}` : ''}, or switch provider with 'Pacer: Switch Provider'.`,
-          });
-        }
-        return new PacerError({
-          kind: 'unavailable',
-          providerId: route.primaryId,
-          message:
-            h?.kind === 'down' && h.reason === UNREACHABLE && primary
-              ? `${label} is not running at ${hostOf(primary.info.baseUrl)}: start it, or switch provider.`
-              : `${label} is not answering and no other provider can take ${cls === 'chat' ? 'chat' : 'completions'}. Pacer keeps checking; or switch provider with 'Pacer: Switch Provider'.`,
-        });
-    }
-  }
-
-  private deadline(cls: RouteClass, ms: number): PacerError {
-    return new PacerError({
-      kind: 'deadline',
-      message: `No provider answered the ${cls === 'chat' ? 'chat request' : 'completion'} within ${Math.round(ms / 100) / 10} s.`,
-    });
-  }
-
-  /**
-   * Counts one billed attempt: the provider's own figure when it reports one (OpenRouter's
-   * `usage.cost`), else tokens times its price. A paid provider always has a price (a high default
-   * when none is known); whether it is paid follows what it is, not where its URL points.
-   */
-  private account(member: RouterMember, attempt: BilledAttempt): void {
-    const { usage } = attempt;
-    const price = resolvePrice(member.info, attempt.model, this.settings.prices);
-    const reported = member.info.paid && usage.costUsd !== undefined && usage.costUsd >= 0;
-    const costUsd = reported
-      ? (usage.costUsd as number)
-      : price
-        ? estimateCostUsd(usage, price.pricing, this.clock.wallNow())
-        : 0;
-    // Tokens we counted ourselves, or a price nobody gave us: the usage view marks it.
-    const estimated = !reported && (attempt.estimated || price?.source === 'default');
-    this.usage.append({
-      provider: member.id,
-      model: attempt.model,
-      cls: attempt.cls,
-      promptTokens: usage.promptTokens,
-      completionTokens: usage.completionTokens,
-      cacheHitTokens: usage.cacheHitTokens,
-      cacheMissTokens: usage.cacheMissTokens,
-      costUsd,
-      estimated,
-    });
-    this.checkSpend();
-  }
-
-  /** A paid provider's request that would go out after the limit was reached (in any window). */
-  private budgetRefusal(member: RouterMember): PacerError | undefined {
-    if (!member.info.paid || !this.routeContext().budgetPaused) return undefined;
-    return new PacerError({
-      kind: 'budget',
-      providerId: member.id,
-      message: BUDGET_MESSAGE,
-    });
-  }
-
-  /** Today's spend, every window included (only paid providers' answers cost anything). */
-  private paidCostToday(): number {
-    return this.usage.costToday();
-  }
-
-  /** Announces a crossing of 80 % / 100 % of the limit (once a day each) and re-renders. */
-  private checkSpend(): void {
-    if (this.disposed) return;
-    const spent = this.paidCostToday();
-    const day = this.usage.currentDay();
-    // Lifted in another window: the user meant all of them.
-    if (this.usage.liftedToday()) this.spendLimit.lift(day);
-    const crossing = this.spendLimit.crossing(spent, day);
-    if (crossing) {
-      const status = this.spendLimit.status(spent, day);
-      this.log.warn(
-        `spend today ${spent.toFixed(4)} USD: ${crossing === 'paused' ? 'limit reached, paid providers paused' : 'over 80 % of the limit'}`,
-      );
-      this.spendCrossed.fire(status);
-    }
-    this.scheduleChange();
+    return noRouteError(cls, route, primary?.info, primary?.health(), this.clock.now());
   }
 
   /** A 401 (the key was rejected) or the client finding no key at all (no HTTP status). */
@@ -823,87 +685,6 @@ export class Router implements ModelService, Disposable {
       this.changePending = false;
       if (!this.disposed) this.changed.fire();
     });
-  }
-}
-
-/** A child signal per provider hop: aborted by the caller, or by the router moving the request. */
-class MoveScope {
-  private readonly controller = new AbortController();
-  private movedError: PacerError | undefined;
-  private readonly onParentAbort = () => this.controller.abort(this.parent?.reason);
-
-  constructor(private readonly parent: AbortSignal | undefined) {
-    if (parent?.aborted) this.onParentAbort();
-    else parent?.addEventListener('abort', this.onParentAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  get moved(): PacerError | undefined {
-    return this.movedError;
-  }
-
-  private lastWait: WaitInfo | undefined;
-
-  /** The gate said the request waits (it notifies only waiting requests, at each cooldown change). */
-  noteWait(info: WaitInfo): void {
-    this.lastWait = info;
-  }
-
-  /** Tokens arrived: the request is in flight. */
-  noteStarted(): void {
-    this.lastWait = undefined;
-  }
-
-  /**
-   * Whether the request is surely waiting now: paused by a cooldown that is still running, or
-   * sleeping before a retry that has not come yet. ('queued' may have started since.)
-   */
-  isWaiting(now: number): boolean {
-    const w = this.lastWait;
-    return !!w && (w.reason === 'rateLimited' || w.reason === 'retrying') && (w.untilMs ?? 0) > now;
-  }
-
-  move(reason: PacerError): void {
-    if (this.movedError || this.controller.signal.aborted) return;
-    this.movedError = reason;
-    // Deferred: the gate may be in the middle of notifying waiters when we decide.
-    queueMicrotask(() =>
-      this.controller.abort(
-        new PacerError({
-          kind: 'cancelled',
-          providerId: reason.providerId,
-          message: reason.message,
-          cause: reason,
-        }),
-      ),
-    );
-  }
-
-  dispose(): void {
-    this.parent?.removeEventListener('abort', this.onParentAbort);
-  }
-}
-
-function abortReasonOrWrap(caught: unknown, signal: AbortSignal, providerId: string): PacerError {
-  if (signal.aborted) return abortReason(signal, providerId);
-  const message = caught instanceof Error ? caught.message : String(caught);
-  return new PacerError({
-    kind: 'badRequest',
-    providerId,
-    message: `Internal error: ${message}`,
-    cause: caught,
-  });
-}
-
-/** `127.0.0.1:11434` from a base URL, for sentences; the URL as written when it does not parse. */
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
   }
 }
 
