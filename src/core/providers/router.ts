@@ -404,6 +404,13 @@ export class Router implements ModelService, Disposable {
     for (const move of [...(this.chatMovers.get(providerId) ?? [])]) move();
   }
 
+  /** The provider chat is pinned to when that is not DeepSeek, and the model it answers with. */
+  pinnedChatTarget(): { label: string; chatModel: string } | undefined {
+    const { routing, pinned } = this.settings.providers;
+    const m = routing === 'pinned' && pinned !== 'deepseek' ? this.members.get(pinned) : undefined;
+    return m && { label: m.info.label, chatModel: m.modelFor('chat', undefined) };
+  }
+
   knownProviders(): readonly ProviderInfo[] {
     return this.known;
   }

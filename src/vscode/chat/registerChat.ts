@@ -58,7 +58,7 @@ export function registerChat(
     },
     modelOptions: () => {
       const configured = readSettings().chat.model;
-      const pinned = pinnedElsewhere(services);
+      const pinned = services.router.pinnedChatTarget();
       // Pinned to another provider: the box names what really answers (the router gives that
       // provider its own model whatever the panel sends).
       if (pinned) return [{ id: configured, label: `${pinned.label} · ${pinned.chatModel}` }];
@@ -116,14 +116,7 @@ function storedContextExcluded(path: string): boolean {
   return folders.some((f) => exclusionsFor(vscode.Uri.joinPath(f.uri, path)).excludes(path));
 }
 
-/** The provider chat is pinned to, when that is not DeepSeek (whose models the box lists). */
-function pinnedElsewhere(services: PacerServices): { label: string; chatModel: string } | undefined {
-  const state = services.router.state();
-  if (state.routing !== 'pinned' || state.pinned === 'deepseek') return undefined;
-  return state.providers.find((p) => p.id === state.pinned);
-}
-
 function pinnedKeyOf(services: PacerServices): string {
-  const p = pinnedElsewhere(services);
+  const p = services.router.pinnedChatTarget();
   return p ? `${p.label}\u0000${p.chatModel}` : '';
 }

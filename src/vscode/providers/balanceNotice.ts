@@ -3,6 +3,7 @@
 // red at the same time; both come from the router's state, never from an error message's text.
 import * as vscode from 'vscode';
 import type { Router } from '../../core/providers/router';
+import type { RouterState } from '../../core/providers/routerState';
 import type { Logger } from '../log';
 
 /** The billing page of a provider out of balance (else of the first provider that has one). */
@@ -25,18 +26,25 @@ export async function topUpCommand(router: Router): Promise<void> {
   await vscode.env.openExternal(vscode.Uri.parse(target.url));
 }
 
-export function balanceNotifier(router: Router, log: Logger): vscode.Disposable {
+/**
+ * Fed the router's state where the status item is rendered (at most every 100 ms), not on every
+ * gate event: a provider that turns `noBalance` is announced once until it can pay again.
+ */
+export class BalanceNotices {
   // Providers already announced; one leaves the set when it can pay again, so a later 402 is news.
-  const announced = new Set<string>();
-  return router.onDidChange(() => {
-    for (const p of router.state().providers) {
+  private readonly announced = new Set<string>();
+
+  constructor(private readonly log: Logger) {}
+
+  update(state: RouterState): void {
+    for (const p of state.providers) {
       if (p.health.kind !== 'noBalance') {
-        announced.delete(p.id);
+        this.announced.delete(p.id);
         continue;
       }
-      if (announced.has(p.id)) continue;
-      announced.add(p.id);
-      log.warn(`${p.label} answered 402: the account balance is used up`);
+      if (this.announced.has(p.id)) continue;
+      this.announced.add(p.id);
+      this.log.warn(`${p.label} answered 402: the account balance is used up`);
       void vscode.window
         .showWarningMessage(
           `Pacer: ${p.label} says the account balance is used up (HTTP 402). Top up${p.billingUrl ? ` at ${new URL(p.billingUrl).host}` : ''}, or switch provider. Pacer notices the top-up by itself.`,
@@ -49,5 +57,5 @@ export function balanceNotifier(router: Router, log: Logger): vscode.Disposable 
           else if (choice === 'Switch Provider') void vscode.commands.executeCommand('pacer.switchProvider');
         });
     }
-  });
+  }
 }

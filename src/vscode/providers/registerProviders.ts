@@ -19,7 +19,7 @@ import { onDidChangeSettings, readSettingsWithIssues } from '../settings';
 import { SettingsNotices } from '../settingsNotices';
 import { StatusBar } from '../statusBar';
 import { ApiKeys } from './apiKeys';
-import { balanceNotifier, topUpCommand } from './balanceNotice';
+import { BalanceNotices, topUpCommand } from './balanceNotice';
 import { clearApiKeyCommand, keyNeededNotifier, setApiKeyCommand } from './keyPrompt';
 import { ProxySettings } from './proxySettings';
 import { switchProviderCommand } from './switchProvider';
@@ -104,8 +104,8 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   context.subscriptions.push(
     keys.onDidChange((id) => router.setKeyPresent(id, keys.has(id) ?? false)),
     keyNeededNotifier(router, keys, log),
-    balanceNotifier(router, log),
   );
+  const balance = new BalanceNotices(log);
 
   // The status item follows the router's state (the usage store saves each request as it is billed).
   // Under heavy traffic the gates change many times a second: render at most every 100 ms.
@@ -114,7 +114,9 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     router.onDidChange(() => {
       renderTimer ??= setTimeout(() => {
         renderTimer = undefined;
-        status.update(router.state());
+        const state = router.state();
+        status.update(state);
+        balance.update(state);
       }, 100);
     }),
     { dispose: () => clearTimeout(renderTimer) },
@@ -189,10 +191,9 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     usage.changed,
     vscode.workspace.registerTextDocumentContentProvider('pacer-usage', usage),
     router.onDidChange(() => {
-      if (usageTimer || !usageOpen()) return;
-      usageTimer = setTimeout(() => {
+      usageTimer ??= setTimeout(() => {
         usageTimer = undefined;
-        usage.changed.fire(USAGE_URI);
+        if (usageOpen()) usage.changed.fire(USAGE_URI);
       }, 2000);
     }),
     { dispose: () => clearTimeout(usageTimer) },
