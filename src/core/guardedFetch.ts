@@ -8,6 +8,7 @@
 // a body's error through unchanged, whereas an error thrown from fetch would come back wrapped (or
 // turned into a bare "timeout" when its message happens to contain the word), and the SDK reads an
 // error status's body with the failure swallowed.
+import { mediaType } from './apiShapes';
 import { PacerError } from './errors';
 
 export interface BodyLimits {
@@ -182,10 +183,6 @@ function replayable(body: unknown): boolean {
     body instanceof URLSearchParams ||
     body instanceof Blob
   );
-}
-
-function mediaType(response: Response): string {
-  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 function size(bytes: number): string {

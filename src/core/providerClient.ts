@@ -6,6 +6,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
+import { isChunk, isJsonType, isObject, mediaType, modelIds } from './apiShapes';
 import type { Clock } from './clock';
 import { realClock } from './clock';
 import { PacerError } from './errors';
@@ -260,22 +261,12 @@ export class ProviderClient {
 
   /** `GET /models`: a cheap health probe, and the model ids the provider offers today. */
   async listModels(signal?: AbortSignal): Promise<string[]> {
-    const { chat } = await this.clients();
-    const watchdog = this.watchdog({ totalMs: this.probeTimeoutMs }, signal);
-    try {
-      // The raw body, not the SDK's page: that takes any answer (an HTML page too) for an empty list.
-      const { data, response } = await chat
-        .get<unknown>('/models', { signal: watchdog.signal })
-        .withResponse();
-      if (!isJsonType(response)) throw this.notJson(response);
+    // The raw body, not the SDK's page: that takes any answer (an HTML page too) for an empty list.
+    return this.getJson('/models', signal, (data) => {
       const ids = modelIds(data);
       if (!ids) throw this.malformed('a model list that is not {object: "list", data: [{id}, …]}');
       return ids;
-    } catch (error) {
-      throw this.failure(error, watchdog, signal);
-    } finally {
-      watchdog.dispose();
-    }
+    });
   }
 
   /**
@@ -285,16 +276,25 @@ export class ProviderClient {
    */
   async balanceAvailable(signal?: AbortSignal): Promise<boolean | undefined> {
     if (!this.endpoint.balanceCheck) return undefined;
-    const { chat } = await this.clients();
-    const watchdog = this.watchdog({ totalMs: this.probeTimeoutMs }, signal);
-    try {
-      const { data, response } = await chat
-        .get<unknown>('/user/balance', { signal: watchdog.signal })
-        .withResponse();
-      if (!isJsonType(response)) throw this.notJson(response);
+    return this.getJson('/user/balance', signal, (data) => {
       const available = (data as { is_available?: unknown } | null)?.is_available;
       if (typeof available !== 'boolean') throw this.malformed('a balance answer without is_available');
       return available;
+    });
+  }
+
+  /** A small GET under the probe timeout: JSON only, read by `read`, failures mapped as usual. */
+  private async getJson<T>(
+    path: string,
+    signal: AbortSignal | undefined,
+    read: (data: unknown) => T,
+  ): Promise<T> {
+    const { chat } = await this.clients();
+    const watchdog = this.watchdog({ totalMs: this.probeTimeoutMs }, signal);
+    try {
+      const { data, response } = await chat.get<unknown>(path, { signal: watchdog.signal }).withResponse();
+      if (!isJsonType(response)) throw this.notJson(response);
+      return read(data);
     } catch (error) {
       throw this.failure(error, watchdog, signal);
     } finally {
@@ -372,37 +372,4 @@ export class ProviderClient {
       nowMs: this.clock.wallNow(),
     });
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A chat completion chunk: choices (a usage-only chunk may have none). */
-function isChunk(value: unknown): value is ChatCompletionChunk {
-  if (!isObject(value)) return false;
-  if (Array.isArray(value.choices)) return value.choices.every((c) => isObject(c));
-  return value.choices === undefined && isObject(value.usage);
-}
-
-/** The ids of `{object: 'list', data: [{id}]}` (OpenRouter leaves `object` out), else undefined. */
-function modelIds(body: unknown): string[] | undefined {
-  if (!isObject(body) || !Array.isArray(body.data)) return undefined;
-  if (body.object !== undefined && body.object !== 'list') return undefined;
-  const ids: string[] = [];
-  for (const entry of body.data) {
-    if (!isObject(entry) || typeof entry.id !== 'string') return undefined;
-    ids.push(entry.id);
-  }
-  return ids;
-}
-
-/** What the SDK parses as JSON (anything else reaches us as a string). */
-function isJsonType(response: Response): boolean {
-  const type = mediaType(response);
-  return type.includes('application/json') || type.endsWith('+json');
-}
-
-function mediaType(response: Response): string {
-  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }

@@ -10,6 +10,7 @@
 //
 // The paths are taken relative to the server root (the base URL without its `/v1`), so a base
 // URL override keeps working. Answers are capped at 64 KB and 3 s: a probe, not a download.
+import { isObject } from '../apiShapes';
 
 export type LocalServerKind = 'ollama' | 'lmstudio' | 'llamacpp';
 
@@ -43,10 +44,6 @@ const CHECKS: Record<LocalServerKind, { path: string; is(body: unknown): boolean
     is: (b) => isObject(b) && isObject(b.default_generation_settings),
   },
 };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The server root of an OpenAI-style base URL: `http://127.0.0.1:11434/v1` → `http://127.0.0.1:11434`. */
 export function serverRoot(baseUrl: string): string {
