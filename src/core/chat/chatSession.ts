@@ -28,7 +28,8 @@ import {
   type Conversation,
   type StoredMessage,
 } from './conversation';
-import type { ConversationStore, StoreProblem } from './conversationStore';
+import type { ConversationStore } from './conversationStore';
+import type { StoreProblem } from './storeProblems';
 import { toErrorView } from './errorView';
 import { contextTokensFor, promptBudget } from './contextBudget';
 import { preparePrompt } from './prompt';

@@ -1,10 +1,12 @@
 // Keeps conversations across window reloads. The storage behind it is a few JSON documents (an
 // index plus one per conversation), so a long chat never rewrites the others, and everything read
 // back is validated: a damaged file loses that one conversation (its file stays), never the panel.
-import { LIMITS, summaryParser, type ConversationSummary } from '../chatProtocol';
+import { LIMITS, type ConversationSummary } from '../chatProtocol';
 import type { Clock, TimerHandle } from '../clock';
 import { conversationParser, recoverInterrupted, summarize, type Conversation } from './conversation';
-import { clip, each, int, obj, opt, ProtocolError, str, type Parser } from './schema';
+import { DOC_PREFIX, docName, INDEX, parseIndex, SAFE_ID, type StoreIndex } from './chatIndex';
+import { clip } from './schema';
+import { StoreProblems, type StoreProblem } from './storeProblems';
 
 /** Raw JSON documents by name. The VS Code adapter writes files under the extension's storage. */
 export interface ChatStorage {
@@ -13,51 +15,6 @@ export interface ChatStorage {
   remove(name: string): Promise<void>;
   /** The names of every stored document, so the index can be rebuilt from the chats themselves. */
   list(): Promise<string[]>;
-}
-
-export interface StoreIndex {
-  version: 1;
-  currentId?: string;
-  items: ConversationSummary[];
-  /** Chats whose file could not be read and the user was told about: told once, not every start. */
-  unreadable?: string[];
-}
-
-/** Chat history the user should hear about: chats that could not be read, or saves that fail. */
-export interface StoreProblem {
-  kind: 'read' | 'save';
-  detail: string;
-}
-
-const INDEX = 'index';
-const DOC_PREFIX = 'chat-';
-const docName = (id: string) => `${DOC_PREFIX}${id}`;
-// Ids become file names: only allow what is safe everywhere.
-const SAFE_ID = /^[A-Za-z0-9_-]{1,100}$/;
-
-const safeSummary: Parser<ConversationSummary> = (v, path) => {
-  const s = summaryParser(v, path);
-  if (!SAFE_ID.test(s.id)) throw new ProtocolError(`${path}.id: not a safe file name`);
-  return s;
-};
-
-/**
- * The index is a cache of the chat files' summaries, so it is read leniently: entries are checked
- * one by one and a bad one costs only itself (its chat comes back from its file).
- */
-function parseIndex(raw: unknown): { index: StoreIndex; bad: number } {
-  let bad = 0;
-  const parsed = obj({
-    version: int(1, 1),
-    currentId: opt(str(LIMITS.id)),
-    items: each(safeSummary, LIMITS.history, () => bad++),
-    unreadable: opt(each(str(LIMITS.id), LIMITS.history)),
-  })(raw, 'index');
-  const index: StoreIndex = { version: 1, items: parsed.items };
-  const unreadable = parsed.unreadable?.filter((id) => SAFE_ID.test(id));
-  if (unreadable?.length) index.unreadable = unreadable;
-  if (parsed.currentId !== undefined && SAFE_ID.test(parsed.currentId)) index.currentId = parsed.currentId;
-  return { index, bad };
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -95,8 +52,7 @@ export class ConversationStore {
   // changed by another window since.
   private readonly known = new Map<string, Set<string>>();
   private loaded = false;
-  private trouble: StoreProblem | undefined;
-  private readonly problemListeners = new Set<(problem: StoreProblem | undefined) => void>();
+  private readonly problems = new StoreProblems();
 
   constructor(private readonly opts: StoreOptions) {}
 
@@ -128,12 +84,11 @@ export class ConversationStore {
 
   /** Problems with reading or saving chats, for the panel; undefined when all is well. */
   problem(): StoreProblem | undefined {
-    return this.trouble;
+    return this.problems.current;
   }
 
   onProblem(listener: (problem: StoreProblem | undefined) => void): () => void {
-    this.problemListeners.add(listener);
-    return () => this.problemListeners.delete(listener);
+    return this.problems.listen(listener);
   }
 
   list(): ConversationSummary[] {
@@ -202,7 +157,7 @@ export class ConversationStore {
       for (const m of conv.messages) known.add(m.id);
       this.known.set(conv.id, known);
       this.unsaved.delete(conv.id);
-      this.clear('save');
+      this.problems.clear('save');
       // Saving works again: chats whose save failed meanwhile are written now, not lost.
       for (const id of [...this.unsaved]) {
         this.unsaved.delete(id);
@@ -314,7 +269,7 @@ export class ConversationStore {
       names = await this.opts.storage.list();
     } catch (e) {
       this.opts.onError?.('Listing the chat files failed; showing the index as it is', e);
-      this.report({ kind: 'read', detail: `the chat history folder: ${message(e)}` });
+      this.problems.report({ kind: 'read', detail: `the chat history folder: ${message(e)}` });
       this.index = index;
       this.sortIndex();
       return changed;
@@ -397,21 +352,8 @@ export class ConversationStore {
   private tellUnreadable(id: string, error: unknown): boolean {
     if (this.reported.has(id)) return false;
     this.reported.add(id);
-    this.report({ kind: 'read', detail: `chat ${id}: ${message(error)}` });
+    this.problems.report({ kind: 'read', detail: `chat ${id}: ${message(error)}` });
     return true;
-  }
-
-  private report(problem: StoreProblem): void {
-    // Saves while streaming fail once a second: tell the panel once, not every time.
-    if (this.trouble?.kind === problem.kind && this.trouble.detail === problem.detail) return;
-    this.trouble = problem;
-    for (const l of this.problemListeners) l(problem);
-  }
-
-  private clear(kind: StoreProblem['kind']): void {
-    if (this.trouble?.kind !== kind) return;
-    this.trouble = undefined;
-    for (const l of this.problemListeners) l(undefined);
   }
 
   private removeDocument(id: string): void {
@@ -435,7 +377,7 @@ export class ConversationStore {
     const prev = this.chains.get(name) ?? Promise.resolve();
     const next = prev.then(write).catch((e: unknown) => {
       this.opts.onError?.(`Saving chat history (${name}) failed`, e);
-      this.report({ kind: 'save', detail: message(e) });
+      this.problems.report({ kind: 'save', detail: message(e) });
     });
     this.chains.set(name, next);
     void next.then(() => {
