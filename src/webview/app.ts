@@ -12,7 +12,7 @@ import {
   type ModelOption,
   type ViewConversation,
   type WebviewMessage,
-} from '../core/chatProtocol';
+} from '../core/common/chatProtocol';
 import { button, h } from './dom';
 import { createFrameScheduler } from './frames';
 import { codeLanguage, codeText } from './markdown';

@@ -1,7 +1,7 @@
 // One message in the conversation: the user's prompt (plain text, never markdown) or an answer
 // with its reasoning (collapsed), notes, wait line, markdown body and error with its actions.
-import type { ErrorView, ViewMessage } from '../core/chatProtocol';
-import { waitText, type WaitLine } from '../core/chat/waitText';
+import type { ErrorView, ViewMessage } from '../core/common/chatProtocol';
+import { waitText, type WaitLine } from '../core/common/waitText';
 import { button, h } from './dom';
 import { StreamingMarkdown } from './streamingMarkdown';
 

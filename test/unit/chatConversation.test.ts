@@ -18,8 +18,8 @@ import {
 } from '../../src/core/chat/conversation';
 import { toErrorView } from '../../src/core/chat/errorView';
 import { SYSTEM_PROMPT, buildPrompt, formatContext, preparePrompt } from '../../src/core/chat/prompt';
-import { plainWhy, waitText } from '../../src/core/chat/waitText';
-import { PacerError } from '../../src/core/errors';
+import { plainWhy, waitText } from '../../src/core/common/waitText';
+import { PacerError } from '../../src/core/common/errors';
 
 const T0 = 1_700_000_000_000;
 const fileCtx: ContextItem = {

@@ -11,7 +11,7 @@ import {
   type HostMessage,
   type ViewMessage,
   type WebviewMessage,
-} from '../../src/core/chatProtocol';
+} from '../../src/core/common/chatProtocol';
 
 const msg = (over: Partial<ViewMessage> = {}): ViewMessage => ({
   id: 'm1',

@@ -3,15 +3,15 @@
 // fails, and what a reloaded window finds again.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HostMessage, WebviewMessage } from '../../src/core/chatProtocol';
-import { parseHostMessage } from '../../src/core/chatProtocol';
+import type { HostMessage, WebviewMessage } from '../../src/core/common/chatProtocol';
+import { parseHostMessage } from '../../src/core/common/chatProtocol';
 import { ChatSession, type ChatFallbackHook, type ChatSessionOptions } from '../../src/core/chat/chatSession';
 import type { ContextItem } from '../../src/core/chat/conversation';
 import { ConversationStore, type ChatStorage } from '../../src/core/chat/conversationStore';
-import { realClock } from '../../src/core/clock';
-import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
-import type { ChatMessage, ModelService } from '../../src/core/modelService';
-import { createProviderService, type ProviderService } from '../../src/core/providerService';
+import { realClock } from '../../src/core/common/clock';
+import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoint';
+import type { ChatMessage, ModelService } from '../../src/core/providers/modelService';
+import { createProviderService, type ProviderService } from '../../src/core/providers/providerService';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from './helpers/emulator';
 

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { ViewMessage } from '../../src/core/chatProtocol';
+import type { ViewMessage } from '../../src/core/common/chatProtocol';
 import { chromiumPath } from '../../tools/editor/installEditor.mjs';
 import {
   emptyConversation,

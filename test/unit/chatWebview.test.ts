@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { HostMessage, ViewMessage } from '../../src/core/chatProtocol';
+import type { HostMessage, ViewMessage } from '../../src/core/common/chatProtocol';
 import { chatCsp, chatHtml } from '../../src/vscode/chat/chatHtml';
 import { chromiumPath } from '../../tools/editor/installEditor.mjs';
 import {

@@ -3,12 +3,12 @@
 // epoch) are read from the wall clock.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { monotonicEpoch, realClock } from '../../src/core/clock';
-import { PacerError } from '../../src/core/errors';
+import { monotonicEpoch, realClock } from '../../src/core/common/clock';
+import { PacerError } from '../../src/core/common/errors';
 import { Cooldown } from '../../src/core/gate/cooldown';
 import { Gate } from '../../src/core/gate/gate';
-import { ProviderClient } from '../../src/core/providerClient';
-import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
+import { ProviderClient } from '../../src/core/providers/providerClient';
+import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoint';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from './helpers/emulator';
 import { FakeClock, flush } from './helpers/fakeClock';

@@ -4,13 +4,13 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { realClock } from '../../src/core/clock';
+import { realClock } from '../../src/core/common/clock';
 import { CompletionEngine } from '../../src/core/completion/completionEngine';
 import type { CompletionInput } from '../../src/core/completion/completionEngine';
 import { FixedDebounce } from '../../src/core/completion/debounce';
-import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
-import { createProviderService } from '../../src/core/providerService';
-import type { ProviderService } from '../../src/core/providerService';
+import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoint';
+import { createProviderService } from '../../src/core/providers/providerService';
+import type { ProviderService } from '../../src/core/providers/providerService';
 import type { Emulator } from '../../tools/emulator/server';
 import { TypingOracle } from '../../tools/emulator/typingOracle';
 import { fimClient, startFastEmulator } from './helpers/emulator';

@@ -11,8 +11,8 @@ import type {
 } from '../../src/core/completion/completionEngine';
 import { AdaptiveDebounce, FixedDebounce } from '../../src/core/completion/debounce';
 import { createExclusionMatcher } from '../../src/core/completion/exclusions';
-import { PacerError } from '../../src/core/errors';
-import type { CompletionResult, FimRequest, ModelService } from '../../src/core/modelService';
+import { PacerError } from '../../src/core/common/errors';
+import type { CompletionResult, FimRequest, ModelService } from '../../src/core/providers/modelService';
 import { FakeClock } from './helpers/fakeClock';
 
 const SETTINGS: CompletionSettings = {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { AnswerCache } from '../../src/core/completion/answerCache';
 import { InflightRequests } from '../../src/core/completion/inflight';
 import { Typeahead } from '../../src/core/completion/typeahead';
-import { PacerError } from '../../src/core/errors';
+import { PacerError } from '../../src/core/common/errors';
 import { FakeClock } from './helpers/fakeClock';
 
 const SUFFIX = '\n}\n';

@@ -1,7 +1,7 @@
 // Coalescing of identical requests in flight, and the completion cache's bounds (TTL, bytes).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PacerError } from '../../src/core/errors';
+import { PacerError } from '../../src/core/common/errors';
 import { Coalescer } from '../../src/core/gate/coalescer';
 import { estimateCostUsd } from '../../src/core/gate/cost';
 import { approximateBytes, cacheKey, ResponseCache } from '../../src/core/gate/responseCache';

@@ -3,14 +3,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { APIError } from 'openai';
-import { PacerError } from '../../src/core/errors';
-import type { PacerErrorKind } from '../../src/core/errors';
+import { PacerError } from '../../src/core/common/errors';
+import type { PacerErrorKind } from '../../src/core/common/errors';
 import { abortReason } from '../../src/core/gate/abort';
 import type { AttemptContext, GateOptions, RunOptions } from '../../src/core/gate/gate';
 import { Gate } from '../../src/core/gate/gate';
 import type { SlotSource } from '../../src/core/gate/slotSource';
-import type { WaitInfo } from '../../src/core/modelService';
-import { toPacerError } from '../../src/core/toPacerError';
+import type { WaitInfo } from '../../src/core/providers/modelService';
+import { toPacerError } from '../../src/core/providers/toPacerError';
 import { FakeClock, flush } from './helpers/fakeClock';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);

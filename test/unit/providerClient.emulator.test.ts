@@ -3,11 +3,11 @@
 // cancellation, coalescing and the cache. Nothing may hang, and no promise may be left rejected.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PacerError } from '../../src/core/errors';
-import type { ProviderEndpoint } from '../../src/core/providerEndpoint';
-import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
-import type { ProviderService, ProviderServiceOptions } from '../../src/core/providerService';
-import { createProviderService } from '../../src/core/providerService';
+import type { PacerError } from '../../src/core/common/errors';
+import type { ProviderEndpoint } from '../../src/core/providers/providerEndpoint';
+import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoint';
+import type { ProviderService, ProviderServiceOptions } from '../../src/core/providers/providerService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from './helpers/emulator';
 

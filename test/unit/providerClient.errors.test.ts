@@ -3,13 +3,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { PacerError } from '../../src/core/errors';
-import type { PacerErrorKind } from '../../src/core/errors';
+import { PacerError } from '../../src/core/common/errors';
+import type { PacerErrorKind } from '../../src/core/common/errors';
 import { isRetryable } from '../../src/core/gate/classPolicy';
-import { mapUsage } from '../../src/core/providerClient';
-import { createDeepSeekEndpoint, deriveFimBaseUrl, pricingFor } from '../../src/core/providerEndpoint';
-import { StreamWatchdog } from '../../src/core/streamWatchdog';
-import { toPacerError } from '../../src/core/toPacerError';
+import { mapUsage } from '../../src/core/providers/providerClient';
+import { createDeepSeekEndpoint, deriveFimBaseUrl, pricingFor } from '../../src/core/providers/providerEndpoint';
+import { StreamWatchdog } from '../../src/core/providers/streamWatchdog';
+import { toPacerError } from '../../src/core/providers/toPacerError';
 import { FakeClock } from './helpers/fakeClock';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);

@@ -6,11 +6,11 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PacerError } from '../../src/core/errors';
-import { ProviderClient } from '../../src/core/providerClient';
-import type { ProviderEndpoint } from '../../src/core/providerEndpoint';
-import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
-import { createProviderService } from '../../src/core/providerService';
+import { PacerError } from '../../src/core/common/errors';
+import { ProviderClient } from '../../src/core/providers/providerClient';
+import type { ProviderEndpoint } from '../../src/core/providers/providerEndpoint';
+import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoint';
+import { createProviderService } from '../../src/core/providers/providerService';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from './helpers/emulator';
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Usage } from '../../src/core/modelService';
-import { DEEPSEEK_PRICING } from '../../src/core/providerEndpoint';
+import type { Usage } from '../../src/core/providers/modelService';
+import { DEEPSEEK_PRICING } from '../../src/core/providers/providerEndpoint';
 import { estimateCostUsd } from '../../src/core/gate/cost';
 import { SpendLimit, spendStatus } from '../../src/core/providers/spendLimit';
 

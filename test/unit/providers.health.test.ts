@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Clock, TimerHandle } from '../../src/core/clock';
+import type { Clock, TimerHandle } from '../../src/core/common/clock';
 import { CircuitBreaker, countsAgainstProvider } from '../../src/core/providers/circuitBreaker';
 import { computeHealth, HealthTracker, isUnusable, median } from '../../src/core/providers/health';
-import type { ChatRequest } from '../../src/core/modelService';
-import { createProviderService } from '../../src/core/providerService';
+import type { ChatRequest } from '../../src/core/providers/modelService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import { Router } from '../../src/core/providers/router';

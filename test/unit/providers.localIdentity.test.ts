@@ -3,7 +3,7 @@
 // OpenAI-style server and poses as each local server only when asked to.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createProviderService } from '../../src/core/providerService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import { emptyDayUsage } from '../../src/core/providers/cost';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createProviderService } from '../../src/core/providerService';
-import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
+import { createProviderService } from '../../src/core/providers/providerService';
+import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoint';
 import {
   bypassesProxy,
   createProxyFetch,

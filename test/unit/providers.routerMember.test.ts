@@ -3,7 +3,7 @@
 // with embedding, audio or costly models).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProviderService } from '../../src/core/providerService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import type { ProviderSettings } from '../../src/core/providers/catalog';
 import { resolveProviders, toEndpoint } from '../../src/core/providers/catalog';
 import { DEFAULT_CIRCUIT } from '../../src/core/providers/circuitBreaker';

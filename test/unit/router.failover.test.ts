@@ -3,9 +3,9 @@
 // routing, keys, the spend limit and cost accounting.
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PacerError } from '../../src/core/errors';
-import type { ChatEvents, ChatRequest, FimRequest } from '../../src/core/modelService';
-import { createProviderService } from '../../src/core/providerService';
+import { PacerError } from '../../src/core/common/errors';
+import type { ChatEvents, ChatRequest, FimRequest } from '../../src/core/providers/modelService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import type { KeyNeeded, RouterSettings } from '../../src/core/providers/router';

@@ -4,9 +4,9 @@
 // answered, by the fallback when there is one, else after the gate's own backoff.
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PacerError } from '../../src/core/errors';
-import type { ChatRequest } from '../../src/core/modelService';
-import { createProviderService } from '../../src/core/providerService';
+import { PacerError } from '../../src/core/common/errors';
+import type { ChatRequest } from '../../src/core/providers/modelService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import type { RouterSettings } from '../../src/core/providers/router';

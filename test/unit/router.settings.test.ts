@@ -2,7 +2,7 @@
 // service that cannot be built from it) keeps the last good state instead of emptying the router.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createProviderService } from '../../src/core/providerService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import type { RouterSettings } from '../../src/core/providers/router';

@@ -3,7 +3,7 @@
 // the user got the answer). A 429 storm keeps its rule: only a probe ends it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProviderService } from '../../src/core/providerService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import type { ProviderInfo } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import { Router } from '../../src/core/providers/router';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { providerSettingsIssues, resolveProviders } from '../../src/core/providers/catalog';
 import type { ProviderSettings } from '../../src/core/providers/catalog';
-import { createProviderService } from '../../src/core/providerService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import { toEndpoint } from '../../src/core/providers/catalog';
 import type { JsonSchema } from '../../src/core/settings/settingSchema';
 import { checkValue } from '../../src/core/settings/settingSchema';

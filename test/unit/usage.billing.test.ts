@@ -5,8 +5,8 @@
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { ChatRequest } from '../../src/core/modelService';
-import { createProviderService } from '../../src/core/providerService';
+import type { ChatRequest } from '../../src/core/providers/modelService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, resolveProviders, toEndpoint } from '../../src/core/providers/catalog';
 import type { RouterSettings } from '../../src/core/providers/router';

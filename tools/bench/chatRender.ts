@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import type { HostMessage, ViewConversation, WebviewMessage } from '../../src/core/chatProtocol';
+import type { HostMessage, ViewConversation, WebviewMessage } from '../../src/core/common/chatProtocol';
 import { chatHtml } from '../../src/vscode/chat/chatHtml';
 import { chromiumPath } from '../editor/installEditor.mjs';
 import type { Row, SectionOptions, SectionOutput } from './types';

@@ -7,8 +7,8 @@
 //   failbackMs: primary healthy again -> first request served by it again (target <= probe + 1 s)
 import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
-import { createProviderService } from '../../src/core/providerService';
-import { PacerError } from '../../src/core/errors';
+import { createProviderService } from '../../src/core/providers/providerService';
+import { PacerError } from '../../src/core/common/errors';
 import { Router } from '../../src/core/providers/router';
 import { startEmulator } from '../emulator/server';
 import type { Emulator, FaultKind } from '../emulator/server';

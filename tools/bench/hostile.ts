@@ -8,7 +8,7 @@
 // Target: at most 20 requests to the primary in 10 s, every chat answered, 0 failures.
 import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
-import { createProviderService } from '../../src/core/providerService';
+import { createProviderService } from '../../src/core/providers/providerService';
 import { Router } from '../../src/core/providers/router';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';

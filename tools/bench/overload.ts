@@ -5,9 +5,9 @@
 import OpenAI from 'openai';
 import type { BackoffOptions } from '../../src/core/gate/backoff';
 import { DEFAULT_COOLDOWN_BACKOFF } from '../../src/core/gate/gate';
-import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
-import { createProviderService } from '../../src/core/providerService';
-import type { ProviderService } from '../../src/core/providerService';
+import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoint';
+import { createProviderService } from '../../src/core/providers/providerService';
+import type { ProviderService } from '../../src/core/providers/providerService';
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';
 import { delay, jain, percentile, round, seeded } from './stats';

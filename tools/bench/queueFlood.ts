@@ -3,9 +3,9 @@
 // in its own process so only Pacer's memory is measured.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { PacerError } from '../../src/core/errors';
-import { createDeepSeekEndpoint } from '../../src/core/providerEndpoint';
-import { createProviderService } from '../../src/core/providerService';
+import { PacerError } from '../../src/core/common/errors';
+import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoint';
+import { createProviderService } from '../../src/core/providers/providerService';
 import { startEmulatorProcess } from './emulatorProcess';
 import { round } from './stats';
 import type { SectionOptions, SectionOutput } from './types';

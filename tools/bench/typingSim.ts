@@ -6,12 +6,12 @@
 // The model is the typing oracle with the emulator's latency (time to first token plus
 // generation time at its token rate, for a non-streamed FIM answer).
 import { performance } from 'node:perf_hooks';
-import type { Clock, TimerHandle } from '../../src/core/clock';
+import type { Clock, TimerHandle } from '../../src/core/common/clock';
 import { CompletionEngine } from '../../src/core/completion/completionEngine';
 import type { EngineEvent, ReuseOptions } from '../../src/core/completion/completionEngine';
 import type { Debouncer } from '../../src/core/completion/debounce';
-import { PacerError } from '../../src/core/errors';
-import type { CompletionResult, FimRequest, ModelService, RequestOptions } from '../../src/core/modelService';
+import { PacerError } from '../../src/core/common/errors';
+import type { CompletionResult, FimRequest, ModelService, RequestOptions } from '../../src/core/providers/modelService';
 import { splitTokens } from '../emulator/content';
 import type { TypingOracle } from '../emulator/typingOracle';
 import type { Session, TraceFile } from './typingTrace';

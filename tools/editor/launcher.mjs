@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./launcherMain.ts');
+await import('./launcherMain');

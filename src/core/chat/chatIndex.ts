@@ -1,7 +1,7 @@
 // The chat history's file format: one document per conversation (`chat-<id>`) and an index of
 // their summaries. The index is only a cache of the chat files, so it is read leniently.
-import { LIMITS, summaryParser, type ConversationSummary } from '../chatProtocol';
-import { each, int, obj, opt, ProtocolError, str, type Parser } from './schema';
+import { LIMITS, summaryParser, type ConversationSummary } from '../common/chatProtocol';
+import { each, int, obj, opt, ProtocolError, str, type Parser } from '../common/schema';
 
 export interface StoreIndex {
   version: 1;

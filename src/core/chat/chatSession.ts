@@ -11,10 +11,10 @@ import {
   type MessageStatus,
   type ModelOption,
   type WebviewMessage,
-} from '../chatProtocol';
-import type { Clock, TimerHandle } from '../clock';
-import { PacerError } from '../errors';
-import type { ChatMessage, ModelService, RestartInfo, WaitInfo } from '../modelService';
+} from '../common/chatProtocol';
+import type { Clock, TimerHandle } from '../common/clock';
+import { PacerError } from '../common/errors';
+import type { ChatMessage, ModelService, RestartInfo, WaitInfo } from '../providers/modelService';
 import {
   addTurn,
   appendDelta,
@@ -34,8 +34,8 @@ import { toErrorView } from './errorView';
 import { contextTokensFor, promptBudget } from './contextBudget';
 import { preparePrompt } from './prompt';
 import { providerLabel } from './providerLabel';
-import { plainWhy } from './waitText';
-import { clip } from './schema';
+import { plainWhy } from '../common/waitText';
+import { clip } from '../common/schema';
 
 /** Said while rate-limited with nowhere to move: a fallback is the way out users miss. */
 const NO_FALLBACK_HINT =

@@ -12,8 +12,8 @@ import {
   type MessageStatus,
   type ViewConversation,
   type ViewMessage,
-} from '../chatProtocol';
-import { bool, clipped, each, int, obj, oneOf, opt, str, type Parser } from './schema';
+} from '../common/chatProtocol';
+import { bool, clipped, each, int, obj, oneOf, opt, str, type Parser } from '../common/schema';
 
 /** A context chip's content as sent to the model (kept with the message so follow-ups and retries send it again). */
 export interface ContextItem extends ContextRef {

@@ -1,11 +1,11 @@
 // Keeps conversations across window reloads. The storage behind it is a few JSON documents (an
 // index plus one per conversation), so a long chat never rewrites the others, and everything read
 // back is validated: a damaged file loses that one conversation (its file stays), never the panel.
-import { LIMITS, type ConversationSummary } from '../chatProtocol';
-import type { Clock, TimerHandle } from '../clock';
+import { LIMITS, type ConversationSummary } from '../common/chatProtocol';
+import type { Clock, TimerHandle } from '../common/clock';
 import { conversationParser, recoverInterrupted, summarize, type Conversation } from './conversation';
 import { DOC_PREFIX, docName, INDEX, parseIndex, SAFE_ID, type StoreIndex } from './chatIndex';
-import { clip } from './schema';
+import { clip } from '../common/schema';
 import { StoreProblems, type StoreProblem } from './storeProblems';
 
 /** Raw JSON documents by name. The VS Code adapter writes files under the extension's storage. */

@@ -1,7 +1,7 @@
 // Turns whatever a chat request threw into words and the one action that fixes it. The action is
 // chosen from the error's kind, never from its message text.
-import type { ErrorView } from '../chatProtocol';
-import { PacerError } from '../errors';
+import type { ErrorView } from '../common/chatProtocol';
+import { PacerError } from '../common/errors';
 import { providerLabel } from './providerLabel';
 
 export function toErrorView(error: unknown): ErrorView {

@@ -2,7 +2,7 @@
 // far. Stable parts come first on purpose: DeepSeek caches whole prompt prefixes, so a follow-up
 // question re-sends the earlier turns at the cache-hit price. A file attached to many turns goes
 // once, where it first appears, for the same reason: the prefix stays the same turn after turn.
-import type { ChatMessage } from '../modelService';
+import type { ChatMessage } from '../providers/modelService';
 import { charsForTokens, estimateTokens } from './contextBudget';
 import type { ContextItem, Conversation, StoredMessage } from './conversation';
 

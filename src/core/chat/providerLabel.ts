@@ -1,6 +1,6 @@
 // Human names for provider ids, for sentences in the chat panel ("OpenRouter is rate-limiting").
-import { LIMITS } from '../chatProtocol';
-import { clip } from './schema';
+import { LIMITS } from '../common/chatProtocol';
+import { clip } from '../common/schema';
 
 const LABELS: Record<string, string> = {
   deepseek: 'DeepSeek',

@@ -2,7 +2,7 @@
 // A lookup also tries the prefixes of the last few typed characters ("forwarding", as Tabby and
 // Continue do): an answer given a few keystrokes ago still serves if what was typed since is the
 // start of it. That covers backspace-and-retype, undo, and coming back to a line.
-import type { Clock } from '../clock';
+import type { Clock } from '../common/clock';
 
 export interface CacheOptions {
   maxEntries: number;

@@ -3,10 +3,10 @@
 // already on its way), when to ask (the debounce), what to ask (the context window) and how to
 // clean the answer. Pure TypeScript on an injected clock: the VS Code provider, the unit tests
 // and the typing benchmark all drive this same class.
-import type { Clock } from '../clock';
-import { sleep } from '../clock';
-import { PacerError, isAbandoned } from '../errors';
-import type { ModelService } from '../modelService';
+import type { Clock } from '../common/clock';
+import { sleep } from '../common/clock';
+import { PacerError, isAbandoned } from '../common/errors';
+import type { ModelService } from '../providers/modelService';
 import type { CacheOptions } from './answerCache';
 import { AnswerCache, DEFAULT_CACHE_OPTIONS } from './answerCache';
 import type { ContextBudget, CursorLines } from './contextWindow';

@@ -1,7 +1,7 @@
 // On, off or snoozed: the user's switch for inline completions. `enabled` mirrors the setting;
 // a snooze is a deadline on the clock that ends by itself (a timer flips the mode back and tells
 // the listeners, so the status bar returns to normal without any keystroke).
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock, TimerHandle } from '../common/clock';
 
 export type CompletionMode = { kind: 'on' } | { kind: 'off' } | { kind: 'snoozed'; untilMs: number };
 

@@ -4,8 +4,8 @@
 // most of its latency). So a cancelled caller only detaches: the request is aborted when nobody
 // re-attaches within a short grace (VS Code calls again about 50 ms after an edit), or at once
 // when a request for a different position replaces it.
-import type { Clock, TimerHandle } from '../clock';
-import { PacerError } from '../errors';
+import type { Clock, TimerHandle } from '../common/clock';
+import { PacerError } from '../common/errors';
 
 export interface InflightRequest {
   readonly id: number;

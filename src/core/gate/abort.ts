@@ -1,6 +1,6 @@
 // Abort signals carry their reason: the gate aborts with a PacerError ('deadline', 'superseded')
 // so whoever sees the abort can tell the caller why, instead of a bare "cancelled".
-import { PacerError } from '../errors';
+import { PacerError } from '../common/errors';
 
 /** An abort reason as a PacerError ('cancelled' unless the aborter gave one). */
 export function reasonToError(reason: unknown, providerId?: string): PacerError {

@@ -1,8 +1,8 @@
 // How each kind of request is treated. Chat is what the user is staring at: first in line, retried
 // through rate limits until its deadline. Completions are worthless once the user typed on: short
 // deadline, at most one quick retry that still fits in it. Background work goes last.
-import type { PacerErrorKind } from '../errors';
-import type { RequestClass } from '../modelService';
+import type { PacerErrorKind } from '../common/errors';
+import type { RequestClass } from '../providers/modelService';
 
 export interface ClassPolicy {
   /** Higher runs first. */

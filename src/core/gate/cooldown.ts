@@ -3,10 +3,10 @@
 // an account do not all come back in the same millisecond), else exponential backoff with full
 // jitter over the consecutive 429s. A hint of zero, in the past or under MIN_HINT_MS is no hint,
 // and no wait is shorter than MIN_HINT_MS (full jitter may draw 0): a 429 always paces.
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock, TimerHandle } from '../common/clock';
 import type { BackoffOptions } from './backoff';
 import { fullJitterMs } from './backoff';
-import { Emitter } from './emitter';
+import { Emitter } from '../common/event';
 import { MIN_HINT_MS, usableHintMs } from './retryHints';
 
 export type CooldownReason = 'retryAfter' | 'backoff' | 'budgetExhausted';

@@ -1,7 +1,7 @@
 // Deadlines of many requests on few timers: deadlines are rounded UP to a small granularity and
 // share one timer per slice of time. Ten thousand completions waiting through a cooldown then
 // hold ten thousand Set entries instead of ten thousand Timeout objects (about 0.4 KB each).
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock, TimerHandle } from '../common/clock';
 
 export interface Expirable {
   readonly deadlineAt: number;

@@ -3,12 +3,12 @@
 // after a 429, per-class deadlines and retries, and end-to-end cancellation. The gate is generic:
 // a task is "one HTTP attempt"; the gate decides when (and whether) to run it again.
 import PQueue from 'p-queue';
-import type { Clock } from '../clock';
-import { realClock } from '../clock';
-import type { PacerErrorKind } from '../errors';
-import { isAbandoned, PacerError } from '../errors';
-import type { RequestClass, Usage, WaitInfo } from '../modelService';
-import type { ModelPricing } from '../providerEndpoint';
+import type { Clock } from '../common/clock';
+import { realClock } from '../common/clock';
+import type { PacerErrorKind } from '../common/errors';
+import { isAbandoned, PacerError } from '../common/errors';
+import type { RequestClass, Usage, WaitInfo } from '../providers/modelService';
+import type { ModelPricing } from '../providers/providerEndpoint';
 import { abortReason, reasonToError } from './abort';
 import type { AimdOptions } from './aimdLimiter';
 import type { BackoffOptions } from './backoff';
@@ -18,8 +18,8 @@ import { isRetryable, mergePolicies } from './classPolicy';
 import type { CooldownReason } from './cooldown';
 import { Cooldown } from './cooldown';
 import { estimateCostUsd } from './cost';
-import type { Disposable } from './emitter';
-import { Emitter } from './emitter';
+import type { Disposable } from '../common/event';
+import { Emitter } from '../common/event';
 import type { ProviderStats } from './metrics';
 import { Metrics } from './metrics';
 import { DeadlineScheduler } from './deadlines';

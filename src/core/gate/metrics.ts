@@ -1,5 +1,5 @@
 // Counters and a latency window per provider, for the status bar tooltip and 'Show usage'.
-import type { Usage } from '../modelService';
+import type { Usage } from '../providers/modelService';
 
 export interface TokenTotals {
   prompt: number;

@@ -2,8 +2,8 @@
 // shutdown. While the request waits, the scope needs no AbortSignal at all (one callback is told
 // when it ends); the signals an attempt needs are made when it starts. Thousands of completions
 // may wait through a cooldown, and an AbortSignal costs about 1 KB, so this object stays lean.
-import type { Clock } from '../clock';
-import type { PacerError } from '../errors';
+import type { Clock } from '../common/clock';
+import type { PacerError } from '../common/errors';
 import type { DeadlineScheduler, Expirable } from './deadlines';
 
 /** Who makes the error a request ends with at its deadline (shared, so no closure per request). */

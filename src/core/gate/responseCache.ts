@@ -2,7 +2,7 @@
 // back), bounded by entries' bytes and a TTL. Only successes are ever stored.
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../clock';
+import type { Clock } from '../common/clock';
 
 export interface ResponseCacheOptions {
   maxBytes: number;

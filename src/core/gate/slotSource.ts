@@ -1,11 +1,11 @@
 // Where a gate gets permission to send a request. The local source is an AIMD limiter for this
 // editor alone; a source shared by many editors (a Redis-backed semaphore, say) can replace it
 // without touching the gate's callers: the gate only asks for a slot and reports how it went.
-import type { Clock } from '../clock';
+import type { Clock } from '../common/clock';
 import type { AimdOptions } from './aimdLimiter';
 import { AimdLimiter, DEFAULT_AIMD } from './aimdLimiter';
-import type { Disposable } from './emitter';
-import { Emitter } from './emitter';
+import type { Disposable } from '../common/event';
+import { Emitter } from '../common/event';
 
 export type SlotOutcome =
   | { kind: 'success' }

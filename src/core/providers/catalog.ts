@@ -1,6 +1,6 @@
 // The providers Pacer knows out of the box, plus the user's custom ones, resolved against the
 // (application-scoped) settings into one list of ProviderInfo values. Pure data: no network.
-import type { ModelPricing, ProviderEndpoint } from '../providerEndpoint';
+import type { ModelPricing, ProviderEndpoint } from './providerEndpoint';
 import { OPENAI_PRICING, OPENROUTER_PRICING } from '../usage/priceTables';
 import type { LocalServerKind } from './localIdentity';
 import {
@@ -8,7 +8,7 @@ import {
   DEEPSEEK_BILLING_URL,
   DEEPSEEK_PRICING,
   deriveFimBaseUrl,
-} from '../providerEndpoint';
+} from './providerEndpoint';
 
 export interface ProviderInfo {
   id: string;

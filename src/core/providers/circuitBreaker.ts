@@ -2,8 +2,8 @@
 // between) open it; while open no traffic goes there and a cheap probe runs every interval; a
 // probe that answers half-opens it, and the first real success closes it again (the first real
 // failure re-opens it at once, so a provider that only answers /models cannot flap traffic back).
-import type { Clock } from '../clock';
-import type { PacerErrorKind } from '../errors';
+import type { Clock } from '../common/clock';
+import type { PacerErrorKind } from '../common/errors';
 import { isRetryable } from '../gate/classPolicy';
 
 export type CircuitState =

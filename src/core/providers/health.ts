@@ -1,8 +1,8 @@
 // The health of one provider, computed from what its gate and the router see: the circuit
 // breaker, the gate's cooldown, the last auth/balance answer and a short window of outcomes.
 // `computeHealth` is a pure function of those inputs; `HealthTracker` keeps the inputs.
-import type { Clock } from '../clock';
-import type { PacerErrorKind } from '../errors';
+import type { Clock } from '../common/clock';
+import type { PacerErrorKind } from '../common/errors';
 import type { CircuitOptions, CircuitState } from './circuitBreaker';
 import { CircuitBreaker, countsAgainstProvider, DEFAULT_CIRCUIT } from './circuitBreaker';
 

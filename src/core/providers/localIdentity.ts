@@ -10,7 +10,7 @@
 //
 // The paths are taken relative to the server root (the base URL without its `/v1`), so a base
 // URL override keeps working. Answers are capped at 64 KB and 3 s: a probe, not a download.
-import { isObject } from '../apiShapes';
+import { isObject } from './apiShapes';
 
 export type LocalServerKind = 'ollama' | 'lmstudio' | 'llamacpp';
 

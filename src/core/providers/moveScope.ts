@@ -1,8 +1,8 @@
 // The signal of one provider hop: aborted by the caller, or by the router moving the request to
 // another provider ("Use X now", a long cooldown, a circuit that opened while it waited).
-import { PacerError } from '../errors';
+import { PacerError } from '../common/errors';
 import { abortReason } from '../gate/abort';
-import type { WaitInfo } from '../modelService';
+import type { WaitInfo } from './modelService';
 
 /** A child signal per provider hop: aborted by the caller, or by the router moving the request. */
 export class MoveScope {

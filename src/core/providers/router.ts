@@ -3,12 +3,12 @@
 // next provider when its provider fails or stalls it (a chat request that moves completes on the
 // fallback: nothing is lost), probes a provider that is down or cooling for failback, and keeps
 // today's cost with the daily spend limit. Features never know which provider answered.
-import type { Clock, TimerHandle } from '../clock';
-import { realClock } from '../clock';
-import { isAbandoned, PacerError } from '../errors';
+import type { Clock, TimerHandle } from '../common/clock';
+import { realClock } from '../common/clock';
+import { isAbandoned, PacerError } from '../common/errors';
 import { abortReason } from '../gate/abort';
-import type { Disposable } from '../gate/emitter';
-import { Emitter } from '../gate/emitter';
+import type { Disposable } from '../common/event';
+import { Emitter } from '../common/event';
 import type {
   ChatEvents,
   ChatRequest,
@@ -19,8 +19,8 @@ import type {
   RequestClass,
   RequestOptions,
   WaitInfo,
-} from '../modelService';
-import type { ProviderService } from '../providerService';
+} from './modelService';
+import type { ProviderService } from './providerService';
 import type { UserPrices } from '../usage/prices';
 import { UsageStore } from '../usage/usageStore';
 import type { ProviderInfo, ProviderSettings } from './catalog';

@@ -1,6 +1,6 @@
 // The sentences a request that no provider could take ends with: each says what happened and
 // what the user can do. Pure functions of the route and the first choice's health.
-import { PacerError } from '../errors';
+import { PacerError } from '../common/errors';
 import type { ProviderInfo } from './catalog';
 import type { HealthState } from './health';
 import { UNREACHABLE } from './health';

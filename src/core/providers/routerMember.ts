@@ -1,11 +1,11 @@
 // One provider as the router sees it: its ProviderService (gate + client), its health tracker
 // fed from the gate's snapshots and from what the router observes, its `/models` list and its
 // failback probes.
-import type { Clock } from '../clock';
-import type { PacerErrorKind } from '../errors';
-import { PacerError } from '../errors';
-import type { Disposable } from '../gate/emitter';
-import type { ProviderService } from '../providerService';
+import type { Clock } from '../common/clock';
+import type { PacerErrorKind } from '../common/errors';
+import { PacerError } from '../common/errors';
+import type { Disposable } from '../common/event';
+import type { ProviderService } from './providerService';
 import type { ProviderInfo } from './catalog';
 import { fitForCompletions } from './catalog';
 import type { CircuitOptions } from './circuitBreaker';

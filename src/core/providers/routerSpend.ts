@@ -1,11 +1,11 @@
 // The router's spend: each billed attempt priced and appended to the usage store every window
 // shares, the daily limit checked against the total of all windows, and a crossing of 80 % or
 // 100 % announced once a day. The router asks it whether paid providers are paused.
-import type { Clock } from '../clock';
-import { PacerError } from '../errors';
+import type { Clock } from '../common/clock';
+import { PacerError } from '../common/errors';
 import { estimateCostUsd } from '../gate/cost';
-import type { Disposable } from '../gate/emitter';
-import { Emitter } from '../gate/emitter';
+import type { Disposable } from '../common/event';
+import { Emitter } from '../common/event';
 import type { BilledAttempt } from '../usage/billing';
 import type { UserPrices } from '../usage/prices';
 import { resolvePrice } from '../usage/prices';

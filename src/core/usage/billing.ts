@@ -2,8 +2,8 @@
 // anyone waited for the answer: a stopped chat, a stream dropped midway and restarted, a completion
 // superseded after it went out. Where the provider sent no usage, the tokens are estimated from
 // the characters sent and streamed (~4 a token) and the record says so.
-import type { PacerError } from '../errors';
-import type { ChatMessage, RequestClass, Usage } from '../modelService';
+import type { PacerError } from '../common/errors';
+import type { ChatMessage, RequestClass, Usage } from '../providers/modelService';
 
 export const CHARS_PER_TOKEN = 4;
 /** Role and framing tokens OpenAI-style APIs add per message. */

@@ -3,7 +3,7 @@
 // by the user's `pacer.budget.prices` or, failing that, by a deliberately high default
 // (prices.ts), never at 0. Keys match by longest prefix, so dated ids
 // (`gpt-4.1-mini-2025-04-14`) find their model.
-import type { ModelPricing } from '../providerEndpoint';
+import type { ModelPricing } from '../providers/providerEndpoint';
 
 const p = (input: number, cachedInput: number, output: number): ModelPricing => ({
   cacheMiss: input,

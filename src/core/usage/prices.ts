@@ -1,7 +1,7 @@
 // What a paid provider's answer costs per token: its built-in table, else the user's
 // `pacer.budget.prices`, else a high default. Free (local) providers have no price. A price the
 // provider reports for an answer (OpenRouter's `usage.cost`) wins over all of these (router).
-import type { ModelPricing } from '../providerEndpoint';
+import type { ModelPricing } from '../providers/providerEndpoint';
 
 /** `pacer.budget.prices` as read from USER settings: `"<providerId>/<model>"` or `"<providerId>"`. */
 export interface UserPrice {

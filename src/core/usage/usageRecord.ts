@@ -1,7 +1,7 @@
 // One line of the usage store: what one request (or, after compaction, one hour of a provider's
 // requests of one model and class) used and cost. The key (provider, class, hour) is what the daily
 // limit, `Show Usage` and the hourly history read; new fields may be added, old readers skip them.
-import type { RequestClass } from '../modelService';
+import type { RequestClass } from '../providers/modelService';
 import type { DayUsage } from '../providers/cost';
 
 export interface UsageRecord {

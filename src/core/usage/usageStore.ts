@@ -19,10 +19,10 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Clock, TimerHandle } from '../clock';
-import { realClock } from '../clock';
-import type { Disposable } from '../gate/emitter';
-import { Emitter } from '../gate/emitter';
+import type { Clock, TimerHandle } from '../common/clock';
+import { realClock } from '../common/clock';
+import type { Disposable } from '../common/event';
+import { Emitter } from '../common/event';
 import type { DayUsage, LedgerSnapshot } from '../providers/cost';
 import { emptyDayUsage, localDayKey } from '../providers/cost';
 import type { UsageRecord } from './usageRecord';

@@ -6,7 +6,7 @@ import {
   tryParse,
   type HostMessage,
   type WebviewMessage,
-} from '../../core/chatProtocol';
+} from '../../core/common/chatProtocol';
 import type { ChatSession } from '../../core/chat/chatSession';
 import type { Logger } from '../log';
 import { chatHtml } from './chatHtml';

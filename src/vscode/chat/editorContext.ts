@@ -3,7 +3,7 @@
 // back). Files matching `pacer.completion.exclude` never become context: their chip shows, off,
 // with the pattern that keeps it out, and nothing of the file is read.
 import * as vscode from 'vscode';
-import type { ContextKind, ContextRef } from '../../core/chatProtocol';
+import type { ContextKind, ContextRef } from '../../core/common/chatProtocol';
 import type { ContextItem } from '../../core/chat/conversation';
 import type { ChatContextSource } from '../../core/chat/chatSession';
 import { exclusionReason, exclusionsFor, matchPath, shownPath } from '../exclusionSettings';

@@ -1,12 +1,12 @@
 // Registers the chat webview view and its commands, and wires the session to the model service,
 // the editor context and the storage.
 import * as vscode from 'vscode';
-import type { ModelOption } from '../../core/chatProtocol';
+import type { ModelOption } from '../../core/common/chatProtocol';
 import { ChatSession, type ChatFallbackHook } from '../../core/chat/chatSession';
 import { contextTokensFor } from '../../core/chat/contextBudget';
 import { ConversationStore } from '../../core/chat/conversationStore';
 import { FolderChatStorage } from '../../core/chat/folderChatStorage';
-import { realClock } from '../../core/clock';
+import { realClock } from '../../core/common/clock';
 import type { Logger } from '../log';
 import type { PacerServices } from '../providers/registerProviders';
 import { exclusionsFor } from '../exclusionSettings';

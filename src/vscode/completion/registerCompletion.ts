@@ -2,7 +2,7 @@
 // engine, the debounce and the on/off/snooze switch are pure core/ classes; this file only feeds
 // them VS Code's settings and events and shows the switch in the status bar.
 import * as vscode from 'vscode';
-import { realClock } from '../../core/clock';
+import { realClock } from '../../core/common/clock';
 import type { CompletionSettings } from '../../core/completion/completionEngine';
 import { CompletionEngine } from '../../core/completion/completionEngine';
 import { CompletionSwitch } from '../../core/completion/completionSwitch';

@@ -1,8 +1,8 @@
 // Builds the providers, their gates and the router, and registers the provider commands: keys,
 // switching, usage, cache, spend limit. The router is the ModelService every feature uses.
 import * as vscode from 'vscode';
-import type { ModelService } from '../../core/modelService';
-import { createProviderService } from '../../core/providerService';
+import type { ModelService } from '../../core/providers/modelService';
+import { createProviderService } from '../../core/providers/providerService';
 import type { ProviderInfo } from '../../core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../core/providers/catalog';
 import type { LedgerSnapshot } from '../../core/providers/cost';

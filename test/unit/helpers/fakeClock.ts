@@ -2,8 +2,8 @@
 // on the way, in order, and lets the promise callbacks they trigger settle before the next one.
 // `stepWall(ms)` moves the wall clock alone (NTP, the user setting the clock), as a real machine
 // can: `now()` then behaves as the real clock's does (monotonicEpoch), timers do not move.
-import type { Clock, TimerHandle } from '../../../src/core/clock';
-import { monotonicEpoch } from '../../../src/core/clock';
+import type { Clock, TimerHandle } from '../../../src/core/common/clock';
+import { monotonicEpoch } from '../../../src/core/common/clock';
 
 interface Timer {
   id: number;

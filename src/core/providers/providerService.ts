@@ -6,8 +6,8 @@
 // asked on purpose (e.g. "regenerate"), and fanning one stream's deltas out to several panels
 // would tie their restarts together for little gain. A completion that joins one in flight shares
 // its deadline too (the first caller's): identical requests come from the same editor moments apart.
-import type { Clock } from './clock';
-import { realClock } from './clock';
+import type { Clock } from '../common/clock';
+import { realClock } from '../common/clock';
 import type {
   ChatEvents,
   ChatRequest,
@@ -22,17 +22,17 @@ import type { FimAttemptResult, ProviderClientOptions } from './providerClient';
 import { ProviderClient } from './providerClient';
 import type { ProviderEndpoint } from './providerEndpoint';
 import { pricingFor } from './providerEndpoint';
-import { Coalescer } from './gate/coalescer';
-import type { Disposable } from './gate/emitter';
-import { Emitter } from './gate/emitter';
-import { PacerError } from './errors';
-import type { BilledAttempt } from './usage/billing';
-import { AttemptMeter, chatPromptTokens, estimateTokens } from './usage/billing';
-import type { GateOptions, GateSnapshot } from './gate/gate';
-import { Gate } from './gate/gate';
-import { cacheKey, ResponseCache } from './gate/responseCache';
+import { Coalescer } from '../gate/coalescer';
+import type { Disposable } from '../common/event';
+import { Emitter } from '../common/event';
+import { PacerError } from '../common/errors';
+import type { BilledAttempt } from '../usage/billing';
+import { AttemptMeter, chatPromptTokens, estimateTokens } from '../usage/billing';
+import type { GateOptions, GateSnapshot } from '../gate/gate';
+import { Gate } from '../gate/gate';
+import { cacheKey, ResponseCache } from '../gate/responseCache';
 
-export type { GateSnapshot } from './gate/gate';
+export type { GateSnapshot } from '../gate/gate';
 
 export interface ProviderServiceOptions {
   clock?: Clock;

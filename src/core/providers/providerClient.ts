@@ -7,18 +7,18 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
 import { isChunk, isJsonType, isObject, mediaType, modelIds } from './apiShapes';
-import type { Clock } from './clock';
-import { realClock } from './clock';
-import { PacerError } from './errors';
+import type { Clock } from '../common/clock';
+import { realClock } from '../common/clock';
+import { PacerError } from '../common/errors';
 import { guardedFetch } from './guardedFetch';
 import type { ChatRequest, FimRequest, Usage } from './modelService';
 import type { ProviderEndpoint } from './providerEndpoint';
-import type { RetryHints } from './gate/retryHints';
-import { parseSuccessHints } from './gate/retryHints';
+import type { RetryHints } from '../gate/retryHints';
+import { parseSuccessHints } from '../gate/retryHints';
 import type { WatchdogLimits } from './streamWatchdog';
 import { StreamWatchdog } from './streamWatchdog';
 import { toPacerError } from './toPacerError';
-import { abortReason } from './gate/abort';
+import { abortReason } from '../gate/abort';
 
 export interface ProviderClientOptions {
   clock?: Clock;

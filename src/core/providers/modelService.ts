@@ -1,7 +1,7 @@
 // The one interface the features (completion, chat, status) use to reach a model. A single
 // provider's gate implements it, and so does the router that fails over between providers: the
 // features never know which one they talk to.
-import type { PacerError } from './errors';
+import type { PacerError } from '../common/errors';
 
 export type RequestClass = 'chat' | 'completion' | 'background';
 

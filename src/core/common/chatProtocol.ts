@@ -4,9 +4,9 @@
 // checked in the webview so a bug on one side shows up as a logged protocol error, not a broken UI.
 // The parsers copy only known fields into fresh objects, so extra or hostile keys never travel on.
 
-import { arr, bool, byType, int, obj, oneOf, opt, str, type Parser } from './chat/schema';
+import { arr, bool, byType, int, obj, oneOf, opt, str, type Parser } from './schema';
 
-export { ProtocolError } from './chat/schema';
+export { ProtocolError } from './schema';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes

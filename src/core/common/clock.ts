@@ -52,9 +52,10 @@ export const realClock: Clock = {
   now: () => Math.floor(realNow()),
   wallNow: () => Date.now(),
   setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
+    const t: unknown = setTimeout(fn, ms);
     // Timers of the gate must never keep a CLI, test or benchmark process alive by themselves.
-    t.unref?.();
+    // (Node's timers have unref(); a browser's are numbers: this module is browser-safe.)
+    (t as { unref?: () => void }).unref?.();
     return t;
   },
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),

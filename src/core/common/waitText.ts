@@ -1,7 +1,7 @@
 // The one line the panel shows while an answer waits ("DeepSeek is rate-limiting: retrying in
 // 4 s"). Shared by the webview (which re-renders it every second) and the tests.
-import type { WaitReason } from '../chatProtocol';
-import type { PacerErrorKind } from '../errors';
+import type { WaitReason } from './chatProtocol';
+import type { PacerErrorKind } from './errors';
 
 export interface WaitLine {
   reason: WaitReason;

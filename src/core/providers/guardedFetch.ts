@@ -9,7 +9,7 @@
 // turned into a bare "timeout" when its message happens to contain the word), and the SDK reads an
 // error status's body with the failure swallowed.
 import { mediaType } from './apiShapes';
-import { PacerError } from './errors';
+import { PacerError } from '../common/errors';
 
 export interface BodyLimits {
   /** A non-streaming answer (chat, FIM). */

@@ -2,8 +2,8 @@
 // stop coming, or when the whole (non-streaming) request takes too long. The SDK drops SSE
 // `: keep-alive` comments and blank lines, so a provider that only keeps the connection alive
 // produces no progress here and the watchdog fires: exactly what we want.
-import type { Clock, TimerHandle } from './clock';
-import { PacerError } from './errors';
+import type { Clock, TimerHandle } from '../common/clock';
+import { PacerError } from '../common/errors';
 
 export interface WatchdogLimits {
   /** From sending the request to the first content/reasoning token (headers are not progress). */

@@ -1,8 +1,8 @@
 // One place that turns whatever the `openai` SDK, fetch or the stream throws into a PacerError
 // whose kind drives retries and UI actions and whose message says what to do next.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { PacerError } from './errors';
-import { parseRetryHints } from './gate/retryHints';
+import { PacerError } from '../common/errors';
+import { parseRetryHints } from '../gate/retryHints';
 
 export interface ErrorContext {
   providerId: string;
