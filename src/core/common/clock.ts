@@ -56,7 +56,7 @@ export const realClock: Clock = {
     // Timers of the gate must never keep a CLI, test or benchmark process alive by themselves.
     // (Node's timers have unref(); a browser's are numbers: this module is browser-safe.)
     (t as { unref?: () => void }).unref?.();
-    return t;
+    return t as TimerHandle;
   },
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
