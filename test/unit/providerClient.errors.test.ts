@@ -7,7 +7,11 @@ import { PacerError } from '../../src/core/common/errors';
 import type { PacerErrorKind } from '../../src/core/common/errors';
 import { isRetryable } from '../../src/core/gate/classPolicy';
 import { mapUsage } from '../../src/core/providers/providerClient';
-import { createDeepSeekEndpoint, deriveFimBaseUrl, pricingFor } from '../../src/core/providers/providerEndpoint';
+import {
+  createDeepSeekEndpoint,
+  deriveFimBaseUrl,
+  pricingFor,
+} from '../../src/core/providers/providerEndpoint';
 import { StreamWatchdog } from '../../src/core/providers/streamWatchdog';
 import { toPacerError } from '../../src/core/providers/toPacerError';
 import { FakeClock } from './helpers/fakeClock';

@@ -11,7 +11,12 @@ import { CompletionEngine } from '../../src/core/completion/completionEngine';
 import type { EngineEvent, ReuseOptions } from '../../src/core/completion/completionEngine';
 import type { Debouncer } from '../../src/core/completion/debounce';
 import { PacerError } from '../../src/core/common/errors';
-import type { CompletionResult, FimRequest, ModelService, RequestOptions } from '../../src/core/providers/modelService';
+import type {
+  CompletionResult,
+  FimRequest,
+  ModelService,
+  RequestOptions,
+} from '../../src/core/providers/modelService';
 import { splitTokens } from '../emulator/content';
 import type { TypingOracle } from '../emulator/typingOracle';
 import type { Session, TraceFile } from './typingTrace';
