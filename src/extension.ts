@@ -5,6 +5,7 @@ import { registerChat } from './vscode/chat/registerChat';
 import { registerCompletion } from './vscode/completion/registerCompletion';
 import { createLogger } from './vscode/log';
 import { registerProviders } from './vscode/providers/registerProviders';
+import { Commands } from './core/common/commands';
 
 // deactivate() awaits this, so the last streamed answer and throttled saves reach disk on close.
 let flushChats: (() => Promise<void>) | undefined;
@@ -13,7 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel('Pacer', { log: true });
   context.subscriptions.push(channel);
   const log = createLogger(channel);
-  context.subscriptions.push(vscode.commands.registerCommand('pacer.showLog', () => channel.show()));
+  context.subscriptions.push(vscode.commands.registerCommand(Commands.showLog, () => channel.show()));
 
   const services = registerProviders(context, log.child('providers'));
   registerCompletion(context, log.child('completion'), services);

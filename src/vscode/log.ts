@@ -1,15 +1,9 @@
 // One LogOutputChannel for Pacer, with a sub-logger per area ("[gate]", "[chat]") so a user can
 // tell at a glance which part spoke. Never pass API keys or prompt text at info level.
 import type * as vscode from 'vscode';
+import type { Logger } from '../core/common/logger';
 
-export interface Logger {
-  trace(message: string, ...args: unknown[]): void;
-  debug(message: string, ...args: unknown[]): void;
-  info(message: string, ...args: unknown[]): void;
-  warn(message: string, ...args: unknown[]): void;
-  error(message: string | Error, ...args: unknown[]): void;
-  child(area: string): Logger;
-}
+export type { Logger };
 
 export function createLogger(channel: vscode.LogOutputChannel, area?: string): Logger {
   const tag = (m: string) => (area ? `[${area}] ${m}` : m);

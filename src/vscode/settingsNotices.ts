@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from './log';
 import type { SettingIssue } from './settings';
+import { Commands } from '../core/common/commands';
 
 /**
  * Settings named in the notification; the rest are counted. VS Code shows a toast only when it
@@ -38,7 +39,7 @@ export class SettingsNotices {
         : `Pacer did not use ${keys.length === 1 ? 'a value of' : `${keys.length} settings as written:`} ${named}. The log says why for each.`;
     void vscode.window.showWarningMessage(text, 'Show Log').then(
       (choice) => {
-        if (choice) void vscode.commands.executeCommand('pacer.showLog');
+        if (choice) void vscode.commands.executeCommand(Commands.showLog);
       },
       () => undefined,
     );

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { RouterState } from '../core/providers/routerState';
 import type { CompletionMode, StatusView } from '../core/providers/statusView';
 import { renderStatus, TOOLTIP_COMMANDS } from '../core/providers/statusView';
+import { Commands } from '../core/common/commands';
 
 export type { CompletionMode } from '../core/providers/statusView';
 
@@ -18,7 +19,7 @@ export class StatusBar implements vscode.Disposable {
   constructor(private readonly source?: () => RouterState) {
     this.item = vscode.window.createStatusBarItem('pacer.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Pacer';
-    this.item.command = 'pacer.switchProvider';
+    this.item.command = Commands.switchProvider;
     this.item.text = '$(pulse) Pacer';
     this.item.show();
   }

@@ -18,6 +18,7 @@ import { createFrameScheduler } from './frames';
 import { codeLanguage, codeText } from './markdown';
 import { MessageView } from './messageView';
 import type { VsCodeApi } from './vscodeApi';
+import { Commands } from '../core/common/commands';
 
 interface SavedState {
   draft?: string;
@@ -149,7 +150,7 @@ export class ChatApp {
       { class: 'notice storage-notice', attrs: { role: 'alert' } },
       this.storageText,
       ' ',
-      button('Show log', () => this.post({ type: 'runCommand', command: 'pacer.showLog' }), {
+      button('Show log', () => this.post({ type: 'runCommand', command: Commands.showLog }), {
         class: 'secondary',
       }),
       ' ',

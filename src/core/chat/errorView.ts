@@ -3,6 +3,7 @@
 import type { ErrorView } from '../common/chatProtocol';
 import { PacerError } from '../common/errors';
 import { providerLabel } from './providerLabel';
+import { Commands } from '../common/commands';
 
 export function toErrorView(error: unknown): ErrorView {
   if (!PacerError.is(error)) {
@@ -15,21 +16,21 @@ export function toErrorView(error: unknown): ErrorView {
       return {
         kind: error.kind,
         message: `${who} needs an API key (or the key was refused). Set it, then retry.`,
-        command: { id: 'pacer.setApiKey', label: 'Set API key' },
+        command: { id: Commands.setApiKey, label: 'Set API key' },
         retry: true,
       };
     case 'noBalance':
       return {
         kind: error.kind,
         message: `${who} says the account balance is used up. Top up your balance with ${who}, then retry, or switch to another provider.`,
-        command: { id: 'pacer.topUp', label: 'Top up balance' },
+        command: { id: Commands.topUp, label: 'Top up balance' },
         retry: true,
       };
     case 'budget':
       return {
         kind: error.kind,
         message: "Today's spend limit is reached, so paid providers are paused.",
-        command: { id: 'pacer.liftSpendLimit', label: "Lift today's limit" },
+        command: { id: Commands.liftSpendLimit, label: "Lift today's limit" },
         retry: true,
       };
     case 'badRequest':
@@ -40,7 +41,7 @@ export function toErrorView(error: unknown): ErrorView {
       return {
         kind: error.kind,
         message: error.message,
-        command: { id: 'pacer.switchProvider', label: 'Switch provider' },
+        command: { id: Commands.switchProvider, label: 'Switch provider' },
         retry: true,
       };
     default:

@@ -5,6 +5,7 @@
 // The parsers copy only known fields into fresh objects, so extra or hostile keys never travel on.
 
 import { arr, bool, byType, int, obj, oneOf, opt, str, type Parser } from './schema';
+import { Commands } from './commands';
 
 export { ProtocolError } from './schema';
 
@@ -37,11 +38,11 @@ export type StorageProblem = 'read' | 'save' | 'none';
 
 /** Commands the webview may ask the extension to run: an allow-list, never an arbitrary id. */
 export const ALLOWED_COMMANDS = [
-  'pacer.setApiKey',
-  'pacer.switchProvider',
-  'pacer.liftSpendLimit',
-  'pacer.showLog',
-  'pacer.topUp',
+  Commands.setApiKey,
+  Commands.switchProvider,
+  Commands.liftSpendLimit,
+  Commands.showLog,
+  Commands.topUp,
 ] as const;
 export type AllowedCommand = (typeof ALLOWED_COMMANDS)[number];
 

@@ -1,9 +1,10 @@
 // The VS Code event pattern without VS Code: a private emitter and a public `onDidX(listener)`
 // that returns a disposable.
 
-export interface Disposable {
-  dispose(): void;
-}
+import type { IDisposable } from './lifecycle';
+
+/** Kept for the callers that name it: the same shape as `IDisposable`. */
+export type Disposable = IDisposable;
 
 export type Listener<T> = (event: T) => void;
 

@@ -14,6 +14,8 @@
 // maximum; and a slow provider makes it wait for surer pauses. (An even chance, 0.5, would ask
 // whenever the answer would be seen at all: about twice the requests of a fixed 350 ms wait.)
 
+import { median } from '../common/stats';
+
 export type KeyContext = 'lineStart' | 'afterPunct' | 'word';
 
 export function classifyContext(linePrefix: string): KeyContext {
@@ -137,10 +139,4 @@ function countAbove(sorted: number[], t: number): number {
     else lo = mid + 1;
   }
   return sorted.length - lo;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

@@ -1,6 +1,7 @@
 // The health of one provider, computed from what its gate and the router see: the circuit
 // breaker, the gate's cooldown, the last auth/balance answer and a short window of outcomes.
 // `computeHealth` is a pure function of those inputs; `HealthTracker` keeps the inputs.
+import { median } from '../common/stats';
 import type { Clock } from '../common/clock';
 import type { PacerErrorKind } from '../common/errors';
 import type { CircuitOptions, CircuitState } from './circuitBreaker';
@@ -301,10 +302,4 @@ export class HealthTracker {
     // Bound memory under very heavy traffic: the share over the last 200 is as good as any.
     if (this.outcomes.length > 200) this.outcomes.splice(0, this.outcomes.length - 200);
   }
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

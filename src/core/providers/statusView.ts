@@ -2,6 +2,7 @@
 // state and the completion mode. Pure, so every row of DESIGN.md's status table is unit-tested.
 import type { HealthState } from './health';
 import type { ProviderStatus, RouterState } from './routerState';
+import { Commands } from '../common/commands';
 
 export type CompletionMode = { kind: 'on' } | { kind: 'off' } | { kind: 'snoozed'; untilMs: number };
 
@@ -17,12 +18,12 @@ export interface StatusView {
 
 /** Commands the tooltip links to (the MarkdownString must trust exactly these). */
 export const TOOLTIP_COMMANDS = [
-  'pacer.switchProvider',
-  'pacer.setApiKey',
-  'pacer.showUsage',
-  'pacer.showLog',
-  'pacer.liftSpendLimit',
-  'pacer.toggleCompletions',
+  Commands.switchProvider,
+  Commands.setApiKey,
+  Commands.showUsage,
+  Commands.showLog,
+  Commands.liftSpendLimit,
+  Commands.toggleCompletions,
 ] as const;
 
 export interface FormatOptions {

@@ -13,6 +13,7 @@ import { exclusionsFor } from '../exclusionSettings';
 import { readSettings } from '../settings';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chatViewProvider';
 import { EditorContext } from './editorContext';
+import { Commands } from '../../core/common/commands';
 
 export interface ChatOptions {
   /** The router's failover seam for the "Use <fallback> now" button (see ChatFallbackHook). */
@@ -27,7 +28,7 @@ const BUILT_IN_MODELS: ModelOption[] = [
 // Without a router hook the button opens the provider picker: still one click to move on.
 const pickerFallback: ChatFallbackHook = {
   label: () => 'another provider',
-  useNow: () => void vscode.commands.executeCommand('pacer.switchProvider'),
+  useNow: () => void vscode.commands.executeCommand(Commands.switchProvider),
 };
 
 export function registerChat(
@@ -92,11 +93,11 @@ export function registerChat(
     editorContext,
     provider,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
-    vscode.commands.registerCommand('pacer.newChat', async () => {
+    vscode.commands.registerCommand(Commands.newChat, async () => {
       await provider.reveal();
       await session.newChat();
     }),
-    vscode.commands.registerCommand('pacer.showChatHistory', async () => {
+    vscode.commands.registerCommand(Commands.showChatHistory, async () => {
       provider.postWhenReady({ type: 'showHistory' });
       await provider.reveal();
     }),

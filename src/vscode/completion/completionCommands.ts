@@ -3,6 +3,7 @@
 // that ends by itself. Feedback goes to the status bar, never to a popup.
 import * as vscode from 'vscode';
 import type { CompletionSwitch } from '../../core/completion/completionSwitch';
+import { Commands } from '../../core/common/commands';
 
 const SNOOZE_CHOICES: { label: string; minutes: number }[] = [
   { label: '5 minutes', minutes: 5 },
@@ -13,7 +14,7 @@ const SNOOZE_CHOICES: { label: string; minutes: number }[] = [
 
 export function registerCompletionCommands(completionSwitch: CompletionSwitch): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('pacer.toggleCompletions', async () => {
+    vscode.commands.registerCommand(Commands.toggleCompletions, async () => {
       if (completionSwitch.mode.kind === 'snoozed') {
         completionSwitch.resume();
         vscode.window.setStatusBarMessage('Pacer: completions resumed', 3000);
@@ -34,7 +35,7 @@ export function registerCompletionCommands(completionSwitch: CompletionSwitch): 
       completionSwitch.setEnabled(enabled);
       vscode.window.setStatusBarMessage(`Pacer: completions ${enabled ? 'on' : 'off'}`, 3000);
     }),
-    vscode.commands.registerCommand('pacer.snoozeCompletions', async (minutes?: unknown) => {
+    vscode.commands.registerCommand(Commands.snoozeCompletions, async (minutes?: unknown) => {
       let chosen = typeof minutes === 'number' && minutes > 0 ? minutes : undefined;
       if (chosen === undefined) {
         const snoozed = completionSwitch.mode.kind === 'snoozed';

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Router } from '../../core/providers/router';
 import type { RouterState } from '../../core/providers/routerState';
 import type { Logger } from '../log';
+import { Commands } from '../../core/common/commands';
 
 /** The billing page of a provider out of balance (else of the first provider that has one). */
 export function billingTarget(router: Router): { label: string; url: string } | undefined {
@@ -54,7 +55,7 @@ export class BalanceNotices {
         .then((choice) => {
           if (choice === 'Top Up' && p.billingUrl)
             void vscode.env.openExternal(vscode.Uri.parse(p.billingUrl));
-          else if (choice === 'Switch Provider') void vscode.commands.executeCommand('pacer.switchProvider');
+          else if (choice === 'Switch Provider') void vscode.commands.executeCommand(Commands.switchProvider);
         });
     }
   }

@@ -5,6 +5,7 @@ import type { ProviderInfo } from '../../core/providers/catalog';
 import type { Router } from '../../core/providers/router';
 import type { Logger } from '../log';
 import type { ApiKeys } from './apiKeys';
+import { Commands } from '../../core/common/commands';
 
 /** Providers a key makes sense for: cloud ones (also when reached through a loopback URL) and custom ones that need one. */
 export function keyedProviders(router: Router): ProviderInfo[] {
@@ -108,7 +109,7 @@ export function keyNeededNotifier(router: Router, keys: ApiKeys, log: Logger): v
     const choice = await vscode.window.showWarningMessage(message, 'Set API Key', 'Switch Provider');
     try {
       if (choice === 'Set API Key') await askForKey(info, keys, router, log);
-      else if (choice === 'Switch Provider') await vscode.commands.executeCommand('pacer.switchProvider');
+      else if (choice === 'Switch Provider') await vscode.commands.executeCommand(Commands.switchProvider);
     } catch (e) {
       log.warn(`could not store the key for ${need.label}: ${e instanceof Error ? e.message : String(e)}`);
       void vscode.window.showErrorMessage(

@@ -23,6 +23,7 @@ import { BalanceNotices, topUpCommand } from './balanceNotice';
 import { clearApiKeyCommand, keyNeededNotifier, setApiKeyCommand } from './keyPrompt';
 import { ProxySettings } from './proxySettings';
 import { switchProviderCommand } from './switchProvider';
+import { Commands } from '../../core/common/commands';
 
 export interface PacerServices {
   /** The router: failover between providers behind one ModelService. */
@@ -147,7 +148,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
         "Lift Today's Limit",
       );
       if (choice)
-        await vscode.commands.executeCommand('pacer.liftSpendLimit').then(undefined, () => undefined);
+        await vscode.commands.executeCommand(Commands.liftSpendLimit).then(undefined, () => undefined);
     }
   }
 
@@ -200,28 +201,28 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   );
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('pacer.switchProvider', () => switchProviderCommand(router, keys, log)),
-    vscode.commands.registerCommand('pacer.setApiKey', (id?: unknown) =>
+    vscode.commands.registerCommand(Commands.switchProvider, () => switchProviderCommand(router, keys, log)),
+    vscode.commands.registerCommand(Commands.setApiKey, (id?: unknown) =>
       setApiKeyCommand(router, keys, log, id),
     ),
-    vscode.commands.registerCommand('pacer.clearApiKey', (id?: unknown) =>
+    vscode.commands.registerCommand(Commands.clearApiKey, (id?: unknown) =>
       clearApiKeyCommand(router, keys, log, id),
     ),
-    vscode.commands.registerCommand('pacer.showUsage', async () => {
+    vscode.commands.registerCommand(Commands.showUsage, async () => {
       usage.changed.fire(USAGE_URI);
       const doc = await vscode.workspace.openTextDocument(USAGE_URI);
       await vscode.commands
         .executeCommand('markdown.showPreview', doc.uri)
         .then(undefined, () => vscode.window.showTextDocument(doc));
     }),
-    vscode.commands.registerCommand('pacer.clearCache', () => {
+    vscode.commands.registerCommand(Commands.clearCache, () => {
       router.clearCache();
       cacheCleared.fire();
       log.info('answer cache cleared');
       void vscode.window.showInformationMessage('Pacer: cached answers cleared.');
     }),
-    vscode.commands.registerCommand('pacer.topUp', () => topUpCommand(router)),
-    vscode.commands.registerCommand('pacer.liftSpendLimit', () => {
+    vscode.commands.registerCommand(Commands.topUp, () => topUpCommand(router)),
+    vscode.commands.registerCommand(Commands.liftSpendLimit, () => {
       router.liftSpendLimit();
       void vscode.window.showInformationMessage(
         "Pacer: today's spend limit is lifted; paid providers serve again until midnight.",

@@ -8,6 +8,7 @@ import { healthWords } from '../../core/providers/statusView';
 import type { Logger } from '../log';
 import type { ApiKeys } from './apiKeys';
 import { askForKey } from './keyPrompt';
+import { Commands } from '../../core/common/commands';
 
 type Action = 'automatic' | 'setKey' | 'usage' | 'log' | 'snooze';
 
@@ -61,7 +62,7 @@ export async function pinProvider(
         'Switch Provider',
       )
       .then((choice) => {
-        if (choice) void vscode.commands.executeCommand('pacer.switchProvider');
+        if (choice) void vscode.commands.executeCommand(Commands.switchProvider);
       });
   }
   return true;
@@ -165,17 +166,17 @@ export async function switchProviderCommand(router: Router, keys: ApiKeys, log: 
       log.info('routing: automatic');
       return;
     case 'setKey':
-      await vscode.commands.executeCommand('pacer.setApiKey');
+      await vscode.commands.executeCommand(Commands.setApiKey);
       return;
     case 'usage':
-      await vscode.commands.executeCommand('pacer.showUsage');
+      await vscode.commands.executeCommand(Commands.showUsage);
       return;
     case 'log':
-      await vscode.commands.executeCommand('pacer.showLog');
+      await vscode.commands.executeCommand(Commands.showLog);
       return;
     case 'snooze':
       await vscode.commands
-        .executeCommand('pacer.snoozeCompletions')
+        .executeCommand(Commands.snoozeCompletions)
         .then(undefined, () =>
           vscode.window.showInformationMessage('Pacer: completions cannot be snoozed right now.'),
         );
