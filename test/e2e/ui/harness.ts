@@ -179,14 +179,20 @@ export async function startPacerEditor(options: PacerEditorOptions = {}): Promis
     const server = await startCodeServer({
       userSettings: {
         'workbench.colorTheme': 'Default Dark Modern',
-        ...(emulator ? { 'pacer.providers.baseUrls': { deepseek: emulator.url } } : {}),
+        // Base URLs from the test's settings (a second emulator as a fallback) add to DeepSeek's.
+        'pacer.providers.baseUrls': {
+          ...(emulator ? { deepseek: emulator.url } : {}),
+          ...((options.settings?.['pacer.providers.baseUrls'] as Record<string, string> | undefined) ?? {}),
+        },
         ...(options.restrictedMode
           ? {
               'security.workspace.trust.startupPrompt': 'never',
               'security.workspace.trust.untrustedFiles': 'open',
             }
           : {}),
-        ...(options.settings ?? {}),
+        ...Object.fromEntries(
+          Object.entries(options.settings ?? {}).filter(([key]) => key !== 'pacer.providers.baseUrls'),
+        ),
       },
       workspaceTrust: options.restrictedMode ?? false,
       ...(mode === 'vsix' ? { vsix: [ensureVsix()] } : {}),
