@@ -35,6 +35,12 @@ const zones = [
     from: ['tools', 'test'],
     message: 'src never imports tools (emulator, benchmark, launcher) or test code.',
   },
+  {
+    target: 'test',
+    from: ['tools/bench'],
+    message:
+      'tests do not import benchmark code: share it through test/helpers (the benchmark may import those).',
+  },
 ];
 
 const isUnder = (path, dir) => path === dir || path.startsWith(dir + '/');
@@ -138,7 +144,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts'],
     rules: { 'pacer/no-restricted-paths': ['error', { zones }] },
   },
   {

@@ -126,6 +126,14 @@ const zones: Zone[] = [
       ['src/vscode/x.ts', 'vscode'],
     ],
   },
+  {
+    zone: 'tests never import benchmark code',
+    forbidden: [['test/unit/x.test.ts', '../../tools/bench/chatRender']],
+    allowed: [
+      ['test/unit/x.test.ts', '../helpers/chatPage'],
+      ['test/unit/x.test.ts', '../../tools/emulator/server'],
+    ],
+  },
 ];
 
 for (const { zone, forbidden, allowed, forbiddenGlobals = [] } of zones) {
