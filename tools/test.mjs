@@ -8,9 +8,14 @@
 //   npm test -- --no-editor  checks, build and unit tests only (no code-server, no Chromium)
 //   npm test -- --no-check   skip typecheck/lint/format
 // A failing step (check, package, build, editor install) counts as one failed test.
+//
+// Test files are found recursively (test/unit/**/*.test.ts, test/e2e/ui/**/*.test.ts). The node
+// suites are counted from node:test's events by tools/testReporter.mjs (spec still prints to the
+// terminal), and a suite that ran fewer tests than test/expected-counts.json says fails: a moved
+// or renamed file cannot drop out silently. Raise the count there when you add tests.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNodeModules } from './editor/ensureNodeModules.mjs';
 
@@ -87,40 +92,68 @@ async function step(name, cmd, cmdArgs, options) {
   return ok;
 }
 
-// Node's spec reporter ends with `ℹ pass N` / `ℹ fail N` / `ℹ cancelled N` lines.
-function nodeTestCounts(stdout) {
-  const count = (label) => {
-    const matches = [...stdout.matchAll(new RegExp(`^[ℹ#] ${label} (\\d+)\\s*$`, 'gm'))];
-    return matches.length > 0 ? Number(matches[matches.length - 1][1]) : undefined;
-  };
-  const passed = count('pass');
-  const failed = count('fail');
-  if (passed === undefined || failed === undefined) return undefined;
-  return { passed, failed: failed + (count('cancelled') ?? 0) };
+const countsFile = 'test/expected-counts.json';
+/** The least number of tests each suite must run, by suite name (test/expected-counts.json). */
+function expectedCounts() {
+  try {
+    return JSON.parse(readFileSync(join(root, countsFile), 'utf8'));
+  } catch (err) {
+    console.error(`${countsFile}: ${err.message}`);
+    return {};
+  }
 }
 
-async function nodeTestSuite(name, files, extraArgs) {
+/**
+ * Runs node:test on `files` with the spec reporter on stdout and tools/testReporter.mjs counting
+ * the results from the runner's events. `checkCount`: compare with test/expected-counts.json
+ * (off when the file list was cut down on purpose).
+ */
+async function nodeTestSuite(name, files, extraArgs, { checkCount = true } = {}) {
   banner(`${name} (${files.length} file${files.length === 1 ? '' : 's'})`);
   if (files.length === 0) {
     results.push({ name, passed: 0, failed: 0, note: 'no test files' });
     return;
   }
-  const { code, stdout } = await run(process.execPath, [
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  const countsPath = join(root, 'test-results', `${name}-counts.json`);
+  rmSync(countsPath, { force: true });
+  const { code } = await run(process.execPath, [
     '--import',
     'tsx',
     '--test',
     '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=./tools/testReporter.mjs',
+    `--test-reporter-destination=${relative(root, countsPath)}`,
     ...extraArgs,
     ...files,
   ]);
-  const counts = nodeTestCounts(stdout);
-  if (!counts) {
-    results.push({ name, passed: 0, failed: 1, note: `no test summary (exit ${code})` });
+  let counts;
+  try {
+    counts = JSON.parse(readFileSync(countsPath, 'utf8'));
+  } catch {
+    results.push({ name, passed: 0, failed: 1, note: `no test results (exit ${code})` });
     return;
   }
-  // A crash after the summary (or a failing hook) still fails the suite.
+  // A crash after the last test (or a failing hook) still fails the suite.
   const failed = code !== 0 && counts.failed === 0 ? 1 : counts.failed;
-  results.push({ name, ...counts, failed, note: '' });
+  const ran = counts.passed + counts.failed + counts.skipped + counts.todo;
+  const notes = [];
+  if (counts.skipped) notes.push(`${counts.skipped} skipped`);
+  if (counts.cancelled) notes.push(`${counts.cancelled} of the failed cancelled`);
+  let short = 0;
+  const expected = expectedCounts()[name];
+  if (checkCount && typeof expected === 'number') {
+    if (ran < expected) {
+      short = 1;
+      const msg = `${name}: ran ${ran} tests, fewer than the ${expected} in ${countsFile} (a test file missing or not loading?)`;
+      console.error(`\n${msg}`);
+      notes.push(`FELL SHORT: ran ${ran} of ${expected} expected (${countsFile})`);
+    } else if (ran > expected) {
+      notes.push(`ran ${ran}, ${countsFile} says ${expected}: raise it`);
+    }
+  }
+  results.push({ name, passed: counts.passed, failed: failed + short, note: notes.join('; ') });
 }
 
 async function hostSuites() {
@@ -136,10 +169,12 @@ async function hostSuites() {
   results.push({ name: 'extension-host', ...counts, note: '' });
 }
 
+/** Every *.test.ts under `dir`, at any depth, as sorted paths relative to the root. */
 const testFiles = (dir) =>
   existsSync(join(root, dir))
-    ? readdirSync(join(root, dir))
-        .filter((f) => f.endsWith('.test.ts'))
+    ? readdirSync(join(root, dir), { recursive: true })
+        .map((f) => String(f).split('\\').join('/'))
+        .filter((f) => f.endsWith('.test.ts') && !f.split('/').includes('node_modules'))
         .sort()
         .map((f) => `${dir}/${f}`)
     : [];
@@ -162,10 +197,14 @@ if (withEditor && built) {
     await hostSuites();
     const uiFiles = testFiles('test/e2e/ui');
     // One editor at a time: each is a code-server plus a Chromium.
-    await nodeTestSuite('ui', packaged ? uiFiles : uiFiles.filter((f) => !f.endsWith('packaged.test.ts')), [
-      '--test-concurrency=1',
-      '--test-timeout=600000',
-    ]);
+    // Without a package the packaged tests cannot run (that failure is counted already), so the
+    // suite is short on purpose and its count is not checked.
+    await nodeTestSuite(
+      'ui',
+      packaged ? uiFiles : uiFiles.filter((f) => !f.endsWith('packaged.test.ts')),
+      ['--test-concurrency=1', '--test-timeout=600000'],
+      { checkCount: packaged },
+    );
   }
 }
 

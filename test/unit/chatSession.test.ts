@@ -13,7 +13,8 @@ import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoin
 import type { ChatMessage, ModelService } from '../../src/core/providers/modelService';
 import { createProviderService, type ProviderService } from '../../src/core/providers/providerService';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
+import { startFastEmulator } from '../helpers/emulator';
+import { waitFor } from '../helpers/waitFor';
 
 const CODE_ANSWER =
   'Use a timer:\n\n```ts\nfunction debounce(f: () => void, ms: number) {\n  let t: any;\n  return () => {\n    clearTimeout(t);\n    t = setTimeout(f, ms);\n  };\n}\n```\n\nThat is all.';
@@ -117,13 +118,7 @@ function setup(
   return { session, store, storage, posted, send, of, streamed };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (what: string, check: () => boolean, timeoutMs = 8000) => waitFor(check, { what, timeoutMs });
 
 describe('chat session', () => {
   test('a prompt streams back in order, with context sent and the turn stored', async () => {

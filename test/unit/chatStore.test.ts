@@ -16,7 +16,7 @@ import {
 } from '../../src/core/chat/conversation';
 import { ConversationStore, type ChatStorage } from '../../src/core/chat/conversationStore';
 import { FolderChatStorage } from '../../src/core/chat/folderChatStorage';
-import { FakeClock } from './helpers/fakeClock';
+import { FakeClock } from '../helpers/fakeClock';
 
 const dirs: string[] = [];
 after(() => {

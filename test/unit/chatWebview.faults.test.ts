@@ -15,7 +15,7 @@ import {
   startChatPageServer,
   type ChatPage,
   type ChatPageServer,
-} from '../../tools/bench/chatRender';
+} from '../helpers/chatPage';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;

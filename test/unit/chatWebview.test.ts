@@ -16,7 +16,7 @@ import {
   startChatPageServer,
   type ChatPage,
   type ChatPageServer,
-} from '../../tools/bench/chatRender';
+} from '../helpers/chatPage';
 
 // Callbacks handed to page.evaluate run in Chromium. This program is compiled without the DOM lib
 // (src/core must not see browser globals), so this file declares the page's globals itself, loosely.

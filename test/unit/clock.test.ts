@@ -10,8 +10,8 @@ import { Gate } from '../../src/core/gate/gate';
 import { ProviderClient } from '../../src/core/providers/providerClient';
 import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoint';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
-import { FakeClock, flush } from './helpers/fakeClock';
+import { startFastEmulator } from '../helpers/emulator';
+import { FakeClock, flush } from '../helpers/fakeClock';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);

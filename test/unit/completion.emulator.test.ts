@@ -13,7 +13,7 @@ import { createProviderService } from '../../src/core/providers/providerService'
 import type { ProviderService } from '../../src/core/providers/providerService';
 import type { Emulator } from '../../tools/emulator/server';
 import { TypingOracle } from '../../tools/emulator/typingOracle';
-import { fimClient, startFastEmulator } from './helpers/emulator';
+import { fimClient, startFastEmulator } from '../helpers/emulator';
 
 const MATH = readFileSync(new URL('../fixtures/workspace/src/math.ts', import.meta.url), 'utf8');
 

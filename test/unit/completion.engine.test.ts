@@ -13,7 +13,7 @@ import { AdaptiveDebounce, FixedDebounce } from '../../src/core/completion/debou
 import { createExclusionMatcher } from '../../src/core/completion/exclusions';
 import { PacerError } from '../../src/core/common/errors';
 import type { CompletionResult, FimRequest, ModelService } from '../../src/core/providers/modelService';
-import { FakeClock } from './helpers/fakeClock';
+import { FakeClock } from '../helpers/fakeClock';
 
 const SETTINGS: CompletionSettings = {
   languages: { '*': true, plaintext: false },

@@ -6,7 +6,7 @@ import { AnswerCache } from '../../src/core/completion/answerCache';
 import { InflightRequests } from '../../src/core/completion/inflight';
 import { Typeahead } from '../../src/core/completion/typeahead';
 import { PacerError } from '../../src/core/common/errors';
-import { FakeClock } from './helpers/fakeClock';
+import { FakeClock } from '../helpers/fakeClock';
 
 const SUFFIX = '\n}\n';
 

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompletionSwitch } from '../../src/core/completion/completionSwitch';
 import type { CompletionMode } from '../../src/core/completion/completionSwitch';
-import { FakeClock } from './helpers/fakeClock';
+import { FakeClock } from '../helpers/fakeClock';
 
 describe('completion switch', () => {
   test('off follows the setting', () => {

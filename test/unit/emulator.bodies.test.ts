@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../tools/emulator/server';
 import { BodyLog } from '../../tools/emulator/stats';
-import { chatBody, chatClient, fimClient, startFastEmulator } from './helpers/emulator';
+import { chatBody, chatClient, fimClient, startFastEmulator } from '../helpers/emulator';
 
 let emu: Emulator;
 before(async () => (emu = await startFastEmulator()));

@@ -4,7 +4,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../tools/emulator/server';
-import { chatBody, rawPost, startFastEmulator } from './helpers/emulator';
+import { chatBody, rawPost, startFastEmulator } from '../helpers/emulator';
 
 let emu: Emulator;
 

@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import type { Emulator } from '../../tools/emulator/server';
 import { FIXTURE_SOURCES, fixtureOracle, splitTokens } from '../../tools/emulator/content';
 import { CACHE_UNIT_TOKENS, PrefixCache } from '../../tools/emulator/prefixCache';
-import { chatBody, chatClient, fimClient, rawPost, startFastEmulator } from './helpers/emulator';
+import { chatBody, chatClient, fimClient, rawPost, startFastEmulator } from '../helpers/emulator';
 
 const FIXTURES = new URL('../fixtures/workspace/src/', import.meta.url);
 

@@ -7,7 +7,8 @@ import net from 'node:net';
 import OpenAI from 'openai';
 import { startEmulator } from '../../tools/emulator/server';
 import type { Emulator, EmulatorStats, Fault } from '../../tools/emulator/server';
-import { chatBody, chatClient, fimClient, rawPost, startFastEmulator } from './helpers/emulator';
+import { chatBody, chatClient, fimClient, rawPost, startFastEmulator } from '../helpers/emulator';
+import { waiter } from '../helpers/waitFor';
 
 let emu: Emulator;
 let client: OpenAI;
@@ -442,13 +443,7 @@ describe('lifecycle', () => {
   });
 });
 
-async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const waitFor = waiter({ timeoutMs: 15_000 });
 
 /** Reads a streaming response until `done(text)` (or 5 s), then aborts; returns what arrived. */
 async function readUntil(url: string, body: unknown, done: (text: string) => boolean): Promise<string> {

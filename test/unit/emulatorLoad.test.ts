@@ -4,7 +4,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import type { Emulator } from '../../tools/emulator/server';
-import { chatBody, chatClient, rawPost, startFastEmulator } from './helpers/emulator';
+import { chatBody, chatClient, rawPost, startFastEmulator } from '../helpers/emulator';
+import { waiter } from '../helpers/waitFor';
 
 const HOLD = 60_000;
 
@@ -146,13 +147,8 @@ describe('busy mode', () => {
   });
 });
 
-async function waitFor(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end)
-      throw new Error(
-        `condition not met in time; stats: ${JSON.stringify({ ...emu.stats(), lastRequests: undefined })}`,
-      );
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const waitFor = waiter({
+  timeoutMs: 15_000,
+  intervalMs: 5,
+  detail: () => `stats: ${JSON.stringify({ ...emu.stats(), lastRequests: undefined })}`,
+});

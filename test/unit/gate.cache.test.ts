@@ -5,7 +5,7 @@ import { PacerError } from '../../src/core/common/errors';
 import { Coalescer } from '../../src/core/gate/coalescer';
 import { estimateCostUsd } from '../../src/core/gate/cost';
 import { approximateBytes, cacheKey, ResponseCache } from '../../src/core/gate/responseCache';
-import { FakeClock, flush } from './helpers/fakeClock';
+import { FakeClock, flush } from '../helpers/fakeClock';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

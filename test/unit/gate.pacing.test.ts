@@ -11,7 +11,7 @@ import {
   parseRetryHints,
 } from '../../src/core/gate/retryHints';
 import { LocalSlotSource } from '../../src/core/gate/slotSource';
-import { FakeClock } from './helpers/fakeClock';
+import { FakeClock } from '../helpers/fakeClock';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 

@@ -11,7 +11,7 @@ import { Gate } from '../../src/core/gate/gate';
 import type { SlotSource } from '../../src/core/gate/slotSource';
 import type { WaitInfo } from '../../src/core/providers/modelService';
 import { toPacerError } from '../../src/core/providers/toPacerError';
-import { FakeClock, flush } from './helpers/fakeClock';
+import { FakeClock, flush } from '../helpers/fakeClock';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 

@@ -9,7 +9,8 @@ import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoin
 import type { ProviderService, ProviderServiceOptions } from '../../src/core/providers/providerService';
 import { createProviderService } from '../../src/core/providers/providerService';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
+import { startFastEmulator } from '../helpers/emulator';
+import { waiter } from '../helpers/waitFor';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -45,13 +46,7 @@ const ask = (text: string) => ({ messages: [{ role: 'user' as const, content: te
 const impatient = { client: { chatWatchdog: { firstTokenMs: 300, idleMs: 300 } } };
 const fim = (prompt: string) => ({ prompt, suffix: '\n}\n', maxTokens: 32 });
 
-async function waitFor(condition: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const waitFor = waiter({ timeoutMs: 2000 });
 
 before(async () => {
   emu = await startFastEmulator();

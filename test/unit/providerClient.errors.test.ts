@@ -14,7 +14,7 @@ import {
 } from '../../src/core/providers/providerEndpoint';
 import { StreamWatchdog } from '../../src/core/providers/streamWatchdog';
 import { toPacerError } from '../../src/core/providers/toPacerError';
-import { FakeClock } from './helpers/fakeClock';
+import { FakeClock } from '../helpers/fakeClock';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const ctx = {

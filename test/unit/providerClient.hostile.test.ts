@@ -12,7 +12,7 @@ import type { ProviderEndpoint } from '../../src/core/providers/providerEndpoint
 import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoint';
 import { createProviderService } from '../../src/core/providers/providerService';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
+import { startFastEmulator } from '../helpers/emulator';
 
 let emu: Emulator;
 

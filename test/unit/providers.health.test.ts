@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Clock, TimerHandle } from '../../src/core/common/clock';
 import { CircuitBreaker, countsAgainstProvider } from '../../src/core/providers/circuitBreaker';
 import { computeHealth, HealthTracker, isUnusable } from '../../src/core/providers/health';
 import { median } from '../../src/core/common/stats';
@@ -10,20 +9,10 @@ import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/ca
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import { Router } from '../../src/core/providers/router';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
+import { startFastEmulator } from '../helpers/emulator';
+import { FakeClock } from '../helpers/fakeClock';
 
-function fakeClock(start = 1_000_000): Clock & { advance(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    wallNow: () => now,
-    setTimeout: () => ({}) as TimerHandle,
-    clearTimeout: () => {},
-    advance(ms: number) {
-      now += ms;
-    },
-  };
-}
+const fakeClock = () => new FakeClock(1_000_000);
 
 describe('circuit breaker', () => {
   test('opens after N consecutive provider failures; a success in between resets the count', () => {
@@ -62,14 +51,14 @@ describe('circuit breaker', () => {
     const cb = new CircuitBreaker(clock, { failureThreshold: 1, probeIntervalMs: 5000 });
     cb.recordFailure('server');
     assert.equal(cb.probeDue(), false);
-    clock.advance(4999);
+    clock.jump(4999);
     assert.equal(cb.probeDue(), false);
-    clock.advance(1);
+    clock.jump(1);
     assert.equal(cb.probeDue(), true);
     cb.probeFailed('network');
     assert.equal(cb.probeDue(), false, 'a failed probe waits another interval');
     assert.equal(cb.state.kind === 'open' && cb.state.lastError, 'network');
-    clock.advance(5000);
+    clock.jump(5000);
     assert.equal(cb.probeDue(), true);
     cb.probeSucceeded();
     assert.equal(cb.state.kind, 'halfOpen');
@@ -82,7 +71,7 @@ describe('circuit breaker', () => {
     const clock = fakeClock();
     const cb = new CircuitBreaker(clock, { failureThreshold: 3, probeIntervalMs: 1000 });
     cb.trip('rateLimited');
-    clock.advance(1000);
+    clock.jump(1000);
     cb.probeSucceeded();
     assert.equal(cb.recordFailure('rateLimited'), true);
     assert.equal(cb.state.kind, 'open');
@@ -93,7 +82,7 @@ describe('circuit breaker', () => {
     const cb = new CircuitBreaker(clock, { failureThreshold: 1, probeIntervalMs: 60_000 });
     cb.recordFailure('server');
     cb.setOptions({ failureThreshold: 1, probeIntervalMs: 1000 });
-    clock.advance(1000);
+    clock.jump(1000);
     assert.equal(cb.probeDue(), true);
   });
 });
@@ -162,7 +151,7 @@ describe('health state machine', () => {
     const t = new HealthTracker(clock);
     t.observeCooldown(clock.now() + 3000);
     assert.deepEqual(t.state(), { kind: 'rateLimited', untilMs: clock.now() + 3000 });
-    clock.advance(3000);
+    clock.jump(3000);
     assert.equal(t.state().kind, 'healthy');
     t.record({ ok: false, kind: 'rateLimited', retryAfterMs: 4000 });
     assert.equal(t.state().kind, 'rateLimited');
@@ -175,7 +164,7 @@ describe('health state machine', () => {
     const s = t.state();
     assert.equal(s.kind, 'down');
     assert.equal(t.probeDue(), false);
-    clock.advance(2000);
+    clock.jump(2000);
     assert.equal(t.probeDue(), true);
     t.probeStarted();
     assert.equal(t.probeResult(true), true, 'traffic may go back');
@@ -192,7 +181,7 @@ describe('health state machine', () => {
     t.probeResult(false, 'server');
     assert.equal(t.circuit.state.kind, 'closed');
     assert.equal(t.probeDue(), false);
-    clock.advance(1000);
+    clock.jump(1000);
     assert.equal(t.probeDue(), true);
     t.probeStarted();
     assert.equal(t.probeResult(true), false);
@@ -217,9 +206,9 @@ describe('health state machine', () => {
     t.probeStarted();
     t.probeResult(true);
     assert.equal(t.probeDue(), false, 'one probe per cooldown, then per interval');
-    clock.advance(600);
+    clock.jump(600);
     t.observeCooldown(undefined);
-    clock.advance(100);
+    clock.jump(100);
     t.observeCooldown(clock.now() + 800);
     assert.equal(t.probeDue(), true, 'a new cooldown: probed at once');
   });
@@ -239,7 +228,7 @@ describe('health state machine', () => {
     const t = new HealthTracker(clock, { circuit: { failureThreshold: 3, probeIntervalMs: 1000 } });
     for (let i = 0; i < 3; i++) t.record({ ok: false, kind: 'server' });
     assert.equal(t.state().kind, 'down');
-    clock.advance(1000);
+    clock.jump(1000);
     t.probeResult(true);
     assert.equal(t.state().kind, 'healthy');
   });
@@ -261,7 +250,7 @@ describe('health state machine', () => {
     for (let i = 0; i < 3; i++) t.record({ ok: true, requestClass: 'chat', latencyMs: 5 });
     t.record({ ok: false, kind: 'server' });
     assert.deepEqual(t.state(), { kind: 'degraded', reason: 'failing' });
-    clock.advance(10_001);
+    clock.jump(10_001);
     assert.equal(t.state().kind, 'healthy');
   });
 

@@ -14,7 +14,7 @@ import { Router } from '../../src/core/providers/router';
 import type { ProviderStatus, RouterState } from '../../src/core/providers/routerState';
 import { renderStatus } from '../../src/core/providers/statusView';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
+import { startFastEmulator } from '../helpers/emulator';
 
 const KINDS: LocalServerKind[] = ['ollama', 'lmstudio', 'llamacpp'];
 let devServer: Emulator;

@@ -14,7 +14,7 @@ import {
   withProxyScheme,
 } from '../../src/core/providers/proxyFetch';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
+import { startFastEmulator } from '../helpers/emulator';
 
 interface TestProxy {
   url: string;

@@ -8,7 +8,7 @@ import type { ProviderSettings } from '../../src/core/providers/catalog';
 import { resolveProviders, toEndpoint } from '../../src/core/providers/catalog';
 import { DEFAULT_CIRCUIT } from '../../src/core/providers/circuitBreaker';
 import { RouterMember } from '../../src/core/providers/routerMember';
-import { FakeClock } from './helpers/fakeClock';
+import { FakeClock } from '../helpers/fakeClock';
 
 const settings: ProviderSettings = {
   enabled: ['openai', 'ollama', 'deepseek'],

@@ -12,7 +12,8 @@ import type { KeyNeeded, RouterSettings } from '../../src/core/providers/router'
 import { Router } from '../../src/core/providers/router';
 import type { SpendStatus } from '../../src/core/providers/spendLimit';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
+import { startFastEmulator } from '../helpers/emulator';
+import { waitFor } from '../helpers/waitFor';
 
 let primary: Emulator;
 let fallback: Emulator;
@@ -120,14 +121,8 @@ function recorder() {
   return { events, handlers };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<number> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return Date.now() - start;
-}
+const until = (what: string, check: () => boolean, timeoutMs = 5000) =>
+  waitFor(check, { what, timeoutMs, intervalMs: 20 });
 
 const healthOf = (router: Router, id: string) => router.state().providers.find((p) => p.id === id)!.health;
 

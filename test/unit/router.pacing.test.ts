@@ -12,7 +12,7 @@ import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import type { RouterSettings } from '../../src/core/providers/router';
 import { Router } from '../../src/core/providers/router';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
+import { startFastEmulator } from '../helpers/emulator';
 
 let primary: Emulator;
 let fallback: Emulator;

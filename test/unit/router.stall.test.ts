@@ -8,7 +8,7 @@ import type { ProviderInfo } from '../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import { Router } from '../../src/core/providers/router';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
+import { startFastEmulator } from '../helpers/emulator';
 
 let emu: Emulator;
 before(async () => {

@@ -14,7 +14,8 @@ import { Router } from '../../src/core/providers/router';
 import { renderUsageReport } from '../../src/core/providers/usageReport';
 import { parseUserPrices, resolvePrice } from '../../src/core/usage/prices';
 import type { Emulator } from '../../tools/emulator/server';
-import { startFastEmulator } from './helpers/emulator';
+import { startFastEmulator } from '../helpers/emulator';
+import { waitFor } from '../helpers/waitFor';
 
 let primary: Emulator;
 let paid: Emulator;
@@ -78,11 +79,6 @@ function makeRouter(s: RouterSettings): Router {
   });
   routers.push(router);
   return router;
-}
-
-async function until(done: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
 }
 
 const today = (router: Router, id: string) => router.state().providers.find((p) => p.id === id)!.today;
@@ -186,7 +182,7 @@ describe('never spends past the limit: billed requests are recorded', () => {
       ),
     );
     // The caller is released at once; the aborted HTTP attempt settles (and is billed) just after.
-    await until(() => today(router, 'deepseek').requests > 0, 1000);
+    await waitFor(() => today(router, 'deepseek').requests > 0, 1000);
     const ds = today(router, 'deepseek');
     assert.equal(ds.requests, 1);
     assert.ok(ds.promptTokens > 0 && ds.costUsd > 0);

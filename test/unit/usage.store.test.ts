@@ -17,7 +17,7 @@ import { localDayKey } from '../../src/core/providers/cost';
 import { Router } from '../../src/core/providers/router';
 import type { NewUsage } from '../../src/core/usage/usageStore';
 import { UsageStore } from '../../src/core/usage/usageStore';
-import { FakeClock } from './helpers/fakeClock';
+import { FakeClock } from '../helpers/fakeClock';
 
 let dir: string;
 const stores: UsageStore[] = [];
@@ -64,7 +64,7 @@ function appendFromChildProcess(provider: string, costUsd: number): Promise<void
     [
       '--import',
       tsx,
-      join(dirname(fileURLToPath(import.meta.url)), 'helpers', 'usageAppender.ts'),
+      join(dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'usageAppender.ts'),
       dir,
       provider,
       String(costUsd),

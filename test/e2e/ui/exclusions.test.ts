@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { startPacerEditor } from './harness';
 import type { PacerEditor } from './harness';
+import { waitFor } from '../../helpers/waitFor';
 
 // Each file shares the identifiers of the code typed in main.ts, so without exclusions every one
 // of them would be picked as a similar snippet and sent along with completions.
@@ -69,22 +70,16 @@ describe('never sends an excluded file, in the editor', () => {
   }
   const tab = (name: string) => editor.page.locator(`.tabs-container .tab[data-resource-name="${name}"]`);
 
-  async function until(
-    what: string,
-    check: () => boolean | Promise<boolean>,
-    timeoutMs = 20_000,
-  ): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) {
+  const until = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) =>
+    waitFor(check, {
+      what,
+      timeoutMs,
+      intervalMs: 200,
+      detail: async () => {
         await editor.screenshot(`exclusions-timeout`);
-        assert.fail(
-          `timed out waiting for ${what}; emulator saw ${JSON.stringify(editor.emulator?.stats().lastRequests.slice(-3))}`,
-        );
-      }
-      await editor.page.waitForTimeout(200);
-    }
-  }
+        return `emulator saw ${JSON.stringify(editor.emulator?.stats().lastRequests.slice(-3))}`;
+      },
+    });
 
   /** Types on main.ts's empty line until a completion request went out (and came back). */
   async function typeInMain(text: string): Promise<void> {

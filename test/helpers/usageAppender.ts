@@ -1,6 +1,6 @@
 // A second "window" in its own process: appends one usage record to the shared folder and exits.
 // Usage: node --import tsx usageAppender.ts <dir> <provider> <costUsd>
-import { UsageStore } from '../../../src/core/usage/usageStore';
+import { UsageStore } from '../../src/core/usage/usageStore';
 
 const [dir, provider, cost] = process.argv.slice(2);
 const store = new UsageStore({ dir, windowId: `child-${process.pid}` });

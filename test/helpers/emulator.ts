@@ -1,7 +1,7 @@
 // Shared helpers for tests that talk to the DeepSeek emulator through the real openai SDK.
 import OpenAI from 'openai';
-import { startEmulator } from '../../../tools/emulator/server';
-import type { Emulator, EmulatorOptions } from '../../../tools/emulator/server';
+import { startEmulator } from '../../tools/emulator/server';
+import type { Emulator, EmulatorOptions } from '../../tools/emulator/server';
 
 /** An emulator with small timings so a test file runs in a few seconds. */
 export function startFastEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

@@ -2,8 +2,10 @@
 // on the way, in order, and lets the promise callbacks they trigger settle before the next one.
 // `stepWall(ms)` moves the wall clock alone (NTP, the user setting the clock), as a real machine
 // can: `now()` then behaves as the real clock's does (monotonicEpoch), timers do not move.
-import type { Clock, TimerHandle } from '../../../src/core/common/clock';
-import { monotonicEpoch } from '../../../src/core/common/clock';
+// `jump(ms)` moves time at once and runs nothing, for synchronous tests of code that only reads
+// the clock (a circuit breaker, a health tracker).
+import type { Clock, TimerHandle } from '../../src/core/common/clock';
+import { monotonicEpoch } from '../../src/core/common/clock';
 
 interface Timer {
   id: number;
@@ -58,6 +60,11 @@ export class FakeClock implements Clock {
   /** Timers not yet run or cleared. */
   get pendingTimers(): number {
     return this.timers.size;
+  }
+
+  /** Moves time forward by `ms` at once, running no timer (due ones stay pending). Synchronous. */
+  jump(ms: number): void {
+    this.time += ms;
   }
 
   /** Moves time forward by `ms`, running due timers in order and settling promises after each. */
