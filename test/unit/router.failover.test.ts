@@ -10,6 +10,7 @@ import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/ca
 import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import type { KeyNeeded, RouterSettings } from '../../src/core/providers/router';
 import { Router } from '../../src/core/providers/router';
+import { RerouteToken } from '../../src/core/providers/rerouteToken';
 import type { SpendStatus } from '../../src/core/providers/spendLimit';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from './helpers/emulator';
@@ -202,14 +203,16 @@ describe('router: failover', () => {
     primary.setFault({ kind: 'rateLimited', count: 1 });
     const { events, handlers } = recorder();
     let offered: string | undefined;
+    const reroute = new RerouteToken();
     const t0 = Date.now();
     const chat = await router.chat(chatRequest, {
       ...handlers,
+      reroute,
       onWait: (info) => {
         handlers.onWait?.(info);
         if (info.reason !== 'rateLimited') return;
-        offered = router.chatFallbackLabel(info.providerId);
-        router.moveWaitingChats(info.providerId);
+        offered = info.alternative;
+        reroute.trigger();
       },
     });
     assert.equal(offered, 'Backup');

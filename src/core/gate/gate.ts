@@ -8,7 +8,6 @@ import { realClock } from '../common/clock';
 import type { PacerErrorKind } from '../common/errors';
 import { isAbandoned, PacerError } from '../common/errors';
 import type { RequestClass, Usage, WaitInfo } from '../providers/modelService';
-import type { ModelPricing } from '../providers/providerEndpoint';
 import { abortReason, reasonToError } from './abort';
 import type { AimdOptions } from './aimdLimiter';
 import type { BackoffOptions } from './backoff';
@@ -17,7 +16,6 @@ import type { ClassPolicies, ClassPolicy } from './classPolicy';
 import { isRetryable, mergePolicies } from './classPolicy';
 import type { CooldownReason } from './cooldown';
 import { Cooldown } from './cooldown';
-import { estimateCostUsd } from './cost';
 import type { Disposable } from '../common/event';
 import { Emitter } from '../common/event';
 import type { ProviderStats } from './metrics';
@@ -47,8 +45,6 @@ export interface GateOptions {
   /** Random extra on top of a provider's retry hint, as a fraction of it (default 0.1, capped at 1 s). */
   hintJitter?: number;
   policies?: Partial<Record<RequestClass, Partial<ClassPolicy>>>;
-  /** Prices by model, for the cost estimate. */
-  pricing?: (model: string) => ModelPricing | undefined;
 }
 
 export interface RunOptions {
@@ -131,7 +127,6 @@ export class Gate implements Disposable {
   private readonly deadlines: DeadlineScheduler;
   private readonly scopes = new Set<RequestScope>();
   private readonly subscriptions: Disposable[] = [];
-  private readonly pricing: GateOptions['pricing'];
   private policies: ClassPolicies;
   private retryBackoff: BackoffOptions;
   private sleeping = 0;
@@ -150,7 +145,6 @@ export class Gate implements Disposable {
     this.label = options.label ?? options.providerId;
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
-    this.pricing = options.pricing;
     this.policies = mergePolicies(options.policies);
     this.retryBackoff = options.retryBackoff ?? DEFAULT_RETRY_BACKOFF;
     this.deadlines = new DeadlineScheduler(this.clock);
@@ -253,10 +247,9 @@ export class Gate implements Disposable {
     }
   }
 
-  /** Adds a finished request's tokens and estimated cost to the metrics. */
-  recordUsage(model: string, usage: Usage): void {
-    // Off-peak prices follow the hour of the day: a wall-clock fact.
-    this.metrics.usage(usage, estimateCostUsd(usage, this.pricing?.(model), this.clock.wallNow()));
+  /** Adds a finished request's tokens to the metrics (its cost is the spend tracker's). */
+  recordUsage(usage: Usage): void {
+    this.metrics.usage(usage);
     this.scheduleChange();
   }
 

@@ -160,7 +160,7 @@ export class RouterMember implements Disposable {
   /** Manual switch / settings change: forget what we learnt about failures. */
   resetHealth(): void {
     this.tracker.reset();
-    this.service.gate.clearCooldown();
+    this.service.endCooldown();
     this.onChange();
   }
 
@@ -210,7 +210,7 @@ export class RouterMember implements Disposable {
       this.models = models;
       if (this.tracker.probeResult(true)) {
         // The circuit half-opened: end the gate's cooldown so trial traffic goes now.
-        this.service.gate.clearCooldown();
+        this.service.endCooldown();
         this.log.info(`${this.info.label} answers again: traffic fails back to it`);
       }
     } catch (caught) {

@@ -3,7 +3,7 @@
 // 100 % announced once a day. The router asks it whether paid providers are paused.
 import type { Clock } from '../common/clock';
 import { PacerError } from '../common/errors';
-import { estimateCostUsd } from '../gate/cost';
+import { estimateCostUsd } from './pricing';
 import type { Disposable } from '../common/event';
 import { Emitter } from '../common/event';
 import type { BilledAttempt } from '../usage/billing';
