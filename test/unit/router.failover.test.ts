@@ -5,21 +5,21 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict';
 import { PacerError } from '../../src/core/common/errors';
 import type { ChatEvents, ChatRequest, FimRequest } from '../../src/core/providers/modelService';
-import { createProviderService } from '../../src/core/providers/providerService';
-import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
-import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
+import type { ProviderSettings } from '../../src/core/providers/catalog';
+import { MemoryKeyStore } from '../../src/core/providers/keyStore';
 import type { KeyNeeded, RouterSettings } from '../../src/core/providers/router';
-import { Router } from '../../src/core/providers/router';
+import type { Router } from '../../src/core/providers/router';
 import { RerouteToken } from '../../src/core/providers/rerouteToken';
 import type { SpendStatus } from '../../src/core/providers/spendLimit';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from './helpers/emulator';
+import { testRouter, twoProviders } from '../helpers/routerFixture';
 
 let primary: Emulator;
 let fallback: Emulator;
 let closedPort: string;
 const routers: Router[] = [];
-const keys = new Map<string, string>();
+const keys = new MemoryKeyStore();
 
 before(async () => {
   primary = await startFastEmulator({ answerTokens: 12 });
@@ -38,58 +38,25 @@ beforeEach(() => {
   primary.resetStats();
   fallback.resetStats();
   primary.setOptions({ retryAfterSeconds: undefined, requireKey: undefined, ttftMs: 20 });
-  keys.clear();
+  keys.reset();
 });
 afterEach(() => {
   for (const r of routers.splice(0)) r.dispose();
 });
 
 function providerSettings(patch: Partial<ProviderSettings> = {}): ProviderSettings {
-  return {
-    enabled: ['deepseek', 'backup'],
-    chatOrder: ['deepseek', 'backup'],
-    completionOrder: ['deepseek', 'backup'],
-    routing: 'automatic',
-    pinned: 'deepseek',
-    baseUrls: { deepseek: primary.url },
-    // The emulator serves FIM under /beta only, so the fallback's base is its /beta.
-    custom: [
-      {
-        id: 'backup',
-        label: 'Backup',
-        baseUrl: `${fallback.url}/beta`,
-        supportsFim: true,
-        needsKey: false,
-        chatModel: 'deepseek-flash',
-      },
-    ],
-    models: {},
-    ...patch,
-  };
+  return twoProviders(primary, fallback, patch);
 }
 
 function makeRouter(patch: Partial<RouterSettings> = {}, providers: Partial<ProviderSettings> = {}): Router {
-  const settings: RouterSettings = {
-    providers: providerSettings(providers),
-    failoverAfterMs: 2000,
-    probeIntervalMs: 400,
-    dailyLimitUsd: 0,
-    chatDeadlineMs: 20_000,
-    completionDeadlineMs: 1500,
-    ...patch,
-  };
-  const router = new Router({
-    settings,
-    createService: (info: ProviderInfo) =>
-      createProviderService(
-        toEndpoint(info, async () => keyOrPlaceholder(keys.get(info.id), info.baseUrl)),
-        // Short chat watchdogs keep a broken test from hanging for a minute; short waits between
-        // retries after 5xx / network errors keep the file fast (429 pacing keeps its defaults).
-        {
-          client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } },
-          gate: { retryBackoff: { baseMs: 100, capMs: 400 } },
-        },
-      ),
+  const router = testRouter(providerSettings(providers), patch, {
+    keys,
+    // Short chat watchdogs keep a broken test from hanging for a minute; short waits between
+    // retries after 5xx / network errors keep the file fast (429 pacing keeps its defaults).
+    service: {
+      client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } },
+      gate: { retryBackoff: { baseMs: 100, capMs: 400 } },
+    },
   });
   routers.push(router);
   return router;
@@ -323,8 +290,8 @@ describe('router: failover', () => {
       [['deepseek', 'rejected']],
     );
     assert.equal((await router.complete(fimRequest())).providerId, 'backup');
-    keys.set('deepseek', 'sk-right');
-    router.setKeyPresent('deepseek', true);
+    // Setting a key is one call: the router follows the key store.
+    await keys.set('deepseek', 'sk-right');
     assert.equal((await router.chat(chatRequest)).providerId, 'deepseek');
   });
 
@@ -503,7 +470,7 @@ describe('router: spend limit and discovery', () => {
 
 describe('router: a key or balance error heals by itself (#15)', () => {
   test('402: chat says so, the provider stays out while the balance is used up, then comes back without the user pinning', async () => {
-    keys.set('deepseek', 'sk-test');
+    await keys.set('deepseek', 'sk-test');
     const router = makeRouter(
       {},
       { enabled: ['deepseek'], chatOrder: ['deepseek'], completionOrder: ['deepseek'] },
@@ -527,7 +494,7 @@ describe('router: a key or balance error heals by itself (#15)', () => {
   });
 
   test('401: a key that works again (fixed on the account) is found by a probe', async () => {
-    keys.set('deepseek', 'sk-test');
+    await keys.set('deepseek', 'sk-test');
     primary.setOptions({ requireKey: 'sk-other' });
     const router = makeRouter();
     const r = await router.chat(chatRequest);

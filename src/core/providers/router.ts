@@ -3,58 +3,32 @@
 // failback and keeps today's spend under the daily limit. This file only assembles the parts:
 // ProviderPool (members, probes), RoutePicker (rules), runWithFailover with a ChatPolicy or a
 // CompletionPolicy, RouterSpend (the only cost accounting) and routerStateOf (the UI state).
-import type { Clock } from '../common/clock';
 import { realClock } from '../common/clock';
+import { silentLogger } from '../common/logger';
 import { Emitter } from '../common/event';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { UsageStore } from '../usage/usageStore';
-import type { ProviderInfo } from './catalog';
 import { ChatPolicy } from './chatPolicy';
 import { CompletionPolicy } from './completionPolicy';
-import type { LedgerSnapshot } from './cost';
 import type { FailoverDeps } from './failoverLoop';
+import type { ProviderInfo } from './catalog';
+import type { KeyStore } from './keyStore';
 import { runWithFailover } from './failoverLoop';
 import { KeyAnnouncer } from './keyAnnouncer';
 import { LocalUseAnnouncer } from './localUseAnnouncer';
-import type {
-  ChatEvents,
-  ChatRequest,
-  ChatResult,
-  CompletionResult,
-  FimRequest,
-  ModelService,
-} from './modelService';
-import type { RequestOptions } from './modelService';
+import type { ChatEvents, ChatRequest, ChatResult, CompletionResult } from './modelService';
+import type { FimRequest, ModelService, RequestOptions } from './modelService';
 import { ProviderPool } from './providerPool';
-import type { ProviderService } from './providerService';
 import { RoutePicker } from './routePicker';
-import type { RouterLog, RouterMember } from './routerMember';
-import type { RouterSettings } from './routerSettings';
+import type { RouterMember } from './routerMember';
+import type { RouterOptions, RouterSettings } from './routerSettings';
 import { RouterSpend } from './routerSpend';
 import type { RouterState } from './routerState';
 import { routerStateOf } from './routerState';
 
-export type { RouterSettings } from './routerSettings';
+export type { RouterOptions, RouterSettings } from './routerSettings';
 export type { KeyNeeded } from './keyAnnouncer';
 export type { LocalServerUse } from './localUseAnnouncer';
-
-export interface RouterOptions {
-  settings: RouterSettings;
-  /** Builds the gate + client for one provider (the caller supplies key lookup, proxy fetch, gate tuning). */
-  createService(info: ProviderInfo): ProviderService;
-  clock?: Clock;
-  log?: RouterLog;
-  /** Consecutive router-observed failures that open a circuit (default 3). */
-  failureThreshold?: number;
-  /** Consecutive 429 events (cooldowns with no success between) that make a storm (default 2). */
-  stormEvents?: number;
-  /** The spend ledger every window shares; one in memory when omitted. */
-  usage?: UsageStore;
-  /** Today's totals as older versions saved them (migrated into the store once). */
-  ledger?: LedgerSnapshot;
-}
-
-const NO_LOG: RouterLog = { info: () => {}, warn: () => {}, debug: () => {} };
 
 export class Router extends Disposable implements ModelService {
   private settings: RouterSettings;
@@ -66,6 +40,7 @@ export class Router extends Disposable implements ModelService {
   private readonly failover: FailoverDeps;
   private readonly changed = this._register(new Emitter<void>());
   private changePending = false;
+  private readonly keyStore: KeyStore | undefined;
 
   /** The state may have changed (batched per microtask). */
   readonly onDidChange = this.changed.event;
@@ -79,7 +54,7 @@ export class Router extends Disposable implements ModelService {
   constructor(options: RouterOptions) {
     super();
     const clock = options.clock ?? realClock;
-    const log = options.log ?? NO_LOG;
+    const log = options.log ?? silentLogger;
     this.settings = options.settings;
     const usage = options.usage ?? this._register(new UsageStore({ clock }));
     usage.importLegacy(options.ledger);
@@ -106,6 +81,9 @@ export class Router extends Disposable implements ModelService {
     this._register(toDisposable(() => this.spend.dispose()));
     this._register(this.pool);
     this.pool.apply(options.settings);
+    const { keys } = options;
+    this.keyStore = keys;
+    if (keys) this._register(keys.onDidChange((id) => this.setKeyPresent(id, keys.has(id) ?? false)));
   }
 
   chat(request: ChatRequest, options: RequestOptions & ChatEvents = {}): Promise<ChatResult> {
@@ -159,7 +137,16 @@ export class Router extends Disposable implements ModelService {
     this.scheduleChange();
   }
 
-  /** The key store says whether a key is stored (a change also clears 401/402 states). */
+  /** Reads from the key store which providers have a key, before any request goes out. */
+  async loadKeys(): Promise<void> {
+    const keys = this.keyStore;
+    if (!keys) return;
+    const known = this.pool.knownProviders();
+    await keys.load(known.map((p) => p.id));
+    for (const p of known) if (p.needsKey) this.setKeyPresent(p.id, keys.has(p.id) ?? false);
+  }
+
+  /** Whether a key is stored (from the key store; a change also clears 401/402 states). */
   setKeyPresent(providerId: string, present: boolean): void {
     this.keys.forget(providerId);
     this.pool.get(providerId)?.setKeyPresent(present);

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ProviderInfo } from '../../core/providers/catalog';
 import type { Router } from '../../core/providers/router';
 import type { Logger } from '../log';
-import type { ApiKeys } from './apiKeys';
+import type { KeyStore } from '../../core/providers/keyStore';
 import { Commands } from '../../core/common/commands';
 
 /** Providers a key makes sense for: cloud ones (also when reached through a loopback URL) and custom ones that need one. */
@@ -14,7 +14,7 @@ export function keyedProviders(router: Router): ProviderInfo[] {
 
 export async function pickProvider(
   providers: readonly ProviderInfo[],
-  keys: ApiKeys,
+  keys: KeyStore,
   title: string,
 ): Promise<ProviderInfo | undefined> {
   if (providers.length === 0) return undefined;
@@ -29,12 +29,7 @@ export async function pickProvider(
 }
 
 /** Asks for a key and stores it; true when one was stored. The key itself is never logged. */
-export async function askForKey(
-  info: ProviderInfo,
-  keys: ApiKeys,
-  router: Router,
-  log: Logger,
-): Promise<boolean> {
+export async function askForKey(info: ProviderInfo, keys: KeyStore, log: Logger): Promise<boolean> {
   const where = info.keyUrl ? ` Get one at ${info.keyUrl}.` : '';
   const key = await vscode.window.showInputBox({
     title: `Pacer: API key for ${info.label}`,
@@ -46,7 +41,6 @@ export async function askForKey(
   });
   if (!key?.trim()) return false;
   await keys.set(info.id, key.trim());
-  router.setKeyPresent(info.id, true);
   log.info(`API key for ${info.label} stored`);
   void vscode.window.showInformationMessage(
     `Pacer: key for ${info.label} saved in VS Code's secret storage.`,
@@ -56,7 +50,7 @@ export async function askForKey(
 
 export async function setApiKeyCommand(
   router: Router,
-  keys: ApiKeys,
+  keys: KeyStore,
   log: Logger,
   providerId?: unknown,
 ): Promise<void> {
@@ -65,12 +59,12 @@ export async function setApiKeyCommand(
     typeof providerId === 'string'
       ? all.find((p) => p.id === providerId)
       : await pickProvider(keyedProviders(router), keys, 'Pacer: Set API Key');
-  if (info) await askForKey(info, keys, router, log);
+  if (info) await askForKey(info, keys, log);
 }
 
 export async function clearApiKeyCommand(
   router: Router,
-  keys: ApiKeys,
+  keys: KeyStore,
   log: Logger,
   providerId?: unknown,
 ): Promise<void> {
@@ -84,7 +78,6 @@ export async function clearApiKeyCommand(
     return;
   }
   await keys.clear(info.id);
-  router.setKeyPresent(info.id, false);
   log.info(`API key for ${info.label} cleared`);
   void vscode.window.showInformationMessage(`Pacer: key for ${info.label} removed.`);
 }
@@ -94,7 +87,7 @@ export async function clearApiKeyCommand(
  * once per provider and session, a notification offers to set it (an input box popping up in
  * the middle of typing would steal the keystrokes).
  */
-export function keyNeededNotifier(router: Router, keys: ApiKeys, log: Logger): vscode.Disposable {
+export function keyNeededNotifier(router: Router, keys: KeyStore, log: Logger): vscode.Disposable {
   const asked = new Set<string>();
   return router.onDidNeedKey(async (need) => {
     const tag = `${need.providerId}:${need.why}`;
@@ -108,7 +101,7 @@ export function keyNeededNotifier(router: Router, keys: ApiKeys, log: Logger): v
         : `Pacer: ${need.label} rejected the API key (401). Enter a valid one.`;
     const choice = await vscode.window.showWarningMessage(message, 'Set API Key', 'Switch Provider');
     try {
-      if (choice === 'Set API Key') await askForKey(info, keys, router, log);
+      if (choice === 'Set API Key') await askForKey(info, keys, log);
       else if (choice === 'Switch Provider') await vscode.commands.executeCommand(Commands.switchProvider);
     } catch (e) {
       log.warn(`could not store the key for ${need.label}: ${e instanceof Error ? e.message : String(e)}`);

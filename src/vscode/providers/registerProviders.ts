@@ -2,14 +2,12 @@
 // switching, usage, cache, spend limit. The router is the ModelService every feature uses.
 import * as vscode from 'vscode';
 import type { ModelService } from '../../core/providers/modelService';
-import { createProviderService } from '../../core/providers/providerService';
-import type { ProviderInfo } from '../../core/providers/catalog';
-import { keyOrPlaceholder, toEndpoint } from '../../core/providers/catalog';
 import type { LedgerSnapshot } from '../../core/providers/cost';
 import type { SpendStatus } from '../../core/providers/spendLimit';
 import { formatUsd } from '../../core/providers/statusView';
 import type { RouterSettings } from '../../core/providers/router';
-import { Router } from '../../core/providers/router';
+import type { Router } from '../../core/providers/router';
+import { createRouter } from '../../core/providers/createRouter';
 import { renderUsageReport } from '../../core/providers/usageReport';
 import { cacheOptions } from '../../core/settings/settingsChecks';
 import { UsageStore } from '../../core/usage/usageStore';
@@ -62,14 +60,6 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   const first = readSettingsWithIssues();
   let settings = first.settings;
   notices.report(first.issues);
-  const createService = (info: ProviderInfo) =>
-    createProviderService(
-      toEndpoint(info, async () => keyOrPlaceholder(await keys.get(info.id), info.baseUrl), proxy.fetch),
-      {
-        gate: { aimd: { initial: settings.gate.initialConcurrency, max: settings.gate.maxConcurrency } },
-        cache: cacheOptions(settings.cache),
-      },
-    );
   // One ledger for every window of this profile: globalStorageUri is shared by all of them.
   const usageLog = log.child('usage');
   const usageStore = new UsageStore({
@@ -77,9 +67,15 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     log: usageLog,
   });
   const legacyLedger = context.globalState.get<LedgerSnapshot>(LEDGER_KEY);
-  const router = new Router({
+  const router = createRouter({
     settings: routerSettings(settings),
-    createService,
+    keys,
+    fetch: () => proxy.fetch,
+    // Read when a service is (re)built: gate and cache sizes follow the settings of the moment.
+    serviceOptions: () => ({
+      gate: { aimd: { initial: settings.gate.initialConcurrency, max: settings.gate.maxConcurrency } },
+      cache: cacheOptions(settings.cache),
+    }),
     log: log.child('router'),
     usage: usageStore,
     ledger: legacyLedger,
@@ -89,11 +85,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   context.subscriptions.push(router, status, usageStore);
 
   // Key presence first, so a provider without a key is skipped (and announced) before any request.
-  const syncKeys = async () => {
-    await keys.load(router.knownProviders().map((p) => p.id));
-    for (const p of router.knownProviders())
-      if (p.needsKey) router.setKeyPresent(p.id, keys.has(p.id) ?? false);
-  };
+  const syncKeys = () => router.loadKeys();
   // SecretStorage rejects when the OS keyring is unavailable: say so instead of failing silently.
   const syncKeysThenDiscover = () =>
     syncKeys()
@@ -102,10 +94,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   void importKeyFromEnvironment(context, keys, log)
     .catch((e: unknown) => log.warn(`could not store DEEPSEEK_API_KEY in SecretStorage: ${errorText(e)}`))
     .then(syncKeysThenDiscover);
-  context.subscriptions.push(
-    keys.onDidChange((id) => router.setKeyPresent(id, keys.has(id) ?? false)),
-    keyNeededNotifier(router, keys, log),
-  );
+  context.subscriptions.push(keyNeededNotifier(router, keys, log));
   const balance = new BalanceNotices(log);
 
   // The status item follows the router's state (the usage store saves each request as it is billed).

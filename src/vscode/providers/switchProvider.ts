@@ -6,7 +6,7 @@ import type { Router } from '../../core/providers/router';
 import type { ProviderStatus } from '../../core/providers/routerState';
 import { healthWords } from '../../core/providers/statusView';
 import type { Logger } from '../log';
-import type { ApiKeys } from './apiKeys';
+import type { KeyStore } from '../../core/providers/keyStore';
 import { askForKey } from './keyPrompt';
 import { Commands } from '../../core/common/commands';
 
@@ -38,13 +38,13 @@ async function updateUserSetting(key: string, value: unknown): Promise<void> {
 
 export async function pinProvider(
   router: Router,
-  keys: ApiKeys,
+  keys: KeyStore,
   log: Logger,
   providerId: string,
 ): Promise<boolean> {
   const info = router.knownProviders().find((p) => p.id === providerId);
   if (!info) return false;
-  if (info.needsKey && !keys.has(info.id) && !(await askForKey(info, keys, router, log))) return false;
+  if (info.needsKey && !keys.has(info.id) && !(await askForKey(info, keys, log))) return false;
   const enabled = vscode.workspace.getConfiguration('pacer').inspect<string[]>('providers.enabled');
   const list = enabled?.globalValue ?? enabled?.defaultValue ?? [];
   if (!list.includes(info.id)) await updateUserSetting('providers.enabled', [...list, info.id]);
@@ -101,7 +101,7 @@ async function chooseModel(provider: ProviderStatus): Promise<void> {
   await updateUserSetting('providers.models', all);
 }
 
-export async function switchProviderCommand(router: Router, keys: ApiKeys, log: Logger): Promise<void> {
+export async function switchProviderCommand(router: Router, keys: KeyStore, log: Logger): Promise<void> {
   const state = router.state();
   const pinned = state.routing === 'pinned' ? state.pinned : undefined;
   const items: Item[] = [
@@ -154,7 +154,7 @@ export async function switchProviderCommand(router: Router, keys: ApiKeys, log: 
     if (button === CHOOSE_MODEL) return chooseModel(item.provider);
     const info = router.knownProviders().find((p) => p.id === item.provider!.id);
     if (button === SET_KEY && info) {
-      await askForKey(info, keys, router, log);
+      await askForKey(info, keys, log);
       return;
     }
     await pinProvider(router, keys, log, item.provider.id);
