@@ -4,6 +4,7 @@
 // caller is told to drop any partial text, nothing is lost.
 import { isAbandoned, PacerError } from '../common/errors';
 import type { IDisposable } from '../common/lifecycle';
+import { providerMessages } from '../common/messages/providers';
 import { DisposableStore } from '../common/lifecycle';
 import type { FailoverDeps, FailoverPolicy, Hop } from './failoverLoop';
 import type { ChatEvents, ChatRequest, ChatResult, RequestOptions, WaitInfo } from './modelService';
@@ -51,7 +52,7 @@ export class ChatPolicy implements FailoverPolicy<ChatResult> {
         new PacerError({
           kind: 'unavailable',
           providerId: member.id,
-          message: `${member.info.label} ${reason}; moved to another provider.`,
+          message: providerMessages.chatMoved(member.info.label, reason),
         }),
       );
     };

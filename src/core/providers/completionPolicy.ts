@@ -2,6 +2,7 @@
 // provider answers now, and any provider failure moves it (its deadline is short).
 import { isAbandoned, PacerError } from '../common/errors';
 import type { IDisposable } from '../common/lifecycle';
+import { providerMessages } from '../common/messages/providers';
 import type { FailoverDeps, FailoverPolicy, Hop } from './failoverLoop';
 import type { CompletionResult, FimRequest, RequestOptions } from './modelService';
 import { deadlineError } from './routerErrors';
@@ -42,7 +43,7 @@ export class CompletionPolicy implements FailoverPolicy<CompletionResult> {
         new PacerError({
           kind: 'unavailable',
           providerId: member.id,
-          message: `${member.info.label} cannot answer now.`,
+          message: providerMessages.completionMoved(member.info.label),
         }),
       );
     };
