@@ -1,6 +1,7 @@
 // `Pacer: Clear Cache`: the providers' answer caches, then every feature's own (onDidClear).
 import * as vscode from 'vscode';
 import { Commands } from '../../core/common/commands';
+import { providerMessages } from '../../core/common/messages/providers';
 import { Disposable } from '../../core/common/lifecycle';
 import type { Router } from '../../core/providers/router';
 import type { Logger } from '../log';
@@ -17,7 +18,7 @@ export class ClearCacheCommand extends Disposable {
         router.clearCache();
         this.cleared.fire();
         log.info('answer cache cleared');
-        void vscode.window.showInformationMessage('Pacer: cached answers cleared.');
+        void vscode.window.showInformationMessage(providerMessages.cacheCleared);
       }),
     );
   }

@@ -1,6 +1,7 @@
 // A local server gets the user's code the first time: say so once per provider and profile.
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/common/lifecycle';
+import { providerMessages } from '../../core/common/messages/providers';
 import type { Router } from '../../core/providers/router';
 
 export class LocalServerNotice extends Disposable {
@@ -12,7 +13,7 @@ export class LocalServerNotice extends Disposable {
         if (context.globalState.get<boolean>(key)) return;
         void context.globalState.update(key, true);
         void vscode.window.showInformationMessage(
-          `Pacer: ${use.label} on this machine (${use.baseUrl}) now receives your code as a provider. To stop that, remove "${use.providerId}" from pacer.providers.enabled.`,
+          providerMessages.localServerReceivesCode(use.label, use.baseUrl, use.providerId),
         );
       }),
     );

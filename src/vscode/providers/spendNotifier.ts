@@ -2,6 +2,7 @@
 // and runs the Lift Today's Spend Limit and Top Up commands.
 import * as vscode from 'vscode';
 import { Commands } from '../../core/common/commands';
+import { providerMessages } from '../../core/common/messages/providers';
 import { Disposable } from '../../core/common/lifecycle';
 import type { Router } from '../../core/providers/router';
 import type { SpendStatus } from '../../core/providers/spendLimit';
@@ -16,9 +17,7 @@ export class SpendNotifier extends Disposable {
     this._register(
       vscode.commands.registerCommand(Commands.liftSpendLimit, () => {
         this.router.liftSpendLimit();
-        void vscode.window.showInformationMessage(
-          "Pacer: today's spend limit is lifted; paid providers serve again until midnight.",
-        );
+        void vscode.window.showInformationMessage(providerMessages.spendLifted);
       }),
     );
   }
@@ -26,12 +25,12 @@ export class SpendNotifier extends Disposable {
   private async announce(s: SpendStatus): Promise<void> {
     if (s.kind === 'warning') {
       void vscode.window.showWarningMessage(
-        `Pacer: ${formatUsd(s.spentUsd)} spent today, over 80 % of your ${formatUsd((s as { limitUsd: number }).limitUsd)} limit.`,
+        providerMessages.spendWarning(formatUsd(s.spentUsd), formatUsd((s as { limitUsd: number }).limitUsd)),
       );
     } else if (s.kind === 'paused') {
       const choice = await vscode.window.showWarningMessage(
-        `Pacer: today's spend limit (${formatUsd(s.limitUsd)}) is reached. Paid providers are paused; local ones still serve.`,
-        "Lift Today's Limit",
+        providerMessages.spendPaused(formatUsd(s.limitUsd)),
+        providerMessages.liftLimitAction,
       );
       if (choice)
         await vscode.commands.executeCommand(Commands.liftSpendLimit).then(undefined, () => undefined);

@@ -2,8 +2,37 @@
 // and, where the user can do something, what to do next. Pure strings; no Node, no vscode.
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+const noDot = (text: string) => text.replace(/\.$/, '');
 
 export const providerMessages = {
+  // One attempt (the client's errors; `detail` is the provider's own words in brackets, or '').
+  cancelled: 'The request was cancelled.',
+  noAnswerInTime: (label: string) => `${label} did not answer in time.`,
+  unreachable: (label: string, why: string) =>
+    `Could not reach ${label}: ${noDot(why)}. Check the network or the provider's base URL.`,
+  midStreamError: (label: string, detail: string) =>
+    `${label} reported an error in the middle of the answer${detail}.`,
+  keyRejected: (label: string) =>
+    `${label} rejected the API key. Run 'Pacer: Set API Key' to enter a valid one.`,
+  forbidden: (label: string) =>
+    `${label} refused the request (HTTP 403: permission, region or moderation). Check your account or switch provider.`,
+  /** `where`: ' at <billing URL>' or ''. */
+  balanceUsedUp: (label: string, where: string) =>
+    `${label} says the account has no balance left: top up${where}, or switch provider with 'Pacer: Switch Provider'.`,
+  rateLimiting: (label: string) => `${label} is rate-limiting requests (HTTP 429); Pacer waits and retries.`,
+  proxyAuth: (label: string) =>
+    `The proxy between Pacer and ${label} asks for credentials (HTTP 407): set VS Code's http.proxyAuthorization, or check http.proxy.`,
+  timedOut408: (label: string) => `${label} timed out (HTTP 408).`,
+  serverError: (label: string, status: number, detail: string) =>
+    `${label} had a server error (HTTP ${status})${detail}; Pacer retries after a short wait.`,
+  refused: (label: string, status: number, detail: string) =>
+    `${label} refused the request (HTTP ${status})${detail}. Check the model name and settings.`,
+  unreadable: (label: string) =>
+    `${label} sent an answer Pacer could not read (invalid JSON). If it keeps happening, a proxy or a server that is not the API may be in the way: check the base URL.`,
+  connectionBroke: (label: string, why: string) => `The connection to ${label} broke: ${noDot(why)}.`,
+  unexpected: (label: string, what: string) =>
+    `Unexpected answer from ${label}: ${noDot(what)}. If it keeps happening, check the base URL and the proxy settings.`,
+
   // The gate (one provider).
   rateLimitedLonger: (label: string, remainingMs: number) =>
     `${label} is rate-limited for another ${Math.ceil(remainingMs / 1000)} s, longer than this request may wait.`,
@@ -31,4 +60,15 @@ export const providerMessages = {
     `${label} is not answering and no other provider can take ${what}. Pacer keeps checking; or switch provider with 'Pacer: Switch Provider'.`,
   chatMoved: (label: string, reason: string) => `${label} ${reason}; moved to another provider.`,
   completionMoved: (label: string) => `${label} cannot answer now.`,
+
+  // Notifications in the editor.
+  spendWarning: (spent: string, limit: string) =>
+    `Pacer: ${spent} spent today, over 80 % of your ${limit} limit.`,
+  spendPaused: (limit: string) =>
+    `Pacer: today's spend limit (${limit}) is reached. Paid providers are paused; local ones still serve.`,
+  liftLimitAction: "Lift Today's Limit",
+  spendLifted: "Pacer: today's spend limit is lifted; paid providers serve again until midnight.",
+  cacheCleared: 'Pacer: cached answers cleared.',
+  localServerReceivesCode: (label: string, baseUrl: string, providerId: string) =>
+    `Pacer: ${label} on this machine (${baseUrl}) now receives your code as a provider. To stop that, remove "${providerId}" from pacer.providers.enabled.`,
 } as const;
