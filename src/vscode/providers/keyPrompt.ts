@@ -6,6 +6,7 @@ import type { Router } from '../../core/providers/router';
 import type { Logger } from '../log';
 import type { KeyStore } from '../../core/providers/keyStore';
 import { Commands } from '../../core/common/commands';
+import { providerMessages } from '../../core/common/messages/providers';
 
 /** Providers a key makes sense for: cloud ones (also when reached through a loopback URL) and custom ones that need one. */
 export function keyedProviders(router: Router): ProviderInfo[] {
@@ -30,21 +31,18 @@ export async function pickProvider(
 
 /** Asks for a key and stores it; true when one was stored. The key itself is never logged. */
 export async function askForKey(info: ProviderInfo, keys: KeyStore, log: Logger): Promise<boolean> {
-  const where = info.keyUrl ? ` Get one at ${info.keyUrl}.` : '';
   const key = await vscode.window.showInputBox({
-    title: `Pacer: API key for ${info.label}`,
-    prompt: `Stored in VS Code's secret storage, never in settings.${where}`,
+    title: providerMessages.keyInputTitle(info.label),
+    prompt: providerMessages.keyInputPrompt(info.keyUrl),
     password: true,
     ignoreFocusOut: true,
     placeHolder: 'sk-…',
-    validateInput: (value) => (value.trim() ? undefined : 'Enter the key, or press Escape to cancel.'),
+    validateInput: (value) => (value.trim() ? undefined : providerMessages.keyInputEmpty),
   });
   if (!key?.trim()) return false;
   await keys.set(info.id, key.trim());
   log.info(`API key for ${info.label} stored`);
-  void vscode.window.showInformationMessage(
-    `Pacer: key for ${info.label} saved in VS Code's secret storage.`,
-  );
+  void vscode.window.showInformationMessage(providerMessages.keySaved(info.label));
   return true;
 }
 
@@ -74,12 +72,12 @@ export async function clearApiKeyCommand(
       ? router.knownProviders().find((p) => p.id === providerId)
       : await pickProvider(withKeys, keys, 'Pacer: Clear API Key');
   if (!info) {
-    if (withKeys.length === 0) void vscode.window.showInformationMessage('Pacer: no API key is stored.');
+    if (withKeys.length === 0) void vscode.window.showInformationMessage(providerMessages.noKeyStored);
     return;
   }
   await keys.clear(info.id);
   log.info(`API key for ${info.label} cleared`);
-  void vscode.window.showInformationMessage(`Pacer: key for ${info.label} removed.`);
+  void vscode.window.showInformationMessage(providerMessages.keyRemoved(info.label));
 }
 
 /**
@@ -97,17 +95,15 @@ export function keyNeededNotifier(router: Router, keys: KeyStore, log: Logger): 
     if (!info) return;
     const message =
       need.why === 'missing'
-        ? `Pacer: ${need.label} needs an API key.`
-        : `Pacer: ${need.label} rejected the API key (401). Enter a valid one.`;
+        ? providerMessages.keyMissing(need.label)
+        : providerMessages.keyRejected401(need.label);
     const choice = await vscode.window.showWarningMessage(message, 'Set API Key', 'Switch Provider');
     try {
       if (choice === 'Set API Key') await askForKey(info, keys, log);
       else if (choice === 'Switch Provider') await vscode.commands.executeCommand(Commands.switchProvider);
     } catch (e) {
       log.warn(`could not store the key for ${need.label}: ${e instanceof Error ? e.message : String(e)}`);
-      void vscode.window.showErrorMessage(
-        `Pacer: could not store the key in VS Code's SecretStorage (is the OS keyring available?).`,
-      );
+      void vscode.window.showErrorMessage(providerMessages.keyNotStored);
     }
   });
 }

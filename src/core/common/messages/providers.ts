@@ -71,4 +71,18 @@ export const providerMessages = {
   cacheCleared: 'Pacer: cached answers cleared.',
   localServerReceivesCode: (label: string, baseUrl: string, providerId: string) =>
     `Pacer: ${label} on this machine (${baseUrl}) now receives your code as a provider. To stop that, remove "${providerId}" from pacer.providers.enabled.`,
+  keyInputTitle: (label: string) => `Pacer: API key for ${label}`,
+  keyInputPrompt: (keyUrl: string | undefined) =>
+    `Stored in VS Code's secret storage, never in settings.${keyUrl ? ` Get one at ${keyUrl}.` : ''}`,
+  keyInputEmpty: 'Enter the key, or press Escape to cancel.',
+  keySaved: (label: string) => `Pacer: key for ${label} saved in VS Code's secret storage.`,
+  keyRemoved: (label: string) => `Pacer: key for ${label} removed.`,
+  noKeyStored: 'Pacer: no API key is stored.',
+  keyMissing: (label: string) => `Pacer: ${label} needs an API key.`,
+  keyRejected401: (label: string) => `Pacer: ${label} rejected the API key (401). Enter a valid one.`,
+  keyNotStored: "Pacer: could not store the key in VS Code's SecretStorage (is the OS keyring available?).",
+  noBillingPage: 'Pacer: none of your providers has a billing page Pacer knows.',
+  /** `host`: the billing page's host, when known. */
+  balanceUsedUpNotice: (label: string, host: string | undefined) =>
+    `Pacer: ${label} says the account balance is used up (HTTP 402). Top up${host ? ` at ${host}` : ''}, or switch provider. Pacer notices the top-up by itself.`,
 } as const;
