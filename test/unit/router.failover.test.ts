@@ -188,6 +188,37 @@ describe('router: failover', () => {
     assert.equal(events.text, chat.text);
   });
 
+  test('a reroute token triggered while the answer streams leaves the chat where it is', async () => {
+    const router = makeRouter();
+    const reroute = new RerouteToken();
+    const { events, handlers } = recorder();
+    const chat = await router.chat(chatRequest, {
+      ...handlers,
+      reroute,
+      onContent: (delta) => {
+        handlers.onContent?.(delta);
+        reroute.trigger();
+      },
+    });
+    assert.equal(chat.providerId, 'deepseek');
+    assert.equal(events.restarts, 0);
+    assert.equal(events.text, chat.text);
+  });
+
+  test('pinned: a waiting chat has no alternative to offer', async () => {
+    const router = makeRouter({}, { routing: 'pinned', pinned: 'deepseek' });
+    primary.setOptions({ retryAfterSeconds: 0.3 as number });
+    primary.setFault({ kind: 'rateLimited', count: 1 });
+    const offered: Array<string | undefined> = [];
+    const chat = await router.chat(chatRequest, {
+      onWait: (info) => {
+        if (info.reason === 'rateLimited') offered.push(info.alternative);
+      },
+    });
+    assert.equal(chat.providerId, 'deepseek');
+    assert.ok(offered.length > 0 && offered.every((a) => a === undefined), offered.join());
+  });
+
   test('chat moves when the cooldown is longer than failoverAfterMs, and completes on the fallback', async () => {
     const router = makeRouter();
     primary.setOptions({ retryAfterSeconds: 30 });
