@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import type { KeyStore } from '../../core/providers/keyStore';
 import { askForKey } from './keyPrompt';
 import { Commands } from '../../core/common/commands';
+import { providerMessages } from '../../core/common/messages/providers';
 
 type Action = 'automatic' | 'setKey' | 'usage' | 'log' | 'snooze';
 
@@ -58,7 +59,7 @@ export async function pinProvider(
     // Pinned means no failover: say now that it is not answering, not after a chat waits on it.
     void vscode.window
       .showWarningMessage(
-        `Pacer: pinned to ${info.label}, which is not answering at ${info.baseUrl} (${health.reason}). Start it, or switch provider.`,
+        providerMessages.pinnedNotAnswering(info.label, info.baseUrl, health.reason),
         'Switch Provider',
       )
       .then((choice) => {
@@ -177,9 +178,7 @@ export async function switchProviderCommand(router: Router, keys: KeyStore, log:
     case 'snooze':
       await vscode.commands
         .executeCommand(Commands.snoozeCompletions)
-        .then(undefined, () =>
-          vscode.window.showInformationMessage('Pacer: completions cannot be snoozed right now.'),
-        );
+        .then(undefined, () => vscode.window.showInformationMessage(providerMessages.cannotSnooze));
       return;
   }
 }

@@ -85,4 +85,7 @@ export const providerMessages = {
   /** `host`: the billing page's host, when known. */
   balanceUsedUpNotice: (label: string, host: string | undefined) =>
     `Pacer: ${label} says the account balance is used up (HTTP 402). Top up${host ? ` at ${host}` : ''}, or switch provider. Pacer notices the top-up by itself.`,
+  pinnedNotAnswering: (label: string, baseUrl: string, reason: string) =>
+    `Pacer: pinned to ${label}, which is not answering at ${baseUrl} (${reason}). Start it, or switch provider.`,
+  cannotSnooze: 'Pacer: completions cannot be snoozed right now.',
 } as const;
