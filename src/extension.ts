@@ -18,12 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const services = registerProviders(context, log.child('providers'));
   registerCompletion(context, log.child('completion'), services);
-  const chat = registerChat(context, log.child('chat'), services, {
-    fallback: {
-      label: (providerId) => services.router.chatFallbackLabel(providerId),
-      useNow: (providerId) => services.router.moveWaitingChats(providerId),
-    },
-  });
+  const chat = registerChat(context, log.child('chat'), services);
   flushChats = () => chat.session.dispose();
   log.info(`Pacer ${context.extension.packageJSON.version as string} activated`);
 }

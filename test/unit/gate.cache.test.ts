@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PacerError } from '../../src/core/common/errors';
 import { Coalescer } from '../../src/core/gate/coalescer';
-import { estimateCostUsd } from '../../src/core/gate/cost';
+import { estimateCostUsd } from '../../src/core/providers/pricing';
 import { approximateBytes, cacheKey, ResponseCache } from '../../src/core/gate/responseCache';
 import { FakeClock, flush } from '../helpers/fakeClock';
 

@@ -592,16 +592,9 @@ describe('gate: probes, events, metrics', () => {
     assert.equal(gate.snapshot().cooldownUntil, undefined);
   });
 
-  test('onDidChange fires (batched) and the snapshot counts requests, attempts, tokens and cost', async () => {
-    const { gate, clock, run, last } = setup({
-      pricing: () => ({
-        cacheHit: 0.003,
-        cacheMiss: 0.15,
-        output: 0.6,
-        peakHoursUtc: [[1, 4]],
-        peakMultiplier: 2,
-      }),
-    });
+  // Cost is the spend tracker's alone (routerSpend.ts; priced in providers.cost.test.ts).
+  test('onDidChange fires (batched) and the snapshot counts requests, attempts and tokens', async () => {
+    const { gate, clock, run, last } = setup();
     let events = 0;
     gate.onDidChange(() => events++);
     const a = run('a', { cls: 'chat' });
@@ -610,7 +603,7 @@ describe('gate: probes, events, metrics', () => {
     await clock.advance(10_000);
     last('a').resolve('ok');
     await a.promise;
-    gate.recordUsage('deepseek-flash', {
+    gate.recordUsage({
       promptTokens: 1_000_000,
       completionTokens: 1_000_000,
       cacheHitTokens: 500_000,
@@ -624,7 +617,7 @@ describe('gate: probes, events, metrics', () => {
     assert.equal(stats.succeeded, 1);
     assert.equal(stats.failed, 0);
     assert.equal(stats.tokens.cacheHit, 500_000);
-    assert.equal(Math.round(stats.costUsd * 10000) / 10000, 0.0015 + 0.075 + 0.6);
+    assert.equal(stats.tokens.completion, 1_000_000);
     assert.equal(typeof stats.latencyP50Ms, 'number');
   });
 });

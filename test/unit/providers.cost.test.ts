@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Usage } from '../../src/core/providers/modelService';
 import { DEEPSEEK_PRICING } from '../../src/core/providers/providerEndpoint';
-import { estimateCostUsd } from '../../src/core/gate/cost';
+import { estimateCostUsd } from '../../src/core/providers/pricing';
 import { SpendLimit, spendStatus } from '../../src/core/providers/spendLimit';
 
 const flash = DEEPSEEK_PRICING['deepseek-flash'];

@@ -4,13 +4,12 @@ import { CircuitBreaker, countsAgainstProvider } from '../../src/core/providers/
 import { computeHealth, HealthTracker, isUnusable } from '../../src/core/providers/health';
 import { median } from '../../src/core/common/stats';
 import type { ChatRequest } from '../../src/core/providers/modelService';
-import { createProviderService } from '../../src/core/providers/providerService';
-import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
-import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
-import { Router } from '../../src/core/providers/router';
+import { MemoryKeyStore } from '../../src/core/providers/keyStore';
+import type { Router } from '../../src/core/providers/router';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from '../helpers/emulator';
 import { FakeClock } from '../helpers/fakeClock';
+import { testRouter, twoProviders } from '../helpers/routerFixture';
 
 const fakeClock = () => new FakeClock(1_000_000);
 
@@ -286,45 +285,17 @@ describe('never fails back to a provider hidden behind a captive portal', () => 
   });
 
   function makeRouter(): Router {
-    const providers: ProviderSettings = {
-      enabled: ['deepseek', 'backup'],
-      chatOrder: ['deepseek', 'backup'],
-      completionOrder: ['deepseek', 'backup'],
-      routing: 'automatic',
-      pinned: 'deepseek',
-      baseUrls: { deepseek: primary.url },
-      custom: [
-        {
-          id: 'backup',
-          label: 'Backup',
-          baseUrl: `${fallback.url}/beta`,
-          supportsFim: true,
-          needsKey: false,
-          chatModel: 'deepseek-flash',
+    const router = testRouter(
+      twoProviders(primary, fallback),
+      { probeIntervalMs: 200 },
+      {
+        keys: new MemoryKeyStore({ deepseek: 'sk-test' }),
+        service: {
+          client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } },
+          gate: { retryBackoff: { baseMs: 50, capMs: 200 } },
         },
-      ],
-      models: {},
-    };
-    const router = new Router({
-      settings: {
-        providers,
-        failoverAfterMs: 2000,
-        probeIntervalMs: 200,
-        dailyLimitUsd: 0,
-        chatDeadlineMs: 20_000,
-        completionDeadlineMs: 1500,
       },
-      createService: (info: ProviderInfo) =>
-        createProviderService(
-          toEndpoint(info, async () =>
-            keyOrPlaceholder(info.id === 'deepseek' ? 'sk-test' : undefined, info.baseUrl),
-          ),
-          {
-            client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } },
-            gate: { retryBackoff: { baseMs: 50, capMs: 200 } },
-          },
-        ),
-    });
+    );
     routers.push(router);
     return router;
   }

@@ -3,14 +3,14 @@
 // OpenAI-style server and poses as each local server only when asked to.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createProviderService } from '../../src/core/providers/providerService';
-import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
-import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
+import type { ProviderSettings } from '../../src/core/providers/catalog';
+import { createRouter } from '../../src/core/providers/createRouter';
+import { MemoryKeyStore } from '../../src/core/providers/keyStore';
 import { emptyDayUsage } from '../../src/core/providers/cost';
 import type { LocalServerKind } from '../../src/core/providers/localIdentity';
 import { identifyLocalServer } from '../../src/core/providers/localIdentity';
 import type { LocalServerUse } from '../../src/core/providers/router';
-import { Router } from '../../src/core/providers/router';
+import type { Router } from '../../src/core/providers/router';
 import type { ProviderStatus, RouterState } from '../../src/core/providers/routerState';
 import { renderStatus } from '../../src/core/providers/statusView';
 import type { Emulator } from '../../tools/emulator/server';
@@ -43,7 +43,7 @@ function routerFor(id: LocalServerKind, url: string, probeIntervalMs = 60_000): 
     custom: [],
     models: {},
   };
-  return new Router({
+  return createRouter({
     settings: {
       providers,
       failoverAfterMs: 2000,
@@ -52,8 +52,7 @@ function routerFor(id: LocalServerKind, url: string, probeIntervalMs = 60_000): 
       chatDeadlineMs: 3000,
       completionDeadlineMs: 1500,
     },
-    createService: (info: ProviderInfo) =>
-      createProviderService(toEndpoint(info, async () => keyOrPlaceholder(undefined, info.baseUrl))),
+    keys: new MemoryKeyStore(),
   });
 }
 

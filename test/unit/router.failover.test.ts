@@ -5,21 +5,22 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict';
 import { PacerError } from '../../src/core/common/errors';
 import type { ChatEvents, ChatRequest, FimRequest } from '../../src/core/providers/modelService';
-import { createProviderService } from '../../src/core/providers/providerService';
-import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
-import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
+import type { ProviderSettings } from '../../src/core/providers/catalog';
+import { MemoryKeyStore } from '../../src/core/providers/keyStore';
 import type { KeyNeeded, RouterSettings } from '../../src/core/providers/router';
-import { Router } from '../../src/core/providers/router';
+import type { Router } from '../../src/core/providers/router';
+import { RerouteToken } from '../../src/core/providers/rerouteToken';
 import type { SpendStatus } from '../../src/core/providers/spendLimit';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from '../helpers/emulator';
 import { waitFor } from '../helpers/waitFor';
+import { testRouter, twoProviders } from '../helpers/routerFixture';
 
 let primary: Emulator;
 let fallback: Emulator;
 let closedPort: string;
 const routers: Router[] = [];
-const keys = new Map<string, string>();
+const keys = new MemoryKeyStore();
 
 before(async () => {
   primary = await startFastEmulator({ answerTokens: 12 });
@@ -38,58 +39,25 @@ beforeEach(() => {
   primary.resetStats();
   fallback.resetStats();
   primary.setOptions({ retryAfterSeconds: undefined, requireKey: undefined, ttftMs: 20 });
-  keys.clear();
+  keys.reset();
 });
 afterEach(() => {
   for (const r of routers.splice(0)) r.dispose();
 });
 
 function providerSettings(patch: Partial<ProviderSettings> = {}): ProviderSettings {
-  return {
-    enabled: ['deepseek', 'backup'],
-    chatOrder: ['deepseek', 'backup'],
-    completionOrder: ['deepseek', 'backup'],
-    routing: 'automatic',
-    pinned: 'deepseek',
-    baseUrls: { deepseek: primary.url },
-    // The emulator serves FIM under /beta only, so the fallback's base is its /beta.
-    custom: [
-      {
-        id: 'backup',
-        label: 'Backup',
-        baseUrl: `${fallback.url}/beta`,
-        supportsFim: true,
-        needsKey: false,
-        chatModel: 'deepseek-flash',
-      },
-    ],
-    models: {},
-    ...patch,
-  };
+  return twoProviders(primary, fallback, patch);
 }
 
 function makeRouter(patch: Partial<RouterSettings> = {}, providers: Partial<ProviderSettings> = {}): Router {
-  const settings: RouterSettings = {
-    providers: providerSettings(providers),
-    failoverAfterMs: 2000,
-    probeIntervalMs: 400,
-    dailyLimitUsd: 0,
-    chatDeadlineMs: 20_000,
-    completionDeadlineMs: 1500,
-    ...patch,
-  };
-  const router = new Router({
-    settings,
-    createService: (info: ProviderInfo) =>
-      createProviderService(
-        toEndpoint(info, async () => keyOrPlaceholder(keys.get(info.id), info.baseUrl)),
-        // Short chat watchdogs keep a broken test from hanging for a minute; short waits between
-        // retries after 5xx / network errors keep the file fast (429 pacing keeps its defaults).
-        {
-          client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } },
-          gate: { retryBackoff: { baseMs: 100, capMs: 400 } },
-        },
-      ),
+  const router = testRouter(providerSettings(providers), patch, {
+    keys,
+    // Short chat watchdogs keep a broken test from hanging for a minute; short waits between
+    // retries after 5xx / network errors keep the file fast (429 pacing keeps its defaults).
+    service: {
+      client: { chatWatchdog: { firstTokenMs: 5000, idleMs: 5000 } },
+      gate: { retryBackoff: { baseMs: 100, capMs: 400 } },
+    },
   });
   routers.push(router);
   return router;
@@ -197,20 +165,53 @@ describe('router: failover', () => {
     primary.setFault({ kind: 'rateLimited', count: 1 });
     const { events, handlers } = recorder();
     let offered: string | undefined;
+    const reroute = new RerouteToken();
     const t0 = Date.now();
     const chat = await router.chat(chatRequest, {
       ...handlers,
+      reroute,
       onWait: (info) => {
         handlers.onWait?.(info);
         if (info.reason !== 'rateLimited') return;
-        offered = router.chatFallbackLabel(info.providerId);
-        router.moveWaitingChats(info.providerId);
+        offered = info.alternative;
+        reroute.trigger();
       },
     });
     assert.equal(offered, 'Backup');
     assert.equal(chat.providerId, 'backup');
     assert.ok(Date.now() - t0 < 1200, `moved before the 1.5 s cooldown ended (took ${Date.now() - t0} ms)`);
     assert.equal(events.text, chat.text);
+  });
+
+  test('a reroute token triggered while the answer streams leaves the chat where it is', async () => {
+    const router = makeRouter();
+    const reroute = new RerouteToken();
+    const { events, handlers } = recorder();
+    const chat = await router.chat(chatRequest, {
+      ...handlers,
+      reroute,
+      onContent: (delta) => {
+        handlers.onContent?.(delta);
+        reroute.trigger();
+      },
+    });
+    assert.equal(chat.providerId, 'deepseek');
+    assert.equal(events.restarts, 0);
+    assert.equal(events.text, chat.text);
+  });
+
+  test('pinned: a waiting chat has no alternative to offer', async () => {
+    const router = makeRouter({}, { routing: 'pinned', pinned: 'deepseek' });
+    primary.setOptions({ retryAfterSeconds: 0.3 as number });
+    primary.setFault({ kind: 'rateLimited', count: 1 });
+    const offered: Array<string | undefined> = [];
+    const chat = await router.chat(chatRequest, {
+      onWait: (info) => {
+        if (info.reason === 'rateLimited') offered.push(info.alternative);
+      },
+    });
+    assert.equal(chat.providerId, 'deepseek');
+    assert.ok(offered.length > 0 && offered.every((a) => a === undefined), offered.join());
   });
 
   test('chat moves when the cooldown is longer than failoverAfterMs, and completes on the fallback', async () => {
@@ -315,8 +316,8 @@ describe('router: failover', () => {
       [['deepseek', 'rejected']],
     );
     assert.equal((await router.complete(fimRequest())).providerId, 'backup');
-    keys.set('deepseek', 'sk-right');
-    router.setKeyPresent('deepseek', true);
+    // Setting a key is one call: the router follows the key store.
+    await keys.set('deepseek', 'sk-right');
     assert.equal((await router.chat(chatRequest)).providerId, 'deepseek');
   });
 
@@ -495,7 +496,7 @@ describe('router: spend limit and discovery', () => {
 
 describe('router: a key or balance error heals by itself (#15)', () => {
   test('402: chat says so, the provider stays out while the balance is used up, then comes back without the user pinning', async () => {
-    keys.set('deepseek', 'sk-test');
+    await keys.set('deepseek', 'sk-test');
     const router = makeRouter(
       {},
       { enabled: ['deepseek'], chatOrder: ['deepseek'], completionOrder: ['deepseek'] },
@@ -519,7 +520,7 @@ describe('router: a key or balance error heals by itself (#15)', () => {
   });
 
   test('401: a key that works again (fixed on the account) is found by a probe', async () => {
-    keys.set('deepseek', 'sk-test');
+    await keys.set('deepseek', 'sk-test');
     primary.setOptions({ requireKey: 'sk-other' });
     const router = makeRouter();
     const r = await router.chat(chatRequest);

@@ -6,13 +6,11 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict';
 import { PacerError } from '../../src/core/common/errors';
 import type { ChatRequest } from '../../src/core/providers/modelService';
-import { createProviderService } from '../../src/core/providers/providerService';
-import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
-import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
 import type { RouterSettings } from '../../src/core/providers/router';
-import { Router } from '../../src/core/providers/router';
+import type { Router } from '../../src/core/providers/router';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from '../helpers/emulator';
+import { testRouter, twoProviders } from '../helpers/routerFixture';
 
 let primary: Emulator;
 let fallback: Emulator;
@@ -45,39 +43,13 @@ const HINTS: Record<string, Record<string, string>> = {
 };
 
 function makeRouter(enabled: string[], patch: Partial<RouterSettings> = {}): Router {
-  const providers: ProviderSettings = {
+  const providers = twoProviders(primary, fallback, {
     enabled,
     chatOrder: enabled,
     completionOrder: enabled,
-    routing: 'automatic',
-    pinned: 'deepseek',
-    baseUrls: { deepseek: primary.url },
-    custom: [
-      {
-        id: 'backup',
-        label: 'Backup',
-        baseUrl: `${fallback.url}/beta`,
-        supportsFim: true,
-        needsKey: false,
-        chatModel: 'deepseek-flash',
-      },
-    ],
-    models: {},
-  };
-  const router = new Router({
-    settings: {
-      providers,
-      failoverAfterMs: 2000,
-      probeIntervalMs: 1000,
-      dailyLimitUsd: 0,
-      chatDeadlineMs: 180_000,
-      completionDeadlineMs: 1500,
-      ...patch,
-    },
-    // The gates keep their default 429 pacing: that is what is under test.
-    createService: (info: ProviderInfo) =>
-      createProviderService(toEndpoint(info, async () => keyOrPlaceholder(undefined, info.baseUrl))),
   });
+  // The gates keep their default 429 pacing: that is what is under test.
+  const router = testRouter(providers, { probeIntervalMs: 1000, chatDeadlineMs: 180_000, ...patch });
   routers.push(router);
   return router;
 }

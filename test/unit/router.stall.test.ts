@@ -3,12 +3,11 @@
 // the user got the answer). A 429 storm keeps its rule: only a probe ends it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProviderService } from '../../src/core/providers/providerService';
-import type { ProviderInfo } from '../../src/core/providers/catalog';
-import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
-import { Router } from '../../src/core/providers/router';
+import { MemoryKeyStore } from '../../src/core/providers/keyStore';
+import type { Router } from '../../src/core/providers/router';
 import type { Emulator } from '../../tools/emulator/server';
 import { startFastEmulator } from '../helpers/emulator';
+import { testRouter, twoProviders } from '../helpers/routerFixture';
 
 let emu: Emulator;
 before(async () => {
@@ -19,33 +18,17 @@ after(async () => {
 });
 
 function router(): Router {
-  return new Router({
-    settings: {
-      providers: {
-        enabled: ['deepseek'],
-        chatOrder: ['deepseek'],
-        completionOrder: ['deepseek'],
-        routing: 'automatic',
-        pinned: 'deepseek',
-        baseUrls: { deepseek: emu.url },
-        custom: [],
-        models: {},
+  return testRouter(
+    twoProviders(emu),
+    { probeIntervalMs: 60_000 },
+    {
+      keys: new MemoryKeyStore({ deepseek: 'sk-test' }),
+      service: {
+        client: { chatWatchdog: { firstTokenMs: 300, idleMs: 300 } },
+        gate: { retryBackoff: { baseMs: 50, capMs: 100 } },
       },
-      failoverAfterMs: 2000,
-      probeIntervalMs: 60_000,
-      dailyLimitUsd: 0,
-      chatDeadlineMs: 20_000,
-      completionDeadlineMs: 1500,
     },
-    createService: (info: ProviderInfo) =>
-      createProviderService(
-        toEndpoint(info, async () => keyOrPlaceholder('sk-test', info.baseUrl)),
-        {
-          client: { chatWatchdog: { firstTokenMs: 300, idleMs: 300 } },
-          gate: { retryBackoff: { baseMs: 50, capMs: 100 } },
-        },
-      ),
-  });
+  );
 }
 
 describe('the status tells the truth: an answer ends a stall alarm', () => {

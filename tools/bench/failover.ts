@@ -5,11 +5,11 @@
 //   failoverMs: first failure on the primary -> first success on the fallback (chat, completion)
 //   lostChat:   chat requests that ended in an error (target 0: a chat that moves completes)
 //   failbackMs: primary healthy again -> first request served by it again (target <= probe + 1 s)
-import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
-import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
-import { createProviderService } from '../../src/core/providers/providerService';
+import type { ProviderSettings } from '../../src/core/providers/catalog';
+import { createRouter } from '../../src/core/providers/createRouter';
+import { MemoryKeyStore } from '../../src/core/providers/keyStore';
 import { PacerError } from '../../src/core/common/errors';
-import { Router } from '../../src/core/providers/router';
+import type { Router } from '../../src/core/providers/router';
 import { startEmulator } from '../emulator/server';
 import type { Emulator, FaultKind } from '../emulator/server';
 import { delay, percentile, round } from './stats';
@@ -200,7 +200,7 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
   const primary = await startEmulator(timing);
   const fallback = await startEmulator(timing);
   const timeline: Timeline = { primaryFailures: [], outcomes: [] };
-  const router = new Router({
+  const router = createRouter({
     settings: {
       providers: providerSettings(primary, fallback),
       failoverAfterMs: 2000,
@@ -209,14 +209,8 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
       chatDeadlineMs: 180_000,
       completionDeadlineMs: 1500,
     },
-    createService: (info: ProviderInfo) =>
-      createProviderService(
-        toEndpoint(
-          info,
-          async () => keyOrPlaceholder(undefined, info.baseUrl),
-          info.id === 'deepseek' ? instrumentedFetch(timeline) : undefined,
-        ),
-      ),
+    keys: new MemoryKeyStore(),
+    fetch: (info) => (info.id === 'deepseek' ? instrumentedFetch(timeline) : undefined),
   });
   const onPrimary = () => {
     const r = router.state().route.chat;

@@ -6,10 +6,9 @@
 //   servedBy:          chats answered, per provider
 //   userFailures:      chats that ended in an error
 // Target: at most 20 requests to the primary in 10 s, every chat answered, 0 failures.
-import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
-import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
-import { createProviderService } from '../../src/core/providers/providerService';
-import { Router } from '../../src/core/providers/router';
+import type { ProviderSettings } from '../../src/core/providers/catalog';
+import { createRouter } from '../../src/core/providers/createRouter';
+import { MemoryKeyStore } from '../../src/core/providers/keyStore';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
 import { runFallbackSpend } from './hostileSpend';
@@ -47,7 +46,7 @@ function providerSettings(primary: Emulator, fallback: Emulator): ProviderSettin
 export async function runHostilePacing(hint: HostileHint, durationMs = 10_000): Promise<HostilePacing> {
   const timing = { ttftMs: 150, tokensPerSecond: 300, answerTokens: 40 };
   const [primary, fallback] = await Promise.all([startEmulator(timing), startEmulator(timing)]);
-  const router = new Router({
+  const router = createRouter({
     settings: {
       providers: providerSettings(primary, fallback),
       failoverAfterMs: 2000,
@@ -56,8 +55,7 @@ export async function runHostilePacing(hint: HostileHint, durationMs = 10_000): 
       chatDeadlineMs: 180_000,
       completionDeadlineMs: 1500,
     },
-    createService: (info: ProviderInfo) =>
-      createProviderService(toEndpoint(info, async () => keyOrPlaceholder(undefined, info.baseUrl))),
+    keys: new MemoryKeyStore(),
   });
   const servedBy: Record<string, number> = {};
   let userFailures = 0;

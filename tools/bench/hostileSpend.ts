@@ -8,11 +8,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProviderInfo, ProviderSettings } from '../../src/core/providers/catalog';
-import { keyOrPlaceholder, toEndpoint } from '../../src/core/providers/catalog';
-import { createProviderService } from '../../src/core/providers/providerService';
+import type { ProviderSettings } from '../../src/core/providers/catalog';
+import { createRouter } from '../../src/core/providers/createRouter';
+import { MemoryKeyStore } from '../../src/core/providers/keyStore';
 import { PacerError } from '../../src/core/common/errors';
-import { Router } from '../../src/core/providers/router';
 import { OPENROUTER_PRICING } from '../../src/core/usage/priceTables';
 import { UsageStore } from '../../src/core/usage/usageStore';
 import { startEmulator } from '../emulator/server';
@@ -55,7 +54,7 @@ export async function runFallbackSpend(options: FallbackSpendOptions = {}): Prom
     // The emulator serves DeepSeek's model names only.
     models: { [fallback]: { chat: 'deepseek-flash', completion: 'deepseek-flash' } },
   };
-  const router = new Router({
+  const router = createRouter({
     settings: {
       providers,
       failoverAfterMs: 2000,
@@ -74,8 +73,7 @@ export async function runFallbackSpend(options: FallbackSpendOptions = {}): Prom
             }
           : {},
     },
-    createService: (info: ProviderInfo) =>
-      createProviderService(toEndpoint(info, async () => keyOrPlaceholder(undefined, info.baseUrl))),
+    keys: new MemoryKeyStore(),
     usage,
   });
   let pausedAtChat: number | null = null;

@@ -14,6 +14,7 @@ import {
 } from '../common/chatProtocol';
 import type { Clock, TimerHandle } from '../common/clock';
 import { PacerError } from '../common/errors';
+import { RerouteToken } from '../providers/rerouteToken';
 import type { ChatMessage, ModelService, RestartInfo, WaitInfo } from '../providers/modelService';
 import {
   addTurn,
@@ -101,6 +102,7 @@ interface Run {
   reasoning: string;
   timer?: TimerHandle;
   waitingOn?: string;
+  reroute: RerouteToken;
   done: Promise<void>;
 }
 
@@ -314,6 +316,7 @@ export class ChatSession {
     const waitingOn = this.run?.waitingOn;
     if (waitingOn === undefined) return;
     if (this.opts.fallback) this.opts.fallback.useNow(waitingOn);
+    else this.run?.reroute.trigger();
   }
 
   async dispose(): Promise<void> {
@@ -383,6 +386,7 @@ export class ChatSession {
       seq: 0,
       content: '',
       reasoning: '',
+      reroute: new RerouteToken(),
       done: Promise.resolve(),
     };
     this.run = run;
@@ -401,6 +405,7 @@ export class ChatSession {
         { messages: run.messages, model: conv.model, thinking: conv.thinking },
         {
           signal: run.abort.signal,
+          reroute: run.reroute,
           deadlineMs: defaults.deadlineMs,
           onContent: (delta) => {
             if (live()) this.onTokens(run, delta, '');
@@ -521,7 +526,7 @@ export class ChatSession {
     this.flush(run);
     run.waitingOn = info.providerId;
     const provider = providerLabel(info.providerId);
-    const fallback = this.opts.fallback?.label(info.providerId);
+    const fallback = this.opts.fallback ? this.opts.fallback.label(info.providerId) : info.alternative;
     this.opts.post({
       type: 'wait',
       messageId: run.answer.id,

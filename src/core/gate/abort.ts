@@ -17,3 +17,19 @@ export function reasonToError(reason: unknown, providerId?: string): PacerError 
 export function abortReason(signal: AbortSignal, providerId?: string): PacerError {
   return reasonToError(signal.reason, providerId);
 }
+
+/** Runs `task` with a signal of its own that follows `signal` (a probe outside the queue). */
+export async function withLinkedSignal<T>(
+  signal: AbortSignal | undefined,
+  task: (linked: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await task(controller.signal);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

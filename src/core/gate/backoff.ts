@@ -25,3 +25,14 @@ export function backoffCeilingMs(failures: number, { baseMs, capMs, schedule }: 
   if (schedule === 'shrink') return Math.max(baseMs, capMs / 2 ** exponent);
   return Math.min(capMs, baseMs * 2 ** exponent);
 }
+
+/**
+ * After a 429 without hints: U(0, 6 s), then U(0, 3 s), then U(0, 2 s) for every later one.
+ * DeepSeek's 429 comes at once and says the ACCOUNT is full, so editors sharing it must spread
+ * their retries out; a shorter window buys a little throughput for many more refusals. The window
+ * shrinks rather than grows so that a request that keeps losing is not starved by the lucky ones
+ * (a growing 4 s..8 s window had about the same refusals and throughput but a Jain index near
+ * 0.82; see `frontier` in bench-results.json).
+ */
+export const DEFAULT_COOLDOWN_BACKOFF: BackoffOptions = { baseMs: 2000, capMs: 6000, schedule: 'shrink' };
+export const DEFAULT_RETRY_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 8000 };

@@ -5,22 +5,17 @@
 import PQueue from 'p-queue';
 import type { Clock } from '../common/clock';
 import { realClock } from '../common/clock';
-import type { PacerErrorKind } from '../common/errors';
 import { isAbandoned, PacerError } from '../common/errors';
-import type { RequestClass, Usage, WaitInfo } from '../providers/modelService';
-import type { ModelPricing } from '../providers/providerEndpoint';
-import { abortReason, reasonToError } from './abort';
-import type { AimdOptions } from './aimdLimiter';
+import type { RequestClass, Usage } from '../providers/modelService';
+import { abortReason, reasonToError, withLinkedSignal } from './abort';
 import type { BackoffOptions } from './backoff';
-import { fullJitterMs } from './backoff';
+import { DEFAULT_COOLDOWN_BACKOFF, DEFAULT_RETRY_BACKOFF, fullJitterMs } from './backoff';
 import type { ClassPolicies, ClassPolicy } from './classPolicy';
 import { isRetryable, mergePolicies } from './classPolicy';
-import type { CooldownReason } from './cooldown';
 import { Cooldown } from './cooldown';
-import { estimateCostUsd } from './cost';
-import type { Disposable } from '../common/event';
+import type { IDisposable } from '../common/lifecycle';
+import { Disposable, toDisposable } from '../common/lifecycle';
 import { Emitter } from '../common/event';
-import type { ProviderStats } from './metrics';
 import { Metrics } from './metrics';
 import { DeadlineScheduler } from './deadlines';
 import { RequestScope } from './requestScope';
@@ -28,129 +23,47 @@ import type { RetryHints } from './retryHints';
 import { usableHintMs } from './retryHints';
 import type { SlotSource } from './slotSource';
 import { LocalSlotSource } from './slotSource';
+import type { Waiter } from './waiters';
+import { Waiters } from './waiters';
+import type { AttemptContext, GateOptions, GateSnapshot, RetryGuard, RunOptions } from './gateTypes';
+import { gateErrors } from './gateErrors';
 
-export interface GateOptions {
-  providerId: string;
-  /** Name in messages ("DeepSeek"); the id when omitted. */
-  label?: string;
-  clock?: Clock;
-  /** [0, 1) source for jitter; injectable for tests. */
-  random?: () => number;
-  /** Where slots come from; a local AIMD limiter when omitted. */
-  slotSource?: SlotSource;
-  /** AIMD settings of the local slot source (initial 2, max 16 ...). */
-  aimd?: Partial<AimdOptions>;
-  /** Provider-wide wait after a 429 without hints: full jitter over consecutive 429s. */
-  cooldownBackoff?: BackoffOptions;
-  /** Per-request wait after a 5xx / network failure / stall. */
-  retryBackoff?: BackoffOptions;
-  /** Random extra on top of a provider's retry hint, as a fraction of it (default 0.1, capped at 1 s). */
-  hintJitter?: number;
-  policies?: Partial<Record<RequestClass, Partial<ClassPolicy>>>;
-  /** Prices by model, for the cost estimate. */
-  pricing?: (model: string) => ModelPricing | undefined;
-}
+export type { AttemptContext, GateOptions, GateSnapshot, RetryGuard, RunOptions } from './gateTypes';
+export { DEFAULT_COOLDOWN_BACKOFF, DEFAULT_RETRY_BACKOFF } from './backoff';
 
-export interface RunOptions {
-  cls: RequestClass;
-  signal?: AbortSignal;
-  /** Overrides the class's deadline (ms from now). */
-  deadlineMs?: number;
-  /** The request waits (queued, cooling down, backing off before a retry). */
-  onWait?(info: WaitInfo): void;
-  /** An attempt failed and another one will follow (chat uses it to drop partial text). */
-  onRetry?(info: { attempt: number; error: PacerError }): void;
-}
-
-export interface AttemptContext {
-  /** Abort the HTTP request when this fires. */
-  signal: AbortSignal;
-  /** 1 for the first attempt. */
-  attempt: number;
-  /** Rate-limit headers of a successful answer (a budget at 0 starts a cooldown before the refusal). */
-  reportHints(hints: RetryHints): void;
-}
-
-export interface GateSnapshot {
-  providerId: string;
-  /** Requests waiting: in the queue or backing off before a retry. */
-  queued: number;
-  inFlight: number;
-  /** Requests the gate runs at once right now (learned). */
-  limit: number;
-  /** Clock time the cooldown ends, while one is active. */
-  cooldownUntil?: number;
-  cooldownReason?: CooldownReason;
-  cooldownRemainingMs: number;
-  /** Consecutive 429 events since the last success. */
-  consecutive429: number;
-  /** DeepSeek's account-wide concurrency from the last 429 body. */
-  reportedConcurrency?: number;
-  lastError?: { kind: PacerErrorKind; message: string; atMs: number };
-  stats: ProviderStats;
-}
-
-/**
- * Asked before every retry (after the failure, and again when its turn comes): false ends the
- * request with its last error instead. The router answers false while the provider's circuit is
- * open and another provider can take the request, so a gate never keeps retrying a provider that
- * is down: the request moves instead.
- */
-export type RetryGuard = (cls: RequestClass) => boolean;
-
-interface Waiter {
-  onWait(info: WaitInfo): void;
-  attempt: number;
-  error?: PacerError;
-}
-
-/**
- * After a 429 without hints: U(0, 6 s), then U(0, 3 s), then U(0, 2 s) for every later one.
- * DeepSeek's 429 comes at once and says the ACCOUNT is full, so editors sharing it must spread
- * their retries out; a shorter window buys a little throughput for many more refusals. The window
- * shrinks rather than grows so that a request that keeps losing is not starved by the lucky ones
- * (a growing 4 s..8 s window had about the same refusals and throughput but a Jain index near
- * 0.82; see `frontier` in bench-results.json).
- */
-export const DEFAULT_COOLDOWN_BACKOFF: BackoffOptions = { baseMs: 2000, capMs: 6000, schedule: 'shrink' };
 const SETTLED: Promise<void> = Promise.resolve();
 
-export const DEFAULT_RETRY_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 8000 };
-
-export class Gate implements Disposable {
+export class Gate extends Disposable {
   readonly providerId: string;
-  private readonly label: string;
+  private readonly errors: ReturnType<typeof gateErrors>;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly slots: SlotSource;
   private readonly queue: PQueue;
   private readonly cooldown: Cooldown;
   private readonly metrics = new Metrics();
-  private readonly changed = new Emitter<void>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly changed = this._register(new Emitter<void>());
+  private readonly waiters: Waiters;
   private readonly deadlines: DeadlineScheduler;
   private readonly scopes = new Set<RequestScope>();
-  private readonly subscriptions: Disposable[] = [];
-  private readonly pricing: GateOptions['pricing'];
   private policies: ClassPolicies;
   private retryBackoff: BackoffOptions;
   private sleeping = 0;
   private waitingCount = 0;
   private changePending = false;
-  private disposed = false;
   private reportedConcurrency: number | undefined;
   private lastError: GateSnapshot['lastError'];
   private retryGuard: RetryGuard | undefined;
 
   /** Fires (batched per microtask) whenever the snapshot may have changed. */
-  readonly onDidChange = (listener: () => void): Disposable => this.changed.event(listener);
+  readonly onDidChange = (listener: () => void): IDisposable => this.changed.event(listener);
 
   constructor(options: GateOptions) {
+    super();
     this.providerId = options.providerId;
-    this.label = options.label ?? options.providerId;
+    this.errors = gateErrors(options.providerId, options.label ?? options.providerId);
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
-    this.pricing = options.pricing;
     this.policies = mergePolicies(options.policies);
     this.retryBackoff = options.retryBackoff ?? DEFAULT_RETRY_BACKOFF;
     this.deadlines = new DeadlineScheduler(this.clock);
@@ -163,12 +76,24 @@ export class Gate implements Disposable {
       backoff: options.cooldownBackoff ?? DEFAULT_COOLDOWN_BACKOFF,
       hintJitter: options.hintJitter,
     });
-    this.subscriptions.push(
+    this.waiters = new Waiters(this.providerId, this.cooldown);
+    // Disposed in reverse: running and waiting requests end first, the emitter last.
+    this._register(this.slots);
+    this._register(this.cooldown);
+    this._register(
       this.slots.onDidChangeLimit(() => {
         this.queue.concurrency = Math.max(1, this.slots.limit);
         this.scheduleChange();
       }),
-      this.cooldown.onDidChange(() => this.onCooldownChange()),
+    );
+    this._register(this.cooldown.onDidChange(() => this.onCooldownChange()));
+    this._register(this.deadlines);
+    this._register(
+      toDisposable(() => {
+        // Rejects every waiting and running request ('unavailable').
+        for (const scope of [...this.scopes]) scope.abort(this.unavailable());
+        this.queue.clear(); // only tombstones are left in it
+      }),
     );
   }
 
@@ -177,7 +102,7 @@ export class Gate implements Disposable {
    * the provider's cooldown, retried per class policy until the deadline. Rejects with a PacerError.
    */
   async run<T>(task: (ctx: AttemptContext) => Promise<T>, options: RunOptions): Promise<T> {
-    if (this.disposed) throw this.unavailable();
+    if (this.isDisposed) throw this.unavailable();
     const policy = this.policies[options.cls];
     const deadlineMs = options.deadlineMs ?? policy.deadlineMs;
     const scope = new RequestScope(
@@ -239,24 +164,17 @@ export class Gate implements Disposable {
    * Runs a health probe now: no queue, no cooldown, no slot (probes exist to find out whether the
    * cooldown can end). Failures come back as PacerErrors and do not touch the gate's state.
    */
-  async probe<T>(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal?.reason);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await task(controller.signal);
-    } catch (caught) {
-      throw this.asPacerError(caught, controller.signal);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+  probe<T>(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return withLinkedSignal(signal, (linked) =>
+      task(linked).catch((caught: unknown) => {
+        throw this.asPacerError(caught, linked);
+      }),
+    );
   }
 
-  /** Adds a finished request's tokens and estimated cost to the metrics. */
-  recordUsage(model: string, usage: Usage): void {
-    // Off-peak prices follow the hour of the day: a wall-clock fact.
-    this.metrics.usage(usage, estimateCostUsd(usage, this.pricing?.(model), this.clock.wallNow()));
+  /** Adds a finished request's tokens to the metrics (its cost is the spend tracker's). */
+  recordUsage(usage: Usage): void {
+    this.metrics.usage(usage);
     this.scheduleChange();
   }
 
@@ -307,19 +225,6 @@ export class Gate implements Disposable {
     };
   }
 
-  /** Rejects every waiting and running request ('unavailable') and stops all timers. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const scope of [...this.scopes]) scope.abort(this.unavailable());
-    this.queue.clear(); // only tombstones are left in it
-    this.deadlines.dispose();
-    for (const subscription of this.subscriptions) subscription.dispose();
-    this.cooldown.dispose();
-    this.slots.dispose();
-    this.changed.dispose();
-  }
-
   /**
    * Waits for the queue to run the attempt. The queue entry is not removed when the request ends
    * while it waits: it stays as a tombstone that does nothing when its turn comes, which spares
@@ -367,7 +272,6 @@ export class Gate implements Disposable {
       if (waiting) {
         if (waiter) {
           this.waiters.add(waiter);
-          this.notifyWaiter(waiter);
         }
         this.scheduleChange();
       }
@@ -439,21 +343,7 @@ export class Gate implements Disposable {
     this.sleeping++;
     this.scheduleChange();
     try {
-      await new Promise<void>((resolve, reject) => {
-        // The caller may have aborted inside onRetry/onWait, before the end listener below exists.
-        if (scope.ended) {
-          reject(scope.reason);
-          return;
-        }
-        const timer = this.clock.setTimeout(() => {
-          scope.setOnEnd(undefined);
-          resolve();
-        }, delay);
-        scope.setOnEnd((reason) => {
-          this.clock.clearTimeout(timer);
-          reject(reason);
-        });
-      });
+      await scope.sleep(delay);
     } finally {
       this.sleeping--;
       this.scheduleChange();
@@ -470,22 +360,11 @@ export class Gate implements Disposable {
   private onCooldownChange(): void {
     if (this.cooldown.active) {
       this.queue.pause();
-      for (const waiter of this.waiters) this.notifyWaiter(waiter);
-    } else if (!this.disposed) {
+      this.waiters.notifyAll();
+    } else if (!this.isDisposed) {
       this.queue.start();
     }
     this.scheduleChange();
-  }
-
-  private notifyWaiter(waiter: Waiter): void {
-    const cooling = this.cooldown.active;
-    waiter.onWait({
-      providerId: this.providerId,
-      reason: cooling ? 'rateLimited' : 'queued',
-      untilMs: cooling ? this.cooldown.until : undefined,
-      attempt: waiter.attempt,
-      error: waiter.error,
-    });
   }
 
   private scheduleChange(): void {
@@ -501,43 +380,20 @@ export class Gate implements Disposable {
     if (caught instanceof PacerError) return caught;
     if (ended instanceof RequestScope ? ended.ended : ended.aborted)
       return reasonToError(ended.reason, this.providerId);
-    const message = caught instanceof Error ? caught.message : String(caught);
     // Tasks throw PacerErrors; anything else is a bug, which no retry fixes.
-    return new PacerError({
-      kind: 'badRequest',
-      providerId: this.providerId,
-      message: `Internal error: ${message}`,
-      cause: caught,
-    });
+    return this.errors.internal(caught);
   }
 
   private coolingPastDeadline(lastError: PacerError | undefined): PacerError {
-    const remaining = this.cooldown.remainingMs();
-    return new PacerError({
-      kind: 'rateLimited',
-      providerId: this.providerId,
-      status: lastError?.status,
-      retryAfterMs: remaining,
-      reportedConcurrency: lastError?.reportedConcurrency,
-      message: `${this.label} is rate-limited for another ${Math.ceil(remaining / 1000)} s, longer than this request may wait.`,
-      cause: lastError,
-    });
+    return this.errors.coolingPastDeadline(this.cooldown.remainingMs(), lastError);
   }
 
   /** The error a request ends with at its deadline (the RequestScope asks). */
   deadlineError(deadlineMs: number): PacerError {
-    return new PacerError({
-      kind: 'deadline',
-      providerId: this.providerId,
-      message: `${this.label} could not answer within ${Math.round(deadlineMs / 100) / 10} s.`,
-    });
+    return this.errors.deadline(deadlineMs);
   }
 
   private unavailable(): PacerError {
-    return new PacerError({
-      kind: 'unavailable',
-      providerId: this.providerId,
-      message: `${this.label} was shut down.`,
-    });
+    return this.errors.shutDown();
   }
 }

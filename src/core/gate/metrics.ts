@@ -28,7 +28,6 @@ export interface ProviderStats {
   latencyP50Ms?: number;
   latencyP95Ms?: number;
   tokens: TokenTotals;
-  costUsd: number;
 }
 
 const WINDOW = 256;
@@ -53,7 +52,6 @@ export class Metrics {
     cacheHits: 0,
     coalesced: 0,
     tokens: { prompt: 0, completion: 0, cacheHit: 0, cacheMiss: 0 },
-    costUsd: 0,
   };
 
   count(
@@ -76,13 +74,12 @@ export class Metrics {
     this.latencyCount++;
   }
 
-  usage(usage: Usage, costUsd: number): void {
+  usage(usage: Usage): void {
     const t = this.stats.tokens;
     t.prompt += usage.promptTokens;
     t.completion += usage.completionTokens;
     t.cacheHit += usage.cacheHitTokens;
     t.cacheMiss += usage.cacheMissTokens;
-    this.stats.costUsd += costUsd;
   }
 
   snapshot(): ProviderStats {

@@ -85,6 +85,25 @@ export class RequestScope implements Expirable {
     this.onEnd = listener;
   }
 
+  /** Sleeps `delayMs` (before a retry); rejects with the reason if the request ends meanwhile. */
+  sleep(delayMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      // The caller may have aborted inside onRetry/onWait, before the end listener below exists.
+      if (this.ended) {
+        reject(this.reason);
+        return;
+      }
+      const timer = this.clock.setTimeout(() => {
+        this.setOnEnd(undefined);
+        resolve();
+      }, delayMs);
+      this.setOnEnd((reason) => {
+        this.clock.clearTimeout(timer);
+        reject(reason);
+      });
+    });
+  }
+
   remainingMs(): number {
     return this.deadlineAt - this.clock.now();
   }

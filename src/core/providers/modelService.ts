@@ -2,6 +2,7 @@
 // provider's gate implements it, and so does the router that fails over between providers: the
 // features never know which one they talk to.
 import type { PacerError } from '../common/errors';
+import type { RerouteToken } from './rerouteToken';
 
 export type RequestClass = 'chat' | 'completion' | 'background';
 
@@ -51,6 +52,8 @@ export interface WaitInfo {
   /** 1-based number of the attempt that will run next. */
   attempt: number;
   error?: PacerError;
+  /** The provider a reroute would move this chat to now ("Use ⟨alternative⟩ now"), if any. */
+  alternative?: string;
 }
 
 export interface RestartInfo {
@@ -71,6 +74,8 @@ export interface ChatEvents {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** Chat only: triggered when the user asks to move the request to its alternative now. */
+  reroute?: RerouteToken;
   /** Overrides the class's default deadline. */
   deadlineMs?: number;
 }

@@ -21,14 +21,13 @@ import type {
 import type { FimAttemptResult, ProviderClientOptions } from './providerClient';
 import { ProviderClient } from './providerClient';
 import type { ProviderEndpoint } from './providerEndpoint';
-import { pricingFor } from './providerEndpoint';
 import { Coalescer } from '../gate/coalescer';
 import type { Disposable } from '../common/event';
 import { Emitter } from '../common/event';
 import { PacerError } from '../common/errors';
 import type { BilledAttempt } from '../usage/billing';
 import { AttemptMeter, chatPromptTokens, estimateTokens } from '../usage/billing';
-import type { GateOptions, GateSnapshot } from '../gate/gate';
+import type { GateOptions, GateSnapshot, RetryGuard } from '../gate/gate';
 import { Gate } from '../gate/gate';
 import { cacheKey, ResponseCache } from '../gate/responseCache';
 
@@ -38,36 +37,10 @@ export interface ProviderServiceOptions {
   clock?: Clock;
   random?: () => number;
   /** Gate tuning: AIMD, backoff, class policies (deadlines), slot source. */
-  gate?: Omit<GateOptions, 'providerId' | 'label' | 'clock' | 'random' | 'pricing'>;
+  gate?: Omit<GateOptions, 'providerId' | 'label' | 'clock' | 'random'>;
   client?: Omit<ProviderClientOptions, 'clock'>;
   /** Completion cache; 16 MB and 5 minutes by default; 0 disables. */
   cache?: { maxBytes: number; ttlMs: number };
-}
-
-export interface ProviderService extends ModelService, Disposable {
-  readonly id: string;
-  readonly endpoint: ProviderEndpoint;
-  readonly gate: Gate;
-  readonly client: ProviderClient;
-  complete(
-    request: FimRequest,
-    options?: RequestOptions & Pick<ChatEvents, 'onWait'>,
-  ): Promise<CompletionResult>;
-  snapshot(): GateSnapshot;
-  onDidChange(listener: () => void): Disposable;
-  /** Each attempt the provider bills: answered, or stopped after it was sent (the spend ledger). */
-  onDidBill(listener: (attempt: BilledAttempt) => void): Disposable;
-  /**
-   * Asked right before each attempt is sent (after any queue or cooldown wait): an error stops it
-   * unsent. The router refuses a paid provider here once the daily limit is reached, so requests
-   * that waited through the crossing do not add to the overshoot.
-   */
-  setSendCheck(check: (() => PacerError | undefined) | undefined): void;
-  /** `GET /models` outside the queue and cooldown: does the provider answer? */
-  probe(signal?: AbortSignal): Promise<string[]>;
-  /** After a 402: can the account pay again? `undefined` when the provider cannot say. */
-  balanceAvailable(signal?: AbortSignal): Promise<boolean | undefined>;
-  clearCache(): void;
 }
 
 interface CachedCompletion {
@@ -76,47 +49,50 @@ interface CachedCompletion {
   model: string;
 }
 
-export function createProviderService(
-  endpoint: ProviderEndpoint,
-  options: ProviderServiceOptions = {},
-): ProviderService {
-  const clock = options.clock ?? realClock;
-  const client = new ProviderClient(endpoint, { ...options.client, clock });
-  const gate = new Gate({
-    ...options.gate,
-    providerId: endpoint.id,
-    label: endpoint.label,
-    clock,
-    random: options.random,
-    pricing: (model) => pricingFor(endpoint, model),
-  });
-  const cache = new ResponseCache<CachedCompletion>({
-    maxBytes: options.cache?.maxBytes ?? 16 * 1024 * 1024,
-    ttlMs: options.cache?.ttlMs ?? 300_000,
-    clock,
-  });
-  const coalescer = new Coalescer<CachedCompletion>();
-  const billed = new Emitter<BilledAttempt>();
-  let sendCheck: (() => PacerError | undefined) | undefined;
-  const mayBeSent = () => {
-    const refusal = sendCheck?.();
-    if (refusal) throw refusal;
-  };
-  /** Bills a failed attempt that the provider had received, then rethrows. */
-  const billFailure = (meter: AttemptMeter, error: unknown): never => {
-    const record = PacerError.is(error) ? meter.stopped(error) : undefined;
-    if (record) billed.fire(record);
-    throw error;
-  };
+/** One provider behind its own gate: chat, completions (cached, shared in flight), probes. */
+export class ProviderService implements ModelService, Disposable {
+  readonly id: string;
+  private readonly clock: Clock;
+  private readonly client: ProviderClient;
+  private readonly gate: Gate;
+  private readonly cache: ResponseCache<CachedCompletion>;
+  private readonly coalescer = new Coalescer<CachedCompletion>();
+  private readonly billed = new Emitter<BilledAttempt>();
+  private sendCheck: (() => PacerError | undefined) | undefined;
 
-  async function chat(request: ChatRequest, events: RequestOptions & ChatEvents = {}): Promise<ChatResult> {
+  /** Each attempt the provider bills: answered, or stopped after it was sent (the spend ledger). */
+  readonly onDidBill = this.billed.event;
+
+  constructor(
+    readonly endpoint: ProviderEndpoint,
+    options: ProviderServiceOptions = {},
+  ) {
+    this.id = endpoint.id;
+    this.clock = options.clock ?? realClock;
+    this.client = new ProviderClient(endpoint, { ...options.client, clock: this.clock });
+    this.gate = new Gate({
+      ...options.gate,
+      providerId: endpoint.id,
+      label: endpoint.label,
+      clock: this.clock,
+      random: options.random,
+    });
+    this.cache = new ResponseCache<CachedCompletion>({
+      maxBytes: options.cache?.maxBytes ?? 16 * 1024 * 1024,
+      ttlMs: options.cache?.ttlMs ?? 300_000,
+      clock: this.clock,
+    });
+  }
+
+  async chat(request: ChatRequest, events: RequestOptions & ChatEvents = {}): Promise<ChatResult> {
+    const { endpoint, client } = this;
     const model = request.model ?? endpoint.chatModel;
     let shownPartial = false;
     let restarts = 0;
-    const result = await gate.run(
+    const result = await this.gate.run(
       async (ctx) => {
         if (ctx.attempt === 1) events.onProvider?.(endpoint.id, false);
-        mayBeSent();
+        this.mayBeSent();
         const meter = new AttemptMeter(endpoint.id, 'chat', model, chatPromptTokens(request.messages));
         const answer = await client
           .streamChat(
@@ -135,8 +111,10 @@ export function createProviderService(
               },
             },
           )
-          .catch((error: unknown) => billFailure(meter, error));
-        billed.fire(meter.answered(answer.model, answer.usage, answer.text.length + answer.reasoning.length));
+          .catch((error: unknown) => this.billFailure(meter, error));
+        this.billed.fire(
+          meter.answered(answer.model, answer.usage, answer.text.length + answer.reasoning.length),
+        );
         ctx.reportHints(answer.hints);
         return answer;
       },
@@ -154,7 +132,7 @@ export function createProviderService(
         },
       },
     );
-    if (result.usage) gate.recordUsage(result.model, result.usage);
+    if (result.usage) this.gate.recordUsage(result.usage);
     return {
       text: result.text,
       reasoning: result.reasoning,
@@ -168,10 +146,11 @@ export function createProviderService(
 
   // `onWait` (a seam for the router): tells a caller its completion is waiting (queued, cooling
   // down) rather than in flight, so a router can move it elsewhere without aborting a live request.
-  async function complete(
+  async complete(
     request: FimRequest,
     requestOptions: RequestOptions & Pick<ChatEvents, 'onWait'> = {},
   ): Promise<CompletionResult> {
+    const { endpoint, client, gate, cache } = this;
     const model = request.model ?? endpoint.completionModel;
     const key = cacheKey(endpoint.id, model, [
       request.prompt,
@@ -186,26 +165,26 @@ export function createProviderService(
       return { ...hit, providerId: endpoint.id, fromCache: true };
     }
     // Not async: thousands of completions may wait at once, and each suspended frame costs memory.
-    const { value, shared } = await coalescer.run(key, requestOptions.signal, (signal) =>
+    const { value, shared } = await this.coalescer.run(key, requestOptions.signal, (signal) =>
       gate
         .run(
           (ctx) => {
-            mayBeSent();
+            this.mayBeSent();
             const prompt = estimateTokens(request.prompt.length + request.suffix.length);
             const meter = new AttemptMeter(endpoint.id, 'completion', model, prompt);
             return client.fim({ ...request, model }, { signal: ctx.signal }).then(
               (result) => {
-                billed.fire(meter.answered(result.model, result.usage, result.text.length));
+                this.billed.fire(meter.answered(result.model, result.usage, result.text.length));
                 ctx.reportHints(result.hints);
                 return result;
               },
-              (error: unknown) => billFailure(meter, error),
+              (error: unknown) => this.billFailure(meter, error),
             );
           },
           { cls: 'completion', signal, deadlineMs: requestOptions.deadlineMs },
         )
         .then((answer: FimAttemptResult) => {
-          if (answer.usage) gate.recordUsage(answer.model, answer.usage);
+          if (answer.usage) gate.recordUsage(answer.usage);
           const cached: CachedCompletion = { text: answer.text, usage: answer.usage, model: answer.model };
           cache.set(key, cached);
           return cached;
@@ -215,25 +194,80 @@ export function createProviderService(
     return { ...value, providerId: endpoint.id, fromCache: false };
   }
 
-  return {
-    id: endpoint.id,
-    endpoint,
-    gate,
-    client,
-    chat,
-    complete,
-    snapshot: () => gate.snapshot(),
-    onDidChange: (listener) => gate.onDidChange(listener),
-    onDidBill: billed.event,
-    setSendCheck: (check) => {
-      sendCheck = check;
-    },
-    probe: (signal) => gate.probe((probeSignal) => client.listModels(probeSignal), signal),
-    balanceAvailable: (signal) => gate.probe((probeSignal) => client.balanceAvailable(probeSignal), signal),
-    clearCache: () => cache.clear(),
-    dispose: () => {
-      gate.dispose();
-      billed.dispose();
-    },
-  };
+  /** The gate's queue, limit, cooldown and counters. */
+  snapshot(): GateSnapshot {
+    return this.gate.snapshot();
+  }
+
+  onDidChange(listener: () => void): Disposable {
+    return this.gate.onDidChange(listener);
+  }
+
+  /**
+   * Asked right before each attempt is sent (after any queue or cooldown wait): an error stops it
+   * unsent. The router refuses a paid provider here once the daily limit is reached, so requests
+   * that waited through the crossing do not add to the overshoot.
+   */
+  setSendCheck(check: (() => PacerError | undefined) | undefined): void {
+    this.sendCheck = check;
+  }
+
+  /** Whether a failed attempt of this class may be retried here (the router says no when it can move it). */
+  setRetryGuard(guard: RetryGuard | undefined): void {
+    this.gate.setRetryGuard(guard);
+  }
+
+  /** New bounds for the learned concurrency (the current limit stays) and completion attempts. */
+  tune(options: { maxConcurrency: number; completionAttempts: number }): void {
+    this.gate.configure({
+      // configure() needs both bounds; the current learned limit stays as it is.
+      initialConcurrency: this.gate.snapshot().limit,
+      maxConcurrency: options.maxConcurrency,
+      policies: { completion: { maxAttempts: options.completionAttempts } },
+    });
+  }
+
+  /** Ends a cooldown now: a probe says the provider answers again, or the user switched to it. */
+  endCooldown(): void {
+    this.gate.clearCooldown();
+  }
+
+  /** `GET /models` outside the queue and cooldown: does the provider answer? */
+  probe(signal?: AbortSignal): Promise<string[]> {
+    return this.gate.probe((probeSignal) => this.client.listModels(probeSignal), signal);
+  }
+
+  /** After a 402: can the account pay again? `undefined` when the provider cannot say. */
+  balanceAvailable(signal?: AbortSignal): Promise<boolean | undefined> {
+    return this.gate.probe((probeSignal) => this.client.balanceAvailable(probeSignal), signal);
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  dispose(): void {
+    this.gate.dispose();
+    this.billed.dispose();
+  }
+
+  private mayBeSent(): void {
+    const refusal = this.sendCheck?.();
+    if (refusal) throw refusal;
+  }
+
+  /** Bills a failed attempt that the provider had received, then rethrows. */
+  private billFailure(meter: AttemptMeter, error: unknown): never {
+    const record = PacerError.is(error) ? meter.stopped(error) : undefined;
+    if (record) this.billed.fire(record);
+    throw error;
+  }
+}
+
+/** Kept for callers that build one service by hand (tests, the bench). */
+export function createProviderService(
+  endpoint: ProviderEndpoint,
+  options: ProviderServiceOptions = {},
+): ProviderService {
+  return new ProviderService(endpoint, options);
 }

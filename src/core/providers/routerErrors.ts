@@ -1,13 +1,13 @@
 // The sentences a request that no provider could take ends with: each says what happened and
 // what the user can do. Pure functions of the route and the first choice's health.
 import { PacerError } from '../common/errors';
+import { providerMessages } from '../common/messages/providers';
 import type { ProviderInfo } from './catalog';
 import type { HealthState } from './health';
 import { UNREACHABLE } from './health';
 import type { Route, RouteClass } from './routing';
 
-export const BUDGET_MESSAGE =
-  "Today's spend limit is reached, so paid providers are paused. Run 'Pacer: Lift Today's Spend Limit' or raise pacer.budget.dailyLimitUsd.";
+export const BUDGET_MESSAGE = providerMessages.budget;
 
 /** `127.0.0.1:11434` from a base URL, for sentences; the URL as written when it does not parse. */
 function hostOf(baseUrl: string): string {
@@ -23,7 +23,7 @@ export function notRunningError(info: ProviderInfo, cause?: PacerError): PacerEr
   return new PacerError({
     kind: 'unavailable',
     providerId: info.id,
-    message: `${info.label} is not running at ${hostOf(info.baseUrl)}: start it, or switch provider.`,
+    message: providerMessages.notRunning(info.label, hostOf(info.baseUrl)),
     ...(cause ? { cause } : {}),
   });
 }
@@ -31,7 +31,7 @@ export function notRunningError(info: ProviderInfo, cause?: PacerError): PacerEr
 export function deadlineError(cls: RouteClass, ms: number): PacerError {
   return new PacerError({
     kind: 'deadline',
-    message: `No provider answered the ${cls === 'chat' ? 'chat request' : 'completion'} within ${Math.round(ms / 100) / 10} s.`,
+    message: providerMessages.noProviderWithin(cls, ms),
   });
 }
 
@@ -53,39 +53,39 @@ export function noRouteError(
       return new PacerError({
         kind: 'unavailable',
         providerId,
-        message: `${label} cannot serve inline completions (no FIM and no fast chat model). Pick another provider with 'Pacer: Switch Provider'.`,
+        message: providerMessages.notFit(label),
       });
     case 'noProvider':
       return new PacerError({
         kind: 'unavailable',
-        message: "No provider is enabled. Check pacer.providers.enabled or run 'Pacer: Switch Provider'.",
+        message: providerMessages.noProviderEnabled,
       });
     case 'rateLimited':
       return new PacerError({
         kind: 'rateLimited',
         providerId,
         retryAfterMs: health?.kind === 'rateLimited' ? Math.max(0, health.untilMs - now) : undefined,
-        message: `${label} is rate-limited and no other provider can take ${what} right now.`,
+        message: providerMessages.rateLimitedNoOther(label, what),
       });
     case 'unusable':
       if (health?.kind === 'needsKey')
         return new PacerError({
           kind: 'needsKey',
           providerId,
-          message: `${label} needs an API key: run 'Pacer: Set API Key'.`,
+          message: providerMessages.needsKey(label),
         });
       if (health?.kind === 'noBalance')
         return new PacerError({
           kind: 'noBalance',
           providerId,
-          message: `${label} is out of balance: top up${primary?.billingUrl ? ` at ${primary.billingUrl}` : ''}, or switch provider with 'Pacer: Switch Provider'.`,
+          message: providerMessages.noBalance(label, primary?.billingUrl),
         });
       if (primary && health?.kind === 'down' && health.reason === UNREACHABLE)
         return notRunningError(primary);
       return new PacerError({
         kind: 'unavailable',
         providerId,
-        message: `${label} is not answering and no other provider can take ${what}. Pacer keeps checking; or switch provider with 'Pacer: Switch Provider'.`,
+        message: providerMessages.notAnswering(label, what),
       });
   }
 }

@@ -4,7 +4,7 @@
 import type { Clock } from '../common/clock';
 import type { PacerErrorKind } from '../common/errors';
 import { PacerError } from '../common/errors';
-import type { Disposable } from '../common/event';
+import { Disposable } from '../common/lifecycle';
 import type { ProviderService } from './providerService';
 import type { ProviderInfo } from './catalog';
 import { fitForCompletions } from './catalog';
@@ -26,7 +26,7 @@ export interface RouterLog {
   debug(message: string): void;
 }
 
-export class RouterMember implements Disposable {
+export class RouterMember extends Disposable {
   readonly tracker: HealthTracker;
   models: string[] | undefined;
   /** False when the provider needs a key and none is stored (known before any request). */
@@ -35,8 +35,6 @@ export class RouterMember implements Disposable {
   private probing: Promise<void> | undefined;
   /** False for a built-in local server until its identity check passed (localIdentity.ts). */
   private identified: boolean;
-  private readonly subscription: Disposable;
-  private disposed = false;
 
   constructor(
     public info: ProviderInfo,
@@ -46,6 +44,8 @@ export class RouterMember implements Disposable {
     private readonly onChange: () => void,
     private readonly log: RouterLog,
   ) {
+    super();
+    this._register(service);
     this.tracker = new HealthTracker(clock, { circuit: options.circuit });
     this.identified = !info.identity;
     const snap = service.snapshot();
@@ -54,7 +54,7 @@ export class RouterMember implements Disposable {
       succeeded: snap.stats.succeeded,
       consecutive429: snap.consecutive429,
     };
-    this.subscription = service.onDidChange(() => this.onGateChange());
+    this._register(service.onDidChange(() => this.onGateChange()));
   }
 
   get id(): string {
@@ -131,7 +131,7 @@ export class RouterMember implements Disposable {
 
   /** Runs a failback (or discovery) probe unless one is running; never throws. */
   probe(reason: 'failback' | 'discovery'): Promise<void> {
-    if (this.probing || this.disposed) return this.probing ?? Promise.resolve();
+    if (this.probing || this.isDisposed) return this.probing ?? Promise.resolve();
     if (this.info.needsKey && !this.keyPresent) return Promise.resolve();
     this.tracker.probeStarted();
     this.probing = this.runProbe(reason).finally(() => {
@@ -160,15 +160,8 @@ export class RouterMember implements Disposable {
   /** Manual switch / settings change: forget what we learnt about failures. */
   resetHealth(): void {
     this.tracker.reset();
-    this.service.gate.clearCooldown();
+    this.service.endCooldown();
     this.onChange();
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.subscription.dispose();
-    this.service.dispose();
   }
 
   private async runProbe(reason: 'failback' | 'discovery'): Promise<void> {
@@ -180,7 +173,7 @@ export class RouterMember implements Disposable {
         this.info.baseUrl,
         this.service.endpoint.fetch ?? fetch,
       );
-      if (this.disposed) return;
+      if (this.isDisposed) return;
       if (result !== 'confirmed') {
         // Down until a later probe confirms it: not reachable, or another server on the port.
         this.tracker.probeResult(false, result === 'unreachable' ? 'network' : 'malformed');
@@ -199,22 +192,22 @@ export class RouterMember implements Disposable {
     try {
       // After a 402 the model list answers whatever the balance: ask the balance where we can.
       if (this.tracker.authState === 'noBalance' && (await this.service.balanceAvailable()) === false) {
-        if (this.disposed) return;
+        if (this.isDisposed) return;
         this.tracker.probeResult(false, 'noBalance');
         this.log.debug(`${this.info.label}: the balance is still used up`);
         this.afterChange(before);
         return;
       }
       const models = await this.service.probe();
-      if (this.disposed) return;
+      if (this.isDisposed) return;
       this.models = models;
       if (this.tracker.probeResult(true)) {
         // The circuit half-opened: end the gate's cooldown so trial traffic goes now.
-        this.service.gate.clearCooldown();
+        this.service.endCooldown();
         this.log.info(`${this.info.label} answers again: traffic fails back to it`);
       }
     } catch (caught) {
-      if (this.disposed) return;
+      if (this.isDisposed) return;
       const kind: PacerErrorKind = PacerError.is(caught) ? caught.kind : 'network';
       if (kind === 'cancelled') return;
       this.tracker.probeResult(false, kind);
@@ -228,7 +221,7 @@ export class RouterMember implements Disposable {
   }
 
   private onGateChange(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     const before = this.health().kind;
     const snap = this.service.snapshot();
     this.tracker.observeCooldown(snap.cooldownUntil);

@@ -3,9 +3,9 @@
 // 100 % announced once a day. The router asks it whether paid providers are paused.
 import type { Clock } from '../common/clock';
 import { PacerError } from '../common/errors';
-import { estimateCostUsd } from '../gate/cost';
-import type { Disposable } from '../common/event';
+import { estimateCostUsd } from './pricing';
 import { Emitter } from '../common/event';
+import { Disposable } from '../common/lifecycle';
 import type { BilledAttempt } from '../usage/billing';
 import type { UserPrices } from '../usage/prices';
 import { resolvePrice } from '../usage/prices';
@@ -17,11 +17,9 @@ import { BUDGET_MESSAGE } from './routerErrors';
 import type { SpendStatus } from './spendLimit';
 import { SpendLimit } from './spendLimit';
 
-export class RouterSpend implements Disposable {
+export class RouterSpend extends Disposable {
   private readonly limit: SpendLimit;
-  private readonly crossed = new Emitter<SpendStatus>();
-  private readonly subscription: Disposable;
-  private disposed = false;
+  private readonly crossed = this._register(new Emitter<SpendStatus>());
 
   /** The spend crossed 80 % or 100 % of the daily limit (once per day each). */
   readonly onDidCross = this.crossed.event;
@@ -34,9 +32,10 @@ export class RouterSpend implements Disposable {
     /** Something the router shows may have changed. */
     private readonly onChange: () => void,
   ) {
+    super();
     this.limit = new SpendLimit(dailyLimitUsd);
     // Another window's spend counts here too: it may cross the limit for this window as well.
-    this.subscription = usage.onDidChange(() => this.check());
+    this._register(usage.onDidChange(() => this.check()));
   }
 
   setLimit(usd: number): void {
@@ -99,15 +98,9 @@ export class RouterSpend implements Disposable {
     return new PacerError({ kind: 'budget', providerId: info.id, message: BUDGET_MESSAGE });
   }
 
-  dispose(): void {
-    this.disposed = true;
-    this.subscription.dispose();
-    this.crossed.dispose();
-  }
-
   /** Announces a crossing of 80 % / 100 % of the limit (once a day each) and re-renders. */
   private check(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     const spent = this.usage.costToday();
     const day = this.usage.currentDay();
     // Lifted in another window: the user meant all of them.

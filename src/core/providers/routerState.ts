@@ -1,8 +1,11 @@
 // The router's state as one value: everything the status bar, its tooltip, the quick pick and
-// `Show Usage` render. Produced by `Router.state()`, never parsed back.
+// `Show Usage` render. Produced by `routerStateOf()` (a pure function of the pool, the routes and
+// the spend), never parsed back.
 import type { DayUsage } from './cost';
 import type { HealthState } from './health';
-import type { Route } from './routing';
+import type { RouterMember } from './routerMember';
+import type { Route, RouteContext } from './routing';
+import { primaryFor } from './routing';
 import type { SpendStatus } from './spendLimit';
 
 export interface ProviderStatus {
@@ -48,4 +51,64 @@ export interface RouterState {
   /** Enabled providers: chat order first, then the rest of the completion order. */
   providers: ProviderStatus[];
   spend: SpendStatus;
+}
+
+/** What the state is made of: the pool's members in order, where requests would go, the spend. */
+export interface RouterStateInput {
+  ctx: RouteContext;
+  order: { chat: readonly string[]; completion: readonly string[] };
+  member(id: string): RouterMember | undefined;
+  route: { chat: Route; completion: Route };
+  spend: SpendStatus;
+  today(providerId: string): DayUsage;
+}
+
+/** The router's state from its parts, with nothing read twice or kept. */
+export function routerStateOf(input: RouterStateInput): RouterState {
+  const { ctx, order } = input;
+  const pinned = ctx.routing === 'pinned' ? [ctx.pinned] : [];
+  const ids = [...new Set([...order.chat, ...order.completion, ...pinned])];
+  return {
+    now: ctx.now,
+    routing: ctx.routing,
+    pinned: ctx.pinned,
+    primary: {
+      chat: primaryFor('chat', order.chat, ctx),
+      completion: primaryFor('completion', order.completion, ctx),
+    },
+    route: input.route,
+    providers: ids.flatMap((id) => {
+      const m = input.member(id);
+      return m ? [providerStatus(m, input.today(id))] : [];
+    }),
+    spend: input.spend,
+  };
+}
+
+function providerStatus(m: RouterMember, today: DayUsage): ProviderStatus {
+  const snap = m.service.snapshot();
+  return {
+    id: m.id,
+    label: m.info.label,
+    health: m.health(),
+    local: m.info.local,
+    baseUrl: m.info.baseUrl,
+    ...(m.info.billingUrl ? { billingUrl: m.info.billingUrl } : {}),
+    paid: m.info.paid,
+    supportsFim: m.info.supportsFim,
+    fitForCompletions: m.candidate().fitForCompletions,
+    chatModel: m.modelFor('chat', undefined),
+    completionModel: m.modelFor('completion', undefined),
+    models: m.models,
+    limit: snap.limit,
+    inFlight: snap.inFlight,
+    queued: snap.queued,
+    requests: snap.stats.requests,
+    attempts: snap.stats.attempts,
+    attemptsFailed: snap.stats.attemptsFailed,
+    rateLimited: snap.stats.rateLimited,
+    failed: snap.stats.failed,
+    p50Ms: snap.stats.latencyP50Ms,
+    today,
+  };
 }

@@ -2,6 +2,7 @@
 // whose kind drives retries and UI actions and whose message says what to do next.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { PacerError } from '../common/errors';
+import { providerMessages } from '../common/messages/providers';
 import { parseRetryHints } from '../gate/retryHints';
 
 export interface ErrorContext {
@@ -39,16 +40,16 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
   const base = { providerId, cause: error };
 
   if (error instanceof APIUserAbortError) {
-    return new PacerError({ ...base, kind: 'cancelled', message: 'The request was cancelled.' });
+    return new PacerError({ ...base, kind: 'cancelled', message: providerMessages.cancelled });
   }
   if (error instanceof APIConnectionTimeoutError) {
-    return new PacerError({ ...base, kind: 'timeout', message: `${label} did not answer in time.` });
+    return new PacerError({ ...base, kind: 'timeout', message: providerMessages.noAnswerInTime(label) });
   }
   if (error instanceof APIConnectionError) {
     return new PacerError({
       ...base,
       kind: 'network',
-      message: `Could not reach ${label}: ${error.message.replace(/\.$/, '')}. Check the network or the provider's base URL.`,
+      message: providerMessages.unreachable(label, error.message),
     });
   }
   if (error instanceof APIError) {
@@ -58,7 +59,7 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
       return new PacerError({
         ...base,
         kind: 'server',
-        message: `${label} reported an error in the middle of the answer${detail(error)}.`,
+        message: providerMessages.midStreamError(label, detail(error)),
       });
     }
     const hints = parseRetryHints(error.headers, error.error, ctx.nowMs);
@@ -68,7 +69,7 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
         ...withStatus,
         kind: 'needsKey',
         // No provider detail here: DeepSeek's 401 text quotes part of the key.
-        message: `${label} rejected the API key. Run 'Pacer: Set API Key' to enter a valid one.`,
+        message: providerMessages.keyRejected(label),
       });
     }
     if (status === 403) {
@@ -77,7 +78,7 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
       return new PacerError({
         ...withStatus,
         kind: 'badRequest',
-        message: `${label} refused the request (HTTP 403: permission, region or moderation). Check your account or switch provider.`,
+        message: providerMessages.forbidden(label),
       });
     }
     if (status === 402) {
@@ -85,7 +86,7 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
       return new PacerError({
         ...withStatus,
         kind: 'noBalance',
-        message: `${label} says the account has no balance left: top up${where}, or switch provider with 'Pacer: Switch Provider'.`,
+        message: providerMessages.balanceUsedUp(label, where),
       });
     }
     if (status === 429) {
@@ -93,51 +94,51 @@ export function toPacerError(error: unknown, ctx: ErrorContext): PacerError {
         ...withStatus,
         kind: 'rateLimited',
         reportedConcurrency: hints.reportedConcurrency,
-        message: `${label} is rate-limiting requests (HTTP 429); Pacer waits and retries.`,
+        message: providerMessages.rateLimiting(label),
       });
     }
     if (status === 407) {
       return new PacerError({
         ...withStatus,
         kind: 'badRequest',
-        message: `The proxy between Pacer and ${label} asks for credentials (HTTP 407): set VS Code's http.proxyAuthorization, or check http.proxy.`,
+        message: providerMessages.proxyAuth(label),
       });
     }
     if (status === 408) {
-      return new PacerError({ ...withStatus, kind: 'timeout', message: `${label} timed out (HTTP 408).` });
+      return new PacerError({ ...withStatus, kind: 'timeout', message: providerMessages.timedOut408(label) });
     }
     if (status >= 500) {
       return new PacerError({
         ...withStatus,
         kind: 'server',
-        message: `${label} had a server error (HTTP ${status})${detail(error)}; Pacer retries after a short wait.`,
+        message: providerMessages.serverError(label, status, detail(error)),
       });
     }
     // 400, 404, 409, 413, 422 ...: the request itself is wrong, so a retry would fail the same way.
     return new PacerError({
       ...withStatus,
       kind: 'badRequest',
-      message: `${label} refused the request (HTTP ${status})${detail(error)}. Check the model name and settings.`,
+      message: providerMessages.refused(label, status, detail(error)),
     });
   }
   if (error instanceof SyntaxError) {
     return new PacerError({
       ...base,
       kind: 'malformed',
-      message: `${label} sent an answer Pacer could not read (invalid JSON). If it keeps happening, a proxy or a server that is not the API may be in the way: check the base URL.`,
+      message: providerMessages.unreadable(label),
     });
   }
   if (error instanceof Error && isNetworkLike(error)) {
     return new PacerError({
       ...base,
       kind: 'network',
-      message: `The connection to ${label} broke: ${error.message.replace(/\.$/, '')}.`,
+      message: providerMessages.connectionBroke(label, error.message),
     });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new PacerError({
     ...base,
     kind: 'malformed',
-    message: `Unexpected answer from ${label}: ${message.replace(/\.$/, '')}. If it keeps happening, check the base URL and the proxy settings.`,
+    message: providerMessages.unexpected(label, message),
   });
 }

@@ -25,12 +25,6 @@ const BUILT_IN_MODELS: ModelOption[] = [
   { id: 'deepseek-v4-pro', label: 'DeepSeek V4 Pro' },
 ];
 
-// Without a router hook the button opens the provider picker: still one click to move on.
-const pickerFallback: ChatFallbackHook = {
-  label: () => 'another provider',
-  useNow: () => void vscode.commands.executeCommand(Commands.switchProvider),
-};
-
 export function registerChat(
   context: vscode.ExtensionContext,
   log: Logger,
@@ -67,7 +61,8 @@ export function registerChat(
         ? BUILT_IN_MODELS
         : [...BUILT_IN_MODELS, { id: configured, label: configured }];
     },
-    fallback: options.fallback ?? pickerFallback,
+    // Without a hook the session moves a waiting chat with the reroute token it passes the router.
+    fallback: options.fallback,
     contextTokens: (model) => contextTokensFor(model, readSettings().chat.contextTokens),
     // Checked for every prompt, so a follow-up or Retry never re-sends a file excluded since.
     isExcluded: (path) => storedContextExcluded(path),

@@ -1,7 +1,10 @@
 // API keys live in VS Code's SecretStorage only (encrypted by the OS keychain), one entry per
-// provider; never in settings, logs or the webview. A small cache answers "is a key stored?"
-// synchronously for the router and the status bar.
+// provider; never in settings, logs or the webview. The KeyStore the router follows: a small cache
+// answers "is a key stored?" synchronously, and storing or clearing a key is one call.
 import type * as vscode from 'vscode';
+import { Emitter } from '../../core/common/event';
+import { Disposable } from '../../core/common/lifecycle';
+import type { KeyStore } from '../../core/providers/keyStore';
 
 const PREFIX = 'pacer.apiKey.';
 
@@ -9,20 +12,24 @@ export function secretName(providerId: string): string {
   return `${PREFIX}${providerId}`;
 }
 
-export class ApiKeys implements vscode.Disposable {
+export class ApiKeys extends Disposable implements KeyStore {
   private readonly present = new Map<string, boolean>();
-  private readonly listeners = new Set<(providerId: string) => void>();
-  private readonly subscription: vscode.Disposable;
+  private readonly changed = this._register(new Emitter<string>());
+
+  readonly onDidChange = this.changed.event;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
+    super();
     // Another window (or this one) changed a key: keep the cache and the router in step.
-    this.subscription = secrets.onDidChange(async (e) => {
-      if (!e.key.startsWith(PREFIX)) return;
-      const id = e.key.slice(PREFIX.length);
-      // A keyring that cannot be read counts as "no key": the user is then asked for one.
-      this.present.set(id, !!(await this.secrets.get(e.key).then(undefined, () => undefined)));
-      for (const l of this.listeners) l(id);
-    });
+    this._register(
+      secrets.onDidChange(async (e) => {
+        if (!e.key.startsWith(PREFIX)) return;
+        const id = e.key.slice(PREFIX.length);
+        // A keyring that cannot be read counts as "no key": the user is then asked for one.
+        this.present.set(id, !!(await this.secrets.get(e.key).then(undefined, () => undefined)));
+        this.changed.fire(id);
+      }),
+    );
   }
 
   /** Fills the cache for these providers (at activation). */
@@ -44,23 +51,16 @@ export class ApiKeys implements vscode.Disposable {
     return key || undefined;
   }
 
+  /** Stores the key and tells the router at once (SecretStorage's own event comes later). */
   async set(providerId: string, key: string): Promise<void> {
     await this.secrets.store(secretName(providerId), key);
     this.present.set(providerId, true);
+    this.changed.fire(providerId);
   }
 
   async clear(providerId: string): Promise<void> {
     await this.secrets.delete(secretName(providerId));
     this.present.set(providerId, false);
-  }
-
-  onDidChange(listener: (providerId: string) => void): vscode.Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => void this.listeners.delete(listener) };
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.listeners.clear();
+    this.changed.fire(providerId);
   }
 }

@@ -6,6 +6,7 @@ import type { Router } from '../../core/providers/router';
 import type { RouterState } from '../../core/providers/routerState';
 import type { Logger } from '../log';
 import { Commands } from '../../core/common/commands';
+import { providerMessages } from '../../core/common/messages/providers';
 
 /** The billing page of a provider out of balance (else of the first provider that has one). */
 export function billingTarget(router: Router): { label: string; url: string } | undefined {
@@ -19,9 +20,7 @@ export function billingTarget(router: Router): { label: string; url: string } | 
 export async function topUpCommand(router: Router): Promise<void> {
   const target = billingTarget(router);
   if (!target) {
-    void vscode.window.showInformationMessage(
-      'Pacer: none of your providers has a billing page Pacer knows.',
-    );
+    void vscode.window.showInformationMessage(providerMessages.noBillingPage);
     return;
   }
   await vscode.env.openExternal(vscode.Uri.parse(target.url));
@@ -48,7 +47,10 @@ export class BalanceNotices {
       this.log.warn(`${p.label} answered 402: the account balance is used up`);
       void vscode.window
         .showWarningMessage(
-          `Pacer: ${p.label} says the account balance is used up (HTTP 402). Top up${p.billingUrl ? ` at ${new URL(p.billingUrl).host}` : ''}, or switch provider. Pacer notices the top-up by itself.`,
+          providerMessages.balanceUsedUpNotice(
+            p.label,
+            p.billingUrl ? new URL(p.billingUrl).host : undefined,
+          ),
           ...(p.billingUrl ? ['Top Up'] : []),
           'Switch Provider',
         )

@@ -4,8 +4,9 @@ import * as vscode from 'vscode';
 import type { ProviderInfo } from '../../core/providers/catalog';
 import type { Router } from '../../core/providers/router';
 import type { Logger } from '../log';
-import type { ApiKeys } from './apiKeys';
+import type { KeyStore } from '../../core/providers/keyStore';
 import { Commands } from '../../core/common/commands';
+import { providerMessages } from '../../core/common/messages/providers';
 
 /** Providers a key makes sense for: cloud ones (also when reached through a loopback URL) and custom ones that need one. */
 export function keyedProviders(router: Router): ProviderInfo[] {
@@ -14,7 +15,7 @@ export function keyedProviders(router: Router): ProviderInfo[] {
 
 export async function pickProvider(
   providers: readonly ProviderInfo[],
-  keys: ApiKeys,
+  keys: KeyStore,
   title: string,
 ): Promise<ProviderInfo | undefined> {
   if (providers.length === 0) return undefined;
@@ -29,34 +30,25 @@ export async function pickProvider(
 }
 
 /** Asks for a key and stores it; true when one was stored. The key itself is never logged. */
-export async function askForKey(
-  info: ProviderInfo,
-  keys: ApiKeys,
-  router: Router,
-  log: Logger,
-): Promise<boolean> {
-  const where = info.keyUrl ? ` Get one at ${info.keyUrl}.` : '';
+export async function askForKey(info: ProviderInfo, keys: KeyStore, log: Logger): Promise<boolean> {
   const key = await vscode.window.showInputBox({
-    title: `Pacer: API key for ${info.label}`,
-    prompt: `Stored in VS Code's secret storage, never in settings.${where}`,
+    title: providerMessages.keyInputTitle(info.label),
+    prompt: providerMessages.keyInputPrompt(info.keyUrl),
     password: true,
     ignoreFocusOut: true,
     placeHolder: 'sk-…',
-    validateInput: (value) => (value.trim() ? undefined : 'Enter the key, or press Escape to cancel.'),
+    validateInput: (value) => (value.trim() ? undefined : providerMessages.keyInputEmpty),
   });
   if (!key?.trim()) return false;
   await keys.set(info.id, key.trim());
-  router.setKeyPresent(info.id, true);
   log.info(`API key for ${info.label} stored`);
-  void vscode.window.showInformationMessage(
-    `Pacer: key for ${info.label} saved in VS Code's secret storage.`,
-  );
+  void vscode.window.showInformationMessage(providerMessages.keySaved(info.label));
   return true;
 }
 
 export async function setApiKeyCommand(
   router: Router,
-  keys: ApiKeys,
+  keys: KeyStore,
   log: Logger,
   providerId?: unknown,
 ): Promise<void> {
@@ -65,12 +57,12 @@ export async function setApiKeyCommand(
     typeof providerId === 'string'
       ? all.find((p) => p.id === providerId)
       : await pickProvider(keyedProviders(router), keys, 'Pacer: Set API Key');
-  if (info) await askForKey(info, keys, router, log);
+  if (info) await askForKey(info, keys, log);
 }
 
 export async function clearApiKeyCommand(
   router: Router,
-  keys: ApiKeys,
+  keys: KeyStore,
   log: Logger,
   providerId?: unknown,
 ): Promise<void> {
@@ -80,13 +72,12 @@ export async function clearApiKeyCommand(
       ? router.knownProviders().find((p) => p.id === providerId)
       : await pickProvider(withKeys, keys, 'Pacer: Clear API Key');
   if (!info) {
-    if (withKeys.length === 0) void vscode.window.showInformationMessage('Pacer: no API key is stored.');
+    if (withKeys.length === 0) void vscode.window.showInformationMessage(providerMessages.noKeyStored);
     return;
   }
   await keys.clear(info.id);
-  router.setKeyPresent(info.id, false);
   log.info(`API key for ${info.label} cleared`);
-  void vscode.window.showInformationMessage(`Pacer: key for ${info.label} removed.`);
+  void vscode.window.showInformationMessage(providerMessages.keyRemoved(info.label));
 }
 
 /**
@@ -94,7 +85,7 @@ export async function clearApiKeyCommand(
  * once per provider and session, a notification offers to set it (an input box popping up in
  * the middle of typing would steal the keystrokes).
  */
-export function keyNeededNotifier(router: Router, keys: ApiKeys, log: Logger): vscode.Disposable {
+export function keyNeededNotifier(router: Router, keys: KeyStore, log: Logger): vscode.Disposable {
   const asked = new Set<string>();
   return router.onDidNeedKey(async (need) => {
     const tag = `${need.providerId}:${need.why}`;
@@ -104,17 +95,15 @@ export function keyNeededNotifier(router: Router, keys: ApiKeys, log: Logger): v
     if (!info) return;
     const message =
       need.why === 'missing'
-        ? `Pacer: ${need.label} needs an API key.`
-        : `Pacer: ${need.label} rejected the API key (401). Enter a valid one.`;
+        ? providerMessages.keyMissing(need.label)
+        : providerMessages.keyRejected401(need.label);
     const choice = await vscode.window.showWarningMessage(message, 'Set API Key', 'Switch Provider');
     try {
-      if (choice === 'Set API Key') await askForKey(info, keys, router, log);
+      if (choice === 'Set API Key') await askForKey(info, keys, log);
       else if (choice === 'Switch Provider') await vscode.commands.executeCommand(Commands.switchProvider);
     } catch (e) {
       log.warn(`could not store the key for ${need.label}: ${e instanceof Error ? e.message : String(e)}`);
-      void vscode.window.showErrorMessage(
-        `Pacer: could not store the key in VS Code's SecretStorage (is the OS keyring available?).`,
-      );
+      void vscode.window.showErrorMessage(providerMessages.keyNotStored);
     }
   });
 }

@@ -6,9 +6,10 @@ import type { Router } from '../../core/providers/router';
 import type { ProviderStatus } from '../../core/providers/routerState';
 import { healthWords } from '../../core/providers/statusView';
 import type { Logger } from '../log';
-import type { ApiKeys } from './apiKeys';
+import type { KeyStore } from '../../core/providers/keyStore';
 import { askForKey } from './keyPrompt';
 import { Commands } from '../../core/common/commands';
+import { providerMessages } from '../../core/common/messages/providers';
 
 type Action = 'automatic' | 'setKey' | 'usage' | 'log' | 'snooze';
 
@@ -38,13 +39,13 @@ async function updateUserSetting(key: string, value: unknown): Promise<void> {
 
 export async function pinProvider(
   router: Router,
-  keys: ApiKeys,
+  keys: KeyStore,
   log: Logger,
   providerId: string,
 ): Promise<boolean> {
   const info = router.knownProviders().find((p) => p.id === providerId);
   if (!info) return false;
-  if (info.needsKey && !keys.has(info.id) && !(await askForKey(info, keys, router, log))) return false;
+  if (info.needsKey && !keys.has(info.id) && !(await askForKey(info, keys, log))) return false;
   const enabled = vscode.workspace.getConfiguration('pacer').inspect<string[]>('providers.enabled');
   const list = enabled?.globalValue ?? enabled?.defaultValue ?? [];
   if (!list.includes(info.id)) await updateUserSetting('providers.enabled', [...list, info.id]);
@@ -58,7 +59,7 @@ export async function pinProvider(
     // Pinned means no failover: say now that it is not answering, not after a chat waits on it.
     void vscode.window
       .showWarningMessage(
-        `Pacer: pinned to ${info.label}, which is not answering at ${info.baseUrl} (${health.reason}). Start it, or switch provider.`,
+        providerMessages.pinnedNotAnswering(info.label, info.baseUrl, health.reason),
         'Switch Provider',
       )
       .then((choice) => {
@@ -101,7 +102,7 @@ async function chooseModel(provider: ProviderStatus): Promise<void> {
   await updateUserSetting('providers.models', all);
 }
 
-export async function switchProviderCommand(router: Router, keys: ApiKeys, log: Logger): Promise<void> {
+export async function switchProviderCommand(router: Router, keys: KeyStore, log: Logger): Promise<void> {
   const state = router.state();
   const pinned = state.routing === 'pinned' ? state.pinned : undefined;
   const items: Item[] = [
@@ -154,7 +155,7 @@ export async function switchProviderCommand(router: Router, keys: ApiKeys, log: 
     if (button === CHOOSE_MODEL) return chooseModel(item.provider);
     const info = router.knownProviders().find((p) => p.id === item.provider!.id);
     if (button === SET_KEY && info) {
-      await askForKey(info, keys, router, log);
+      await askForKey(info, keys, log);
       return;
     }
     await pinProvider(router, keys, log, item.provider.id);
@@ -177,9 +178,7 @@ export async function switchProviderCommand(router: Router, keys: ApiKeys, log: 
     case 'snooze':
       await vscode.commands
         .executeCommand(Commands.snoozeCompletions)
-        .then(undefined, () =>
-          vscode.window.showInformationMessage('Pacer: completions cannot be snoozed right now.'),
-        );
+        .then(undefined, () => vscode.window.showInformationMessage(providerMessages.cannotSnooze));
       return;
   }
 }

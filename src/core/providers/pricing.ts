@@ -1,6 +1,6 @@
 // What a request cost, from its usage and the provider's prices (USD per 1M tokens).
-import type { Usage } from '../providers/modelService';
-import type { ModelPricing } from '../providers/providerEndpoint';
+import type { Usage } from './modelService';
+import type { ModelPricing } from './providerEndpoint';
 
 export function isPeakHour(pricing: ModelPricing, nowMs: number): boolean {
   const hour = new Date(nowMs).getUTCHours();

@@ -1,0 +1,125 @@
+// The providers and the router: settings in, a router (the ModelService every feature uses) out.
+// Settings apply without a reload; keys are read from SecretStorage after activation returns and
+// then the providers are asked for their models.
+import type * as vscode from 'vscode';
+import { Disposable } from '../../core/common/lifecycle';
+import { createRouter } from '../../core/providers/createRouter';
+import type { Router, RouterSettings } from '../../core/providers/router';
+import { cacheOptions } from '../../core/settings/settingsChecks';
+import type { Logger } from '../log';
+import type { PacerSettings } from '../settings';
+import { onDidChangeSettings, readSettingsWithIssues } from '../settings';
+import { SettingsNotices } from '../settingsNotices';
+import { ApiKeys } from './apiKeys';
+import type { LedgerPersistence } from './ledgerPersistence';
+import { ProxySettings } from './proxySettings';
+
+export function routerSettings(s: PacerSettings): RouterSettings {
+  return {
+    providers: s.providers,
+    failoverAfterMs: s.chat.failoverAfterMs,
+    probeIntervalMs: Math.max(1, s.health.probeIntervalSeconds) * 1000,
+    dailyLimitUsd: s.budget.dailyLimitUsd,
+    chatDeadlineMs: s.chat.deadlineSeconds * 1000,
+    completionDeadlineMs: s.completion.deadlineMs,
+    maxConcurrency: s.gate.maxConcurrency,
+    prices: s.budget.prices,
+  };
+}
+
+const ENV_KEY_IMPORTED = 'pacer.envKeyImported';
+
+export class Providers extends Disposable {
+  readonly keys: ApiKeys;
+  readonly router: Router;
+  private settings: PacerSettings;
+  private readonly notices: SettingsNotices;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    ledger: LedgerPersistence,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.keys = this._register(new ApiKeys(context.secrets));
+    const proxy = this._register(new ProxySettings(log.child('proxy')));
+    this.notices = new SettingsNotices(log.child('settings'));
+    const first = readSettingsWithIssues();
+    this.settings = first.settings;
+    this.notices.report(first.issues);
+    this.router = this._register(
+      createRouter({
+        settings: routerSettings(this.settings),
+        keys: this.keys,
+        fetch: () => proxy.fetch,
+        // Read when a service is (re)built: gate and cache sizes follow the settings of the moment.
+        serviceOptions: () => ({
+          gate: {
+            aimd: { initial: this.settings.gate.initialConcurrency, max: this.settings.gate.maxConcurrency },
+          },
+          cache: cacheOptions(this.settings.cache),
+        }),
+        log: log.child('router'),
+        usage: ledger.usage,
+        ledger: ledger.legacy,
+      }),
+    );
+    ledger.forgetLegacy();
+    // Key presence first, so a provider without a key is skipped (and announced) before any request.
+    void this.importKeyFromEnvironment()
+      .catch((e: unknown) => log.warn(`could not store DEEPSEEK_API_KEY in SecretStorage: ${errorText(e)}`))
+      .then(() => this.loadKeysThenDiscover());
+    this._register(onDidChangeSettings(() => this.applySettings()));
+  }
+
+  // SecretStorage rejects when the OS keyring is unavailable: say so instead of failing silently.
+  private loadKeysThenDiscover(): Promise<void> {
+    return this.router
+      .loadKeys()
+      .then(() => this.router.discover())
+      .catch((e: unknown) => this.log.warn(`could not read API keys from SecretStorage: ${errorText(e)}`));
+  }
+
+  /**
+   * Cache and gate sizes need fresh services. A change that cannot be applied leaves the previous
+   * settings in force (the router builds new services before it retires old ones), and the user is told.
+   */
+  private applySettings(): void {
+    try {
+      const { settings: next, issues } = readSettingsWithIssues();
+      this.notices.report(issues);
+      const before = this.settings;
+      const rebuild =
+        JSON.stringify([next.cache, next.gate.initialConcurrency]) !==
+        JSON.stringify([before.cache, before.gate.initialConcurrency]);
+      // Only a change of providers can change which keys matter or what /models says.
+      const providersChanged = JSON.stringify(next.providers) !== JSON.stringify(before.providers);
+      // serviceOptions reads `settings` (gate and cache sizes) when the router builds services.
+      this.settings = next;
+      this.router.updateSettings(routerSettings(next));
+      if (rebuild) this.router.recreateServices();
+      if (providersChanged) void this.loadKeysThenDiscover();
+    } catch (e) {
+      this.log.error(`settings change not applied, the previous settings stay in force: ${errorText(e)}`);
+    }
+  }
+
+  /**
+   * `DEEPSEEK_API_KEY=… npm start` hands the key to the extension host's environment; it is moved
+   * into SecretStorage once per profile (never into settings), so the usual key handling takes over
+   * and `Pacer: Clear API Key` is not undone by the next start.
+   */
+  private async importKeyFromEnvironment(): Promise<void> {
+    const fromEnv = process.env.DEEPSEEK_API_KEY?.trim();
+    if (!fromEnv || this.context.globalState.get<boolean>(ENV_KEY_IMPORTED)) return;
+    if (!(await this.keys.get('deepseek'))) {
+      await this.keys.set('deepseek', fromEnv);
+      this.log.info('stored the DeepSeek key from DEEPSEEK_API_KEY in SecretStorage');
+    }
+    await this.context.globalState.update(ENV_KEY_IMPORTED, true);
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
