@@ -1,7 +1,6 @@
 // Registers the chat webview view and its commands, and wires the session to the model service,
 // the editor context and the storage.
 import * as vscode from 'vscode';
-import type { ModelOption } from '../../core/common/chatProtocol';
 import { ChatSession, type ChatFallbackHook } from '../../core/chat/chatSession';
 import { contextTokensFor } from '../../core/chat/contextBudget';
 import { ConversationStore } from '../../core/chat/conversationStore';
@@ -12,6 +11,9 @@ import type { PacerServices } from '../providers/registerProviders';
 import { exclusionsFor } from '../exclusionSettings';
 import { readSettings } from '../settings';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chatViewProvider';
+import { chatMessageHandlers } from './chatMessageHandlers';
+import { chatModelOptions } from '../../core/chat/chatModels';
+import { ANOTHER_PROVIDER } from '../../core/common/messages/chat';
 import { EditorContext } from './editorContext';
 import { Commands } from '../../core/common/commands';
 
@@ -20,14 +22,9 @@ export interface ChatOptions {
   fallback?: ChatFallbackHook;
 }
 
-const BUILT_IN_MODELS: ModelOption[] = [
-  { id: 'deepseek-flash', label: 'DeepSeek Flash' },
-  { id: 'deepseek-v4-pro', label: 'DeepSeek V4 Pro' },
-];
-
 // Without a router hook the button opens the provider picker: still one click to move on.
 const pickerFallback: ChatFallbackHook = {
-  label: () => 'another provider',
+  label: () => ANOTHER_PROVIDER,
   useNow: () => void vscode.commands.executeCommand(Commands.switchProvider),
 };
 
@@ -38,7 +35,7 @@ export function registerChat(
   options: ChatOptions = {},
 ): { session: ChatSession; provider: ChatViewProvider } {
   const editorContext = new EditorContext();
-  const provider = new ChatViewProvider(context.extensionUri, editorContext, log);
+  const provider = new ChatViewProvider(context.extensionUri, log);
   const store = new ConversationStore({
     // A desktop or remote extension host keeps its storage on its own disk (file scheme).
     storage: new FolderChatStorage(
@@ -57,16 +54,9 @@ export function registerChat(
       const s = readSettings().chat;
       return { model: s.model, thinking: s.thinking, deadlineMs: s.deadlineSeconds * 1000 };
     },
-    modelOptions: () => {
-      const configured = readSettings().chat.model;
-      const pinned = services.router.pinnedChatTarget();
-      // Pinned to another provider: the box names what really answers (the router gives that
-      // provider its own model whatever the panel sends).
-      if (pinned) return [{ id: configured, label: `${pinned.label} · ${pinned.chatModel}` }];
-      return BUILT_IN_MODELS.some((m) => m.id === configured)
-        ? BUILT_IN_MODELS
-        : [...BUILT_IN_MODELS, { id: configured, label: configured }];
-    },
+    modelOptions: () => chatModelOptions(readSettings().chat.model, services.router.pinnedChatTarget()),
+    // Labels come from the providers the router knows, the user's custom ones included.
+    providers: () => services.router.knownProviders(),
     fallback: options.fallback ?? pickerFallback,
     contextTokens: (model) => contextTokensFor(model, readSettings().chat.contextTokens),
     // Checked for every prompt, so a follow-up or Retry never re-sends a file excluded since.
@@ -77,7 +67,11 @@ export function registerChat(
       error: (m, e) => log.error(`${m}: ${e instanceof Error ? e.message : String(e)}`),
     },
   });
-  provider.attach(session);
+  provider.attach(chatMessageHandlers({ session, context: editorContext, post: (m) => provider.post(m) }));
+  // The chips follow the editor, and are read again when the view shows after being hidden.
+  const postChips = () =>
+    provider.post({ type: 'chips', chips: editorContext.chips(), addable: editorContext.addable() });
+  context.subscriptions.push(editorContext.onDidChange(postChips), provider.onDidShow(postChips));
   // Pinning another provider (or unpinning) changes what the model box must say.
   let pinnedKey = pinnedKeyOf(services);
   context.subscriptions.push(
