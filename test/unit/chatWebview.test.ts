@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { HostMessage, ViewMessage } from '../../src/core/common/chatProtocol';
 import { chatCsp, chatHtml } from '../../src/vscode/chat/chatHtml';
-import { chromiumPath } from '../../tools/editor/installEditor.mjs';
 import {
+  chatPageSkip,
   emptyConversation,
   initMessage,
   launchBrowser,
@@ -16,7 +16,7 @@ import {
   startChatPageServer,
   type ChatPage,
   type ChatPageServer,
-} from '../../tools/bench/chatRender';
+} from '../helpers/chatPage';
 
 // Callbacks handed to page.evaluate run in Chromium. This program is compiled without the DOM lib
 // (src/core must not see browser globals), so this file declares the page's globals itself, loosely.
@@ -28,7 +28,7 @@ let withCsp: ChatPageServer;
 let withoutCsp: ChatPageServer;
 
 // Chromium comes with the editor tools (tools/editor/installEditor.mjs); without it these skip.
-const skip = chromiumPath() ? false : 'Chromium is not installed (node tools/editor/installEditor.mjs)';
+const skip = chatPageSkip;
 
 before(async () => {
   if (skip) return;
