@@ -5,12 +5,12 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostMessage } from '../../src/core/common/chatProtocol';
 import { parseHostMessage } from '../../src/core/common/chatProtocol';
-import {
-  ChatSession,
-  type ChatFallbackHook,
-  type ChatSessionOptions,
-  type SessionMessage,
-} from '../../src/core/chat/chatSession';
+import { ChatSession } from '../../src/core/chat/chatSession';
+import type {
+  ChatFallbackHook,
+  ChatSessionOptions,
+  SessionMessage,
+} from '../../src/core/chat/chatSessionOptions';
 import type { ContextItem } from '../../src/core/chat/conversation';
 import { ConversationStore, type ChatStorage } from '../../src/core/chat/conversationStore';
 import { realClock } from '../../src/core/common/clock';

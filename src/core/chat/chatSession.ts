@@ -2,22 +2,12 @@
 // (which chat is shown), the turn runner (one answer through the router), the presenter (state to
 // panel messages) and the store. The VS Code side hands it the session's share of the webview's
 // messages; everything it has to say goes out through `post`.
-import {
-  LIMITS,
-  dispatch,
-  type ContextKind,
-  type ContextRef,
-  type HostMessage,
-  type MessageHandlers,
-  type ModelOption,
-  type WebviewMessage,
-} from '../common/chatProtocol';
-import type { Clock } from '../common/clock';
+import { LIMITS, dispatch, type MessageHandlers } from '../common/chatProtocol';
 import { Disposable } from '../common/lifecycle';
 import { ChatNotices, StopReasons } from '../common/messages/chat';
-import type { ChatMessage, ModelService } from '../providers/modelService';
+import type { ChatMessage } from '../providers/modelService';
 import { initMessage, storageMessage, conversationMessage, turnStartMessage } from './chatPresenter';
-import { contextTokensFor, promptBudget } from './contextBudget';
+import { contextTokensFor } from './contextBudget';
 import {
   addTurn,
   takeForRetry,
@@ -26,66 +16,10 @@ import {
   type StoredMessage,
 } from './conversation';
 import { ConversationNavigator } from './conversationNavigator';
-import type { ConversationStore } from './conversationStore';
-import { preparePrompt } from './prompt';
-import { providerLabels, type NamedProvider, type ProviderLabels } from './providerLabel';
-import { TurnRunner, type ChatLog } from './turnRunner';
-
-export interface ChatContextSource {
-  /** The chips to show now. */
-  chips(): ContextRef[];
-  /** Kinds the user removed and may add back. */
-  addable(): ContextKind[];
-  /** The content behind the chips shown now, read at send time. */
-  snapshot(): Promise<ContextItem[]>;
-}
-
-export interface ChatDefaults {
-  model: string;
-  thinking: boolean;
-  deadlineMs: number;
-}
-
-/**
- * The seam to the router's failover. `label` names the provider a waiting chat would move to (or
- * undefined when none is ready); `useNow` moves waiting chat work off `providerId` at once.
- */
-export interface ChatFallbackHook {
-  label(providerId: string): string | undefined;
-  useNow(providerId: string): void;
-}
-
-/** Messages the VS Code side answers itself (the editor, the clipboard, commands). */
-export type EditorMessage = Extract<
-  WebviewMessage,
-  { type: 'removeContext' | 'addContext' | 'insertCode' | 'copyCode' | 'runCommand' }
->;
-/** The rest are the session's: a new message type lands here and must get a handler. */
-export type SessionMessage = Exclude<WebviewMessage, EditorMessage>;
-
-export interface ChatSessionOptions {
-  models: ModelService;
-  store: ConversationStore;
-  post(message: HostMessage): void;
-  context: ChatContextSource;
-  defaults(): ChatDefaults;
-  modelOptions(): ModelOption[];
-  /** The providers the router knows (built-in and custom): where chat reads their labels. */
-  providers?: () => readonly NamedProvider[];
-  fallback?: ChatFallbackHook;
-  clock: Clock;
-  newId?: () => string;
-  /** The context window of a chat model, in tokens (contextBudget.ts's table by default). */
-  contextTokens?: (model: string) => number;
-  /**
-   * Whether a file is excluded now: checked for every prompt (first send, follow-up, retry), so
-   * stored context of a file excluded since it was attached is not sent again.
-   */
-  isExcluded?: (path: string) => boolean;
-  /** Streamed tokens are gathered this long into one delta message (one frame at 60 Hz). */
-  coalesceMs?: number;
-  log?: ChatLog;
-}
+import type { ChatSessionOptions, SessionMessage } from './chatSessionOptions';
+import { promptForAnswer } from './prompt';
+import { providerLabels, type ProviderLabels } from './providerLabel';
+import { TurnRunner } from './turnRunner';
 
 export class ChatSession extends Disposable {
   private readonly nav: ConversationNavigator;
@@ -254,20 +188,9 @@ export class ChatSession extends Disposable {
     await this.lastTurn;
   }
 
-  /**
-   * The messages for `answer`, within the model's context budget and without files excluded
-   * since; what was left out becomes the answer's note, so the user sees it from the start.
-   */
   private prompt(answer: StoredMessage): { messages: ChatMessage[]; note?: string } {
-    const conv = this.conv;
-    const contextTokens = (this.opts.contextTokens ?? contextTokensFor)(conv.model);
-    const built = preparePrompt(conv, answer.id, {
-      budgetTokens: promptBudget(contextTokens, conv.thinking),
-      ...(this.opts.isExcluded ? { isExcluded: this.opts.isExcluded } : {}),
-    });
-    if (built.leftOut === undefined) return { messages: built.messages };
-    answer.note = built.leftOut;
-    return { messages: built.messages, note: built.leftOut };
+    const contextTokens = (this.opts.contextTokens ?? contextTokensFor)(this.conv.model);
+    return promptForAnswer(this.conv, answer, contextTokens, this.opts.isExcluded);
   }
 
   private begin(

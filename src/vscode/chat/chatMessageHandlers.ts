@@ -3,7 +3,8 @@
 // type with no row here fails to compile.
 import * as vscode from 'vscode';
 import type { HostMessage, MessageHandlers, WebviewMessage } from '../../core/common/chatProtocol';
-import type { ChatSession, SessionMessage } from '../../core/chat/chatSession';
+import type { ChatSession } from '../../core/chat/chatSession';
+import type { SessionMessage } from '../../core/chat/chatSessionOptions';
 import { ChatNotices } from '../../core/common/messages/chat';
 import type { EditorContext } from './editorContext';
 import { insertCode } from './insertCode';

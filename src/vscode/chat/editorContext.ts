@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ContextKind, ContextRef } from '../../core/common/chatProtocol';
 import type { ContextItem } from '../../core/chat/conversation';
-import type { ChatContextSource } from '../../core/chat/chatSession';
+import type { ChatContextSource } from '../../core/chat/chatSessionOptions';
 import { Disposable, toDisposable } from '../../core/common/lifecycle';
 import { exclusionReason, exclusionsFor, matchPath, shownPath } from '../exclusionSettings';
 

@@ -1,7 +1,8 @@
 // Registers the chat webview view and its commands, and wires the session to the model service,
 // the editor context and the storage.
 import * as vscode from 'vscode';
-import { ChatSession, type ChatFallbackHook } from '../../core/chat/chatSession';
+import { ChatSession } from '../../core/chat/chatSession';
+import type { ChatFallbackHook } from '../../core/chat/chatSessionOptions';
 import { contextTokensFor } from '../../core/chat/contextBudget';
 import { ConversationStore } from '../../core/chat/conversationStore';
 import { FolderChatStorage } from '../../core/chat/folderChatStorage';

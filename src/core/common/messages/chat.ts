@@ -30,6 +30,17 @@ export const AnswerNotes = {
   htmlOnly: 'This answer had only HTML, which is not shown for safety. Ask again for plain text or code.',
 } as const;
 
+/** The answer's note on what its prompt left out (files named already, e.g. "`a.ts`, `b.ts`"). */
+export const LeftOutNotes = {
+  excluded: (files: string) =>
+    `Left out ${files}: excluded from what Pacer sends (pacer.completion.exclude).`,
+  earlierVersions: (files: string) => `earlier versions of ${files}`,
+  oldestMessages: (count: number) => (count === 1 ? 'the oldest message' : `the ${count} oldest messages`),
+  endOf: (files: string) => `the end of ${files}`,
+  toFit: (kTokens: number, what: string) =>
+    `To fit the model's context (about ${kTokens}k tokens), left out ${what}.`,
+} as const;
+
 /** Reasons given to the abort signal (logged, not shown). */
 export const StopReasons = {
   user: 'Stopped by the user.',
