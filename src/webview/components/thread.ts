@@ -6,7 +6,7 @@ import type { Actions } from '../actions';
 import { h } from '../dom';
 import { createFrameScheduler } from '../frames';
 import { codeLanguage, codeText } from '../markdown';
-import { MessageView } from '../messageView';
+import { MessageView } from './messageView';
 
 export class Thread {
   /** The scrolling container (the conversation's log). */

@@ -143,6 +143,7 @@ export const silentFor = (who: string, seconds: number) =>
 // The panel (webview)
 
 export const PanelText = {
+  title: 'Pacer Chat',
   emptyTitle: 'Ask Pacer about your code.',
   emptyBody:
     'Your selection or active file goes along as context (remove the chip to leave it out). Answers keep coming when DeepSeek rate-limits: Pacer waits, retries, or switches provider.',

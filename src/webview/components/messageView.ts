@@ -1,6 +1,6 @@
 // One message in the conversation: the user's prompt (plain text, never markdown) or an answer
 // with its reasoning (collapsed), notes, wait line, markdown body and error with its actions.
-import type { ErrorView, ViewMessage } from '../core/common/chatProtocol';
+import type { ErrorView, ViewMessage } from '../../core/common/chatProtocol';
 import {
   AnswerNotes,
   ChatErrors,
@@ -8,9 +8,9 @@ import {
   silentFor,
   waitText,
   type WaitLine,
-} from '../core/common/messages/chat';
-import { button, h } from './dom';
-import { StreamingMarkdown } from './streamingMarkdown';
+} from '../../core/common/messages/chat';
+import { button, h } from '../dom';
+import { StreamingMarkdown } from '../streamingMarkdown';
 
 export interface MessageActions {
   retry(messageId: string): void;
