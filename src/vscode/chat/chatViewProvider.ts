@@ -1,7 +1,13 @@
 // The chat view: serves the webview's HTML under its CSP, validates every message from it and
 // hands it to the handler table, and holds posts for a view that has not said `ready` yet.
 import * as vscode from 'vscode';
-import { dispatch, parseWebviewMessage, tryParse, type HostMessage } from '../../core/common/chatProtocol';
+import {
+  dispatch,
+  parseWebviewMessage,
+  tryParse,
+  type HostMessage,
+  type WebviewMessage,
+} from '../../core/common/chatProtocol';
 import { Emitter } from '../../core/common/event';
 import { Disposable, DisposableStore } from '../../core/common/lifecycle';
 import type { Logger } from '../log';
@@ -94,7 +100,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     });
   }
 
-  private async handle(msg: ReturnType<typeof parseWebviewMessage>): Promise<void> {
+  private async handle(msg: WebviewMessage): Promise<void> {
     if (this.handlers) await dispatch(this.handlers, msg);
     // The handshake: the view has its state now, so what was held for it can follow.
     if (msg.type === 'ready') {
