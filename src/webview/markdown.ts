@@ -4,6 +4,7 @@
 // anyway; the sanitizer is the layer that does not depend on the CSP being right.
 import DOMPurify from 'dompurify';
 import { Marked, type Token } from 'marked';
+import { PanelText } from '../core/common/messages/chat';
 import { h } from './dom';
 import { highlight } from './highlight';
 
@@ -138,16 +139,20 @@ function decorateCodeBlocks(root: DocumentFragment, highlightLimit: number): voi
       h('span', { class: 'code-lang', text: language || 'text' }),
       h('button', {
         class: 'code-action',
-        text: 'Copy',
-        attrs: { type: 'button', 'data-action': 'copy', 'aria-label': `Copy ${language || 'code'} block` },
+        text: PanelText.copy,
+        attrs: {
+          type: 'button',
+          'data-action': 'copy',
+          'aria-label': PanelText.copyBlock(language || 'code'),
+        },
       }),
       h('button', {
         class: 'code-action',
-        text: 'Insert',
+        text: PanelText.insert,
         attrs: {
           type: 'button',
           'data-action': 'insert',
-          'aria-label': `Insert ${language || 'code'} block at the cursor`,
+          'aria-label': PanelText.insertBlock(language || 'code'),
         },
       }),
     );

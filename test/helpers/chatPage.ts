@@ -1,7 +1,6 @@
-// The chat webview in headless Chromium, as VS Code hosts it: the production bundle built in
-// memory from src/webview/main.ts, served with the panel's real HTML and CSP (or without the CSP,
-// to test the sanitizer alone), and a stand-in for acquireVsCodeApi() that records what the page
-// posts. Used by the chat webview tests and by the benchmark's chatRender section.
+// The chat webview page shared by the webview tests and the chatRender benchmark: the production
+// bundle, served with the panel's real HTML and CSP on 127.0.0.1 to headless Chromium, with a stand-in
+// for VS Code's webview host (acquireVsCodeApi and a record of what the page posted).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -20,6 +19,9 @@ import { chromiumPath } from '../../tools/editor/installEditor.mjs';
 declare const window: any;
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// ---------------------------------------------------------------------------------------------
+// A plain page that hosts the webview bundle the way VS Code does (same HTML, same CSP).
 
 export interface ChatPageServer {
   origin: string;
@@ -169,3 +171,8 @@ export function initMessage(conversation: ViewConversation = emptyConversation()
     ],
   };
 }
+
+/** Why the page tests skip (Chromium comes with the editor tools), or false when they can run. */
+export const chatPageSkip: string | false = chromiumPath()
+  ? false
+  : 'Chromium is not installed (node tools/editor/installEditor.mjs)';

@@ -17,8 +17,10 @@ import {
   type ContextItem,
 } from '../../src/core/chat/conversation';
 import { toErrorView } from '../../src/core/chat/errorView';
+import { providerLabels } from '../../src/core/chat/providerLabel';
+import { chatModelOptions } from '../../src/core/chat/chatModels';
 import { SYSTEM_PROMPT, buildPrompt, formatContext, preparePrompt } from '../../src/core/chat/prompt';
-import { plainWhy, waitText } from '../../src/core/common/waitText';
+import { plainWhy, waitText } from '../../src/core/common/messages/chat';
 import { PacerError } from '../../src/core/common/errors';
 
 const T0 = 1_700_000_000_000;
@@ -253,11 +255,20 @@ describe('chat wait and error words', () => {
   });
 
   test('errors that need the user name the command that fixes them', () => {
-    const key = toErrorView(new PacerError({ kind: 'needsKey', message: '401', providerId: 'deepseek' }));
+    // The labels come from the providers the router knows (the catalog's), not a table of chat's.
+    const labels = providerLabels(() => [
+      { id: 'deepseek', label: 'DeepSeek' },
+      { id: 'openai', label: 'OpenAI' },
+    ]);
+    const key = toErrorView(
+      new PacerError({ kind: 'needsKey', message: '401', providerId: 'deepseek' }),
+      labels,
+    );
     assert.equal(key.command?.id, 'pacer.setApiKey');
     assert.match(key.message, /^DeepSeek needs an API key/);
     const balance = toErrorView(
       new PacerError({ kind: 'noBalance', message: '402', providerId: 'deepseek' }),
+      labels,
     );
     assert.match(balance.message, /Top up your balance with DeepSeek/);
     assert.equal(balance.command?.id, 'pacer.topUp');
@@ -267,11 +278,33 @@ describe('chat wait and error words', () => {
     );
     const bad = toErrorView(
       new PacerError({ kind: 'badRequest', message: 'context too long', providerId: 'openai' }),
+      labels,
     );
     assert.equal(bad.retry, false);
     assert.match(bad.message, /OpenAI rejected the request: context too long/);
     const server = toErrorView(new PacerError({ kind: 'server', message: 'DeepSeek answered 500' }));
     assert.deepEqual(server, { kind: 'server', message: 'DeepSeek answered 500', retry: true });
     assert.equal(toErrorView(new Error('socket hang up')).message, 'The request failed: socket hang up');
+  });
+
+  test("a custom provider's label reaches chat errors; an unknown id stands as itself", () => {
+    const labels = providerLabels(() => [{ id: 'team-gw', label: 'Team Gateway' }]);
+    const key = toErrorView(
+      new PacerError({ kind: 'needsKey', message: '401', providerId: 'team-gw' }),
+      labels,
+    );
+    assert.match(key.message, /^Team Gateway needs an API key/);
+    assert.equal(labels('someone-else'), 'someone-else');
+    assert.equal(labels('x'.repeat(400)).length, 300, 'cut to what the panel accepts');
+  });
+
+  test('the model box names a pinned custom provider by its own label', () => {
+    assert.deepEqual(chatModelOptions('deepseek-flash', { label: 'Team Gateway', chatModel: 'qwen-coder' }), [
+      { id: 'deepseek-flash', label: 'Team Gateway · qwen-coder' },
+    ]);
+    assert.deepEqual(
+      chatModelOptions('my-model', undefined).map((m) => m.id),
+      ['deepseek-flash', 'deepseek-v4-pro', 'my-model'],
+    );
   });
 });

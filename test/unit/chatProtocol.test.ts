@@ -5,10 +5,12 @@ import assert from 'node:assert/strict';
 import {
   LIMITS,
   ProtocolError,
+  dispatch,
   parseHostMessage,
   parseWebviewMessage,
   tryParse,
   type HostMessage,
+  type MessageHandlers,
   type ViewMessage,
   type WebviewMessage,
 } from '../../src/core/common/chatProtocol';
@@ -234,5 +236,69 @@ describe('never sends an excluded file: the chip that says why', () => {
   test('a reason that is not a string is refused', () => {
     const r = tryParse(parseHostMessage, { type: 'chips', chips: [{ ...chip, excluded: 1 }], addable: [] });
     assert.equal(r.ok, false);
+  });
+});
+
+describe('dispatch tables', () => {
+  // Compile-time proof: a table missing a message type, or with a handler for the wrong shape,
+  // does not type-check (tsc runs over the tests), so a new type cannot go unhandled.
+  const partial = { ready: () => undefined };
+  // @ts-expect-error every webview message type needs a handler
+  const missing: MessageHandlers<WebviewMessage> = partial;
+  const wrongShape = {
+    // @ts-expect-error the handler gets the shape of its own type (`send` has no `id`)
+    send: (m: { type: 'send'; id: string }) => m.id,
+  } satisfies Partial<MessageHandlers<WebviewMessage, string>>;
+  void missing;
+  void wrongShape;
+
+  test('each message goes to the handler of its type, both ways', () => {
+    const seen: string[] = [];
+    const record = (m: { type: string }): void => void seen.push(m.type);
+    const toExtension: MessageHandlers<WebviewMessage> = {
+      ready: record,
+      send: record,
+      stop: record,
+      retry: record,
+      newChat: record,
+      openConversation: record,
+      deleteConversation: record,
+      removeContext: record,
+      addContext: record,
+      setModel: record,
+      insertCode: record,
+      copyCode: record,
+      runCommand: record,
+      useFallbackNow: record,
+      requestState: record,
+    };
+    for (const m of WEBVIEW) dispatch(toExtension, m);
+    assert.deepEqual(
+      seen,
+      WEBVIEW.map((m) => m.type),
+    );
+
+    seen.length = 0;
+    const toWebview: MessageHandlers<HostMessage> = {
+      init: record,
+      conversation: record,
+      history: record,
+      chips: record,
+      turnStart: record,
+      delta: record,
+      wait: record,
+      restart: record,
+      provider: record,
+      turnEnd: record,
+      showHistory: record,
+      focusInput: record,
+      notice: record,
+      storageNotice: record,
+    };
+    for (const m of HOST) dispatch(toWebview, m);
+    assert.deepEqual(
+      seen,
+      HOST.map((m) => m.type),
+    );
   });
 });

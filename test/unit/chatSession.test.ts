@@ -3,9 +3,14 @@
 // fails, and what a reloaded window finds again.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HostMessage, WebviewMessage } from '../../src/core/common/chatProtocol';
+import type { HostMessage } from '../../src/core/common/chatProtocol';
 import { parseHostMessage } from '../../src/core/common/chatProtocol';
-import { ChatSession, type ChatFallbackHook, type ChatSessionOptions } from '../../src/core/chat/chatSession';
+import { ChatSession } from '../../src/core/chat/chatSession';
+import type {
+  ChatFallbackHook,
+  ChatSessionOptions,
+  SessionMessage,
+} from '../../src/core/chat/chatSessionOptions';
 import type { ContextItem } from '../../src/core/chat/conversation';
 import { ConversationStore, type ChatStorage } from '../../src/core/chat/conversationStore';
 import { realClock } from '../../src/core/common/clock';
@@ -102,13 +107,18 @@ function setup(
       { id: 'deepseek-flash', label: 'DeepSeek Flash' },
       { id: 'deepseek-v4-pro', label: 'DeepSeek V4 Pro' },
     ],
+    // As the router knows them (the catalog's labels); a test may add a custom provider.
+    providers: () => [
+      { id: 'deepseek', label: 'DeepSeek' },
+      { id: 'openrouter', label: 'OpenRouter' },
+    ],
     ...(options.fallback ? { fallback: options.fallback } : {}),
     clock: realClock,
     coalesceMs: options.coalesceMs ?? 16,
     ...options.session,
   });
   sessions.push(session);
-  const send = (m: WebviewMessage) => session.handle(m);
+  const send = (m: SessionMessage) => session.handle(m);
   const of = <T extends HostMessage['type']>(type: T) =>
     posted.filter((m): m is Extract<HostMessage, { type: T }> => m.type === type);
   const streamed = () =>
@@ -361,6 +371,35 @@ describe('chat session', () => {
     assert.ok(deltas.every((d) => (d.content ?? '').length <= 100_000));
     assert.equal(s.streamed(), big);
     assert.equal(s.of('turnEnd')[0]?.status, 'done');
+  });
+
+  test("a custom provider's label (from the router's providers) is what the panel shows", async () => {
+    const custom: ModelService = {
+      chat: async (_request, options) => {
+        options?.onWait?.({ providerId: 'team-gw', reason: 'rateLimited', attempt: 2 });
+        options?.onProvider?.('team-gw', true);
+        options?.onContent?.('hello');
+        return {
+          text: 'hello',
+          reasoning: '',
+          providerId: 'team-gw',
+          model: 'qwen',
+          finishReason: 'stop',
+          restarts: 0,
+        };
+      },
+      complete: async () => assert.fail('not used'),
+    };
+    const s = setup({
+      models: custom,
+      session: { providers: () => [{ id: 'team-gw', label: 'Team Gateway' }] },
+    });
+    await s.send({ type: 'send', text: 'hi' });
+    await s.session.idle();
+    assert.equal(s.of('wait')[0]?.provider, 'Team Gateway');
+    assert.equal(s.of('provider')[0]?.provider, 'Team Gateway');
+    const stored = await s.store.get(s.store.currentId() as string);
+    assert.equal(stored?.messages[1]?.provider, 'Team Gateway');
   });
 
   test('a chat at its message limit refuses more and says to start a new one', async () => {

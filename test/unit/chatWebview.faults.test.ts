@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { ViewMessage } from '../../src/core/common/chatProtocol';
-import { chromiumPath } from '../../tools/editor/installEditor.mjs';
 import {
+  chatPageSkip,
   emptyConversation,
   initMessage,
   launchBrowser,
@@ -20,7 +20,7 @@ import {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
 
-const skip = chromiumPath() ? false : 'Chromium is not installed (node tools/editor/installEditor.mjs)';
+const skip = chatPageSkip;
 let browser: Browser;
 let server: ChatPageServer;
 let page: ChatPage;

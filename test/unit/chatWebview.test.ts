@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { HostMessage, ViewMessage } from '../../src/core/common/chatProtocol';
 import { chatCsp, chatHtml } from '../../src/vscode/chat/chatHtml';
-import { chromiumPath } from '../../tools/editor/installEditor.mjs';
 import {
+  chatPageSkip,
   emptyConversation,
   initMessage,
   launchBrowser,
@@ -28,7 +28,7 @@ let withCsp: ChatPageServer;
 let withoutCsp: ChatPageServer;
 
 // Chromium comes with the editor tools (tools/editor/installEditor.mjs); without it these skip.
-const skip = chromiumPath() ? false : 'Chromium is not installed (node tools/editor/installEditor.mjs)';
+const skip = chatPageSkip;
 
 before(async () => {
   if (skip) return;

@@ -5,9 +5,14 @@
 // (`lostTokens`, target 0) and the time from the last chunk to the last token in the DOM
 // (`tailMs`, target < 150 ms).
 //
-// The page it runs in is the chat tests' harness, test/helpers/chatPage.ts.
-import { initMessage, launchBrowser, openChatPage, startChatPageServer } from '../../test/helpers/chatPage';
-import type { ChatPage } from '../../test/helpers/chatPage';
+// The page itself (server, browser, stand-in host) is test/helpers/chatPage.ts, shared with the tests.
+import {
+  initMessage,
+  launchBrowser,
+  openChatPage,
+  startChatPageServer,
+  type ChatPage,
+} from '../../test/helpers/chatPage';
 import type { Row, SectionOptions, SectionOutput } from './types';
 
 // Callbacks handed to page.evaluate run in Chromium. This program is compiled without the DOM lib

@@ -1,133 +1,66 @@
-// The chat panel's controller, free of VS Code: it owns the current conversation, runs one answer
-// at a time through the ModelService (the gate, at chat priority), turns the gate's events into
-// protocol messages for the webview, and keeps the store up to date. The VS Code view provider
-// only forwards validated webview messages here and posts what comes back.
-import {
-  LIMITS,
-  type ContextKind,
-  type ContextRef,
-  type ErrorView,
-  type HostMessage,
-  type MessageStatus,
-  type ModelOption,
-  type WebviewMessage,
-} from '../common/chatProtocol';
-import type { Clock, TimerHandle } from '../common/clock';
-import { PacerError } from '../common/errors';
-import { RerouteToken } from '../providers/rerouteToken';
-import type { ChatMessage, ModelService, RestartInfo, WaitInfo } from '../providers/modelService';
+// The chat panel's controller, free of VS Code: a thin composition of the conversation navigator
+// (which chat is shown), the turn runner (one answer through the router), the presenter (state to
+// panel messages) and the store. The VS Code side hands it the session's share of the webview's
+// messages; everything it has to say goes out through `post`.
+import { LIMITS, dispatch, type MessageHandlers } from '../common/chatProtocol';
+import { Disposable } from '../common/lifecycle';
+import { ChatNotices, StopReasons } from '../common/messages/chat';
+import type { ChatMessage } from '../providers/modelService';
+import { initMessage, storageMessage, conversationMessage, turnStartMessage } from './chatPresenter';
+import { contextTokensFor } from './contextBudget';
 import {
   addTurn,
-  appendDelta,
-  finishAnswer,
-  newConversation,
-  restartAnswer,
   takeForRetry,
-  toView,
-  toViewMessage,
   type ContextItem,
   type Conversation,
   type StoredMessage,
 } from './conversation';
-import type { ConversationStore } from './conversationStore';
-import type { StoreProblem } from './storeProblems';
-import { toErrorView } from './errorView';
-import { contextTokensFor, promptBudget } from './contextBudget';
-import { preparePrompt } from './prompt';
-import { providerLabel } from './providerLabel';
-import { plainWhy } from '../common/waitText';
-import { clip } from '../common/schema';
+import { ConversationNavigator } from './conversationNavigator';
+import type { ChatSessionOptions, SessionMessage } from './chatSessionOptions';
+import { promptForAnswer } from './prompt';
+import { providerLabels, type ProviderLabels } from './providerLabel';
+import { TurnRunner } from './turnRunner';
 
-/** Said while rate-limited with nowhere to move: a fallback is the way out users miss. */
-const NO_FALLBACK_HINT =
-  "No other provider can take this now. Add an OpenRouter or OpenAI key ('Pacer: Set API Key') or start a local server (Ollama, LM Studio) to have a fallback.";
-
-export interface ChatContextSource {
-  /** The chips to show now. */
-  chips(): ContextRef[];
-  /** Kinds the user removed and may add back. */
-  addable(): ContextKind[];
-  /** The content behind the chips shown now, read at send time. */
-  snapshot(): Promise<ContextItem[]>;
-}
-
-export interface ChatDefaults {
-  model: string;
-  thinking: boolean;
-  deadlineMs: number;
-}
-
-/**
- * The seam to the router's failover. `label` names the provider a waiting chat would move to (or
- * undefined when none is ready); `useNow` moves waiting chat work off `providerId` at once.
- */
-export interface ChatFallbackHook {
-  label(providerId: string): string | undefined;
-  useNow(providerId: string): void;
-}
-
-export interface ChatSessionOptions {
-  models: ModelService;
-  store: ConversationStore;
-  post(message: HostMessage): void;
-  context: ChatContextSource;
-  defaults(): ChatDefaults;
-  modelOptions(): ModelOption[];
-  fallback?: ChatFallbackHook;
-  clock: Clock;
-  newId?: () => string;
-  /** The context window of a chat model, in tokens (contextBudget.ts's table by default). */
-  contextTokens?: (model: string) => number;
-  /**
-   * Whether a file is excluded now: checked for every prompt (first send, follow-up, retry), so
-   * stored context of a file excluded since it was attached is not sent again.
-   */
-  isExcluded?: (path: string) => boolean;
-  /** Streamed tokens are gathered this long into one delta message (one frame at 60 Hz). */
-  coalesceMs?: number;
-  log?: { warn(message: string): void; error(message: string, error?: unknown): void };
-}
-
-interface Run {
-  conv: Conversation;
-  user: StoredMessage;
-  answer: StoredMessage;
-  messages: ChatMessage[];
-  /** What the prompt left out, kept in the answer's note whatever else the note says. */
-  promptNote?: string;
-  abort: AbortController;
-  /** Sequence number of the next delta message. */
-  seq: number;
-  content: string;
-  reasoning: string;
-  timer?: TimerHandle;
-  waitingOn?: string;
-  reroute: RerouteToken;
-  done: Promise<void>;
-}
-
-export class ChatSession {
-  private conv!: Conversation;
-  private run?: Run;
-  // The last turn's whole life, including the save and the turnEnd after `run` is cleared.
+export class ChatSession extends Disposable {
+  private readonly nav: ConversationNavigator;
+  private turn: TurnRunner | undefined;
+  // The last turn's whole life, including the save and the turnEnd after `turn` is cleared.
   private lastTurn: Promise<void> = Promise.resolve();
   private readonly ready: Promise<void>;
   private readonly newId: () => string;
-  private disposed = false;
-  private readonly stopListening: () => void;
+  private readonly labels: ProviderLabels;
+  private readonly handlers: MessageHandlers<SessionMessage, Promise<void> | void> = {
+    ready: () => this.postInit(),
+    requestState: () => this.postInit(),
+    send: (m) => this.send(m.text),
+    stop: () => this.stop(),
+    retry: (m) => this.retry(m.messageId),
+    newChat: () => this.newChat(),
+    openConversation: (m) => this.nav.open(m.id),
+    deleteConversation: (m) => this.nav.delete(m.id),
+    setModel: (m) => this.setModel(m.model, m.thinking),
+    useFallbackNow: () => this.useFallbackNow(),
+  };
 
   constructor(private readonly opts: ChatSessionOptions) {
+    super();
     this.newId = opts.newId ?? (() => globalThis.crypto.randomUUID());
-    this.stopListening = opts.store.onProblem((p) => this.postStorage(p));
-    this.ready = this.start();
+    this.labels = providerLabels(opts.providers);
+    this.nav = new ConversationNavigator({
+      store: opts.store,
+      clock: opts.clock,
+      newId: this.newId,
+      defaults: () => opts.defaults(),
+      post: (m) => opts.post(m),
+      leave: () => this.stopAndWait(),
+    });
+    this._register(opts.store.onProblem((p) => opts.post(storageMessage(p))));
+    this.ready = this.nav.start();
   }
 
-  private async start(): Promise<void> {
-    await this.opts.store.load();
-    const id = this.opts.store.currentId();
-    const stored = id === undefined ? undefined : await this.opts.store.get(id);
-    this.conv = stored ?? this.blank();
-    this.opts.store.setCurrent(this.conv.id);
+  /** The conversation shown now. */
+  private get conv(): Conversation {
+    return this.nav.current;
   }
 
   /** Resolves once the stored conversation is loaded. */
@@ -137,7 +70,7 @@ export class ChatSession {
 
   /** The answer in progress, if any (tests and the view provider's Stop command). */
   get streaming(): boolean {
-    return this.run !== undefined;
+    return this.turn !== undefined;
   }
 
   /** Resolves when the answer in progress (if any) has ended. */
@@ -145,73 +78,38 @@ export class ChatSession {
     await this.lastTurn;
   }
 
-  async handle(msg: WebviewMessage): Promise<void> {
+  async handle(msg: SessionMessage): Promise<void> {
     await this.ready;
-    if (this.disposed) return;
-    switch (msg.type) {
-      case 'ready':
-      case 'requestState':
-        return this.postInit();
-      case 'send':
-        return this.send(msg.text);
-      case 'stop':
-        return this.stop();
-      case 'retry':
-        return this.retry(msg.messageId);
-      case 'newChat':
-        return this.newChat();
-      case 'openConversation':
-        return this.open(msg.id);
-      case 'deleteConversation':
-        return this.delete(msg.id);
-      case 'setModel':
-        return this.setModel(msg.model, msg.thinking);
-      case 'useFallbackNow':
-        return this.useFallbackNow();
-      default:
-        // Context, clipboard, editor and command messages belong to the VS Code side.
-        return undefined;
-    }
+    if (this.isDisposed) return;
+    await dispatch(this.handlers, msg);
   }
 
   postInit(): void {
-    const run = this.run;
-    let streaming: { messageId: string; seq: number } | undefined;
-    if (run && run.conv === this.conv) {
-      // The full text so far goes out with init, so tokens gathered for the next delta must not
-      // be sent a second time.
-      this.cancelFlush(run);
-      run.content = '';
-      run.reasoning = '';
-      streaming = { messageId: run.answer.id, seq: run.seq };
-    }
-    this.opts.post({
-      type: 'init',
-      conversation: toView(this.conv),
-      history: this.opts.store.list(),
-      chips: this.opts.context.chips(),
-      addable: this.opts.context.addable(),
-      models: this.modelOptions(),
-      ...(streaming ? { streaming } : {}),
-    });
+    const turn = this.turn;
+    // The full text so far goes out with init; the stream goes on from there.
+    const streaming = turn && turn.conv === this.conv ? turn.resync() : undefined;
+    this.opts.post(
+      initMessage({
+        conv: this.conv,
+        history: this.opts.store.list(),
+        chips: this.opts.context.chips(),
+        addable: this.opts.context.addable(),
+        models: this.opts.modelOptions(),
+        ...(streaming ? { streaming } : {}),
+      }),
+    );
     const problem = this.opts.store.problem();
-    if (problem) this.postStorage(problem);
+    if (problem) this.opts.post(storageMessage(problem));
   }
 
   async send(text: string): Promise<void> {
-    if (this.run) {
-      this.opts.post({
-        type: 'notice',
-        text: 'An answer is still streaming: stop it before sending another.',
-      });
+    if (this.turn) {
+      this.opts.post({ type: 'notice', text: ChatNotices.stillStreaming });
       return;
     }
     if (!text.trim()) return;
     if (this.conv.messages.length + 2 > LIMITS.messages) {
-      this.opts.post({
-        type: 'notice',
-        text: 'This chat is as long as a chat can get: start a new chat to go on.',
-      });
+      this.opts.post({ type: 'notice', text: ChatNotices.chatFull });
       return;
     }
     let context: ContextItem[] = [];
@@ -220,24 +118,23 @@ export class ChatSession {
     } catch (e) {
       this.opts.log?.warn(`Reading the editor context failed: ${String(e)}`);
     }
-    if (this.run || this.disposed) return;
-    const now = this.opts.clock.now();
+    if (this.turn || this.isDisposed) return;
     const { user, assistant } = addTurn(this.conv, {
       userId: this.newId(),
       assistantId: this.newId(),
       text,
       context,
-      nowMs: now,
+      nowMs: this.opts.clock.now(),
     });
     const prompt = this.prompt(assistant);
-    this.opts.post({ type: 'turnStart', user: toViewMessage(user), assistant: toViewMessage(assistant) });
+    this.opts.post(turnStartMessage(user, assistant));
     void this.opts.store.save(this.conv);
-    this.opts.post({ type: 'history', items: this.opts.store.list() });
+    this.nav.postHistory();
     this.begin(user, assistant, prompt);
   }
 
   async retry(messageId: string): Promise<void> {
-    if (this.run) return;
+    if (this.turn) return;
     const user = takeForRetry(this.conv, messageId);
     if (!user) return;
     // The failed answer leaves the view; the prompt is answered again under a fresh id.
@@ -251,55 +148,17 @@ export class ChatSession {
     };
     this.conv.messages.push(answer);
     const prompt = this.prompt(answer);
-    this.opts.post({ type: 'conversation', conversation: toView(this.conv) });
+    this.opts.post(conversationMessage(this.conv));
     void this.opts.store.save(this.conv);
     this.begin(user, answer, prompt);
   }
 
   stop(): void {
-    this.run?.abort.abort(new PacerError({ kind: 'cancelled', message: 'Stopped by the user.' }));
+    this.turn?.stop(StopReasons.user);
   }
 
-  async newChat(): Promise<void> {
-    await this.stopAndWait();
-    if (this.conv.messages.length === 0) {
-      this.opts.post({ type: 'focusInput' });
-      return;
-    }
-    this.conv = this.blank();
-    this.opts.store.setCurrent(this.conv.id);
-    this.opts.post({ type: 'conversation', conversation: toView(this.conv) });
-    this.opts.post({ type: 'focusInput' });
-  }
-
-  async open(id: string): Promise<void> {
-    if (id === this.conv.id) return;
-    const conv = await this.opts.store.get(id);
-    if (!conv) {
-      this.opts.post({
-        type: 'notice',
-        text: 'That chat could not be opened; it was removed from the list.',
-      });
-      this.opts.post({ type: 'history', items: this.opts.store.list() });
-      return;
-    }
-    await this.stopAndWait();
-    this.conv = conv;
-    this.opts.store.setCurrent(conv.id);
-    this.opts.post({ type: 'conversation', conversation: toView(conv) });
-  }
-
-  async delete(id: string): Promise<void> {
-    if (id === this.conv.id) {
-      await this.stopAndWait();
-      await this.opts.store.delete(id);
-      this.conv = this.blank();
-      this.opts.store.setCurrent(this.conv.id);
-      this.opts.post({ type: 'conversation', conversation: toView(this.conv) });
-    } else {
-      await this.opts.store.delete(id);
-    }
-    this.opts.post({ type: 'history', items: this.opts.store.list() });
+  newChat(): Promise<void> {
+    return this.nav.newChat();
   }
 
   setModel(model: string, thinking: boolean): void {
@@ -313,41 +172,17 @@ export class ChatSession {
   }
 
   useFallbackNow(): void {
-    const waitingOn = this.run?.waitingOn;
+    const waitingOn = this.turn?.waitingOn;
     if (waitingOn === undefined) return;
     if (this.opts.fallback) this.opts.fallback.useNow(waitingOn);
-    else this.run?.reroute.trigger();
+    else this.turn?.rerouteNow();
   }
 
-  async dispose(): Promise<void> {
-    this.disposed = true;
-    this.stopListening();
+  /** Ends the turn in progress and writes every pending save (awaited on deactivate). */
+  override async dispose(): Promise<void> {
+    super.dispose();
     await this.stopAndWait();
     await this.opts.store.flush();
-  }
-
-  private blank(): Conversation {
-    const d = this.opts.defaults();
-    return newConversation(this.newId(), this.opts.clock.now(), clip(d.model, LIMITS.model), d.thinking);
-  }
-
-  /** The choices the panel can show: labels cut to fit, ids it could not send back left out. */
-  private modelOptions(): ModelOption[] {
-    return this.opts
-      .modelOptions()
-      .filter((m) => m.id.length <= LIMITS.model)
-      .map((m) => ({ id: m.id, label: clip(m.label, LIMITS.label) }));
-  }
-
-  /** Tells the panel that chats cannot be read or saved, and what to do; or that it works again. */
-  private postStorage(problem: StoreProblem | undefined): void {
-    const detail = clip(problem?.detail ?? '', 600);
-    const text = !problem
-      ? ''
-      : problem.kind === 'save'
-        ? `Chats are not being saved (${detail}). This chat stays open and is saved once saving works again; closing the window before that loses it. Check free disk space and write permission for Pacer's storage folder (its path is in the log: run "Pacer: Show Log").`
-        : `Some past chats could not be read (${detail}), so they are not in the list. Their files are kept as they are in Pacer's storage folder; the log (run "Pacer: Show Log") names them.`;
-    this.opts.post({ type: 'storageNotice', problem: problem?.kind ?? 'none', text });
   }
 
   private async stopAndWait(): Promise<void> {
@@ -355,20 +190,9 @@ export class ChatSession {
     await this.lastTurn;
   }
 
-  /**
-   * The messages for `answer`, within the model's context budget and without files excluded
-   * since; what was left out becomes the answer's note, so the user sees it from the start.
-   */
   private prompt(answer: StoredMessage): { messages: ChatMessage[]; note?: string } {
-    const conv = this.conv;
-    const contextTokens = (this.opts.contextTokens ?? contextTokensFor)(conv.model);
-    const built = preparePrompt(conv, answer.id, {
-      budgetTokens: promptBudget(contextTokens, conv.thinking),
-      ...(this.opts.isExcluded ? { isExcluded: this.opts.isExcluded } : {}),
-    });
-    if (built.leftOut === undefined) return { messages: built.messages };
-    answer.note = built.leftOut;
-    return { messages: built.messages, note: built.leftOut };
+    const contextTokens = (this.opts.contextTokens ?? contextTokensFor)(this.conv.model);
+    return promptForAnswer(this.conv, answer, contextTokens, this.opts.isExcluded);
   }
 
   private begin(
@@ -376,192 +200,36 @@ export class ChatSession {
     answer: StoredMessage,
     prompt: { messages: ChatMessage[]; note?: string },
   ): void {
-    const run: Run = {
-      conv: this.conv,
-      user,
-      answer,
-      messages: prompt.messages,
-      ...(prompt.note !== undefined ? { promptNote: prompt.note } : {}),
-      abort: new AbortController(),
-      seq: 0,
-      content: '',
-      reasoning: '',
-      reroute: new RerouteToken(),
-      done: Promise.resolve(),
-    };
-    this.run = run;
-    run.done = this.execute(run).catch((e: unknown) => this.opts.log?.error('Chat turn crashed', e));
-    this.lastTurn = run.done;
-  }
-
-  private async execute(run: Run): Promise<void> {
-    const { conv, answer } = run;
-    const defaults = this.opts.defaults();
-    const live = () => this.run === run && !run.abort.signal.aborted;
-    let status: Exclude<MessageStatus, 'streaming'> = 'done';
-    let error: ErrorView | undefined;
-    try {
-      const pending = this.opts.models.chat(
-        { messages: run.messages, model: conv.model, thinking: conv.thinking },
-        {
-          signal: run.abort.signal,
-          reroute: run.reroute,
-          deadlineMs: defaults.deadlineMs,
-          onContent: (delta) => {
-            if (live()) this.onTokens(run, delta, '');
-          },
-          onReasoning: (delta) => {
-            if (live()) this.onTokens(run, '', delta);
-          },
-          onWait: (info) => {
-            if (live()) this.onWait(run, info);
-          },
-          onRestart: (info) => {
-            if (live()) this.onRestart(run, info);
-          },
-          onProvider: (providerId, isFallback) => {
-            if (!live()) return;
-            answer.provider = providerLabel(providerId);
-            answer.isFallback = isFallback;
-            this.opts.post({ type: 'provider', messageId: answer.id, provider: answer.provider, isFallback });
-          },
+    const conv = this.conv;
+    const turn = new TurnRunner(
+      {
+        conv,
+        user,
+        answer,
+        messages: prompt.messages,
+        ...(prompt.note !== undefined ? { promptNote: prompt.note } : {}),
+      },
+      {
+        models: this.opts.models,
+        store: this.opts.store,
+        clock: this.opts.clock,
+        labels: this.labels,
+        // The router names the alternative with the wait; a test's hook may name its own.
+        fallbackLabel: (info) =>
+          this.opts.fallback ? this.opts.fallback.label(info.providerId) : info.alternative,
+        deadlineMs: this.opts.defaults().deadlineMs,
+        coalesceMs: this.opts.coalesceMs ?? 16,
+        // A turn whose chat is no longer shown keeps storing, but the panel shows another chat.
+        post: (m) => {
+          if (this.conv === conv) this.opts.post(m);
         },
-      );
-      // Stop must end the turn at once even if a provider is slow to honour the signal.
-      pending.catch(() => undefined);
-      const stopped = new Promise<never>((_, reject) => {
-        if (run.abort.signal.aborted) reject(run.abort.signal.reason);
-        run.abort.signal.addEventListener('abort', () => reject(run.abort.signal.reason), { once: true });
-      });
-      stopped.catch(() => undefined);
-      const result = await Promise.race([pending, stopped]);
-      if (run.abort.signal.aborted) throw run.abort.signal.reason;
-      // An answer served whole (from the cache, or by a provider that does not stream) arrives
-      // only in the result: deliver what the deltas did not.
-      if (result.text !== answer.text) {
-        if (result.text.startsWith(answer.text)) {
-          this.onTokens(run, result.text.slice(answer.text.length), '');
-        } else {
-          this.replaceAnswer(
-            run,
-            'The answer was replaced by the complete text the provider sent at the end.',
-          );
-          this.onTokens(run, result.text, '');
-        }
-      }
-      // A local server may report a file path as its model: the panel shows the end of it.
-      answer.model = clip(result.model, LIMITS.label);
-      if (!answer.provider) answer.provider = providerLabel(result.providerId);
-    } catch (e) {
-      if (run.abort.signal.aborted) {
-        status = 'stopped';
-      } else {
-        status = 'error';
-        error = toErrorView(e);
-        this.opts.log?.warn(`Chat answer failed: ${error.kind}: ${error.message}`);
-      }
-    } finally {
-      this.flush(run);
-      if (this.run === run) this.run = undefined;
-    }
-    finishAnswer(conv, answer, status, this.opts.clock.now(), error);
-    await this.opts.store.save(conv);
-    if (conv !== this.conv) return;
-    this.opts.post({
-      type: 'turnEnd',
-      messageId: answer.id,
-      status,
-      ...(error ? { error } : {}),
-      ...(status !== 'done' ? { restoreInput: run.user.text } : {}),
-    });
-    this.opts.post({ type: 'history', items: this.opts.store.list() });
-  }
-
-  private onTokens(run: Run, content: string, reasoning: string): void {
-    if (!content && !reasoning) return;
-    // Past the protocol's size limit the answer could neither be shown nor stored: end it there.
-    const room = LIMITS.text - Math.max(run.answer.text.length, run.answer.reasoning?.length ?? 0);
-    if (content.length > room || reasoning.length > room) {
-      content = content.slice(0, Math.max(0, room));
-      reasoning = reasoning.slice(0, Math.max(0, room));
-      run.answer.note = this.withPromptNote(
-        run,
-        'The answer reached the longest length the panel keeps and was cut off.',
-      );
-      run.abort.abort(new PacerError({ kind: 'cancelled', message: 'The answer is too long.' }));
-    }
-    appendDelta(run.answer, content, reasoning);
-    run.content += content;
-    run.reasoning += reasoning;
-    run.waitingOn = undefined;
-    this.opts.store.saveSoon(run.conv);
-    const coalesceMs = this.opts.coalesceMs ?? 16;
-    if (coalesceMs <= 0 || run.content.length + run.reasoning.length > 32_000) this.flush(run);
-    else if (run.timer === undefined)
-      run.timer = this.opts.clock.setTimeout(() => this.flush(run), coalesceMs);
-  }
-
-  private flush(run: Run): void {
-    this.cancelFlush(run);
-    // Pieces stay under the protocol's delta limit even when a whole answer arrives at once.
-    const piece = LIMITS.delta / 2;
-    while (run.content || run.reasoning) {
-      const msg: HostMessage = { type: 'delta', messageId: run.answer.id, seq: run.seq++ };
-      if (run.content) msg.content = run.content.slice(0, piece);
-      if (run.reasoning) msg.reasoning = run.reasoning.slice(0, piece);
-      run.content = run.content.slice(piece);
-      run.reasoning = run.reasoning.slice(piece);
-      if (run.conv === this.conv) this.opts.post(msg);
-    }
-  }
-
-  private cancelFlush(run: Run): void {
-    if (run.timer !== undefined) {
-      this.opts.clock.clearTimeout(run.timer);
-      run.timer = undefined;
-    }
-  }
-
-  private onWait(run: Run, info: WaitInfo): void {
-    this.flush(run);
-    run.waitingOn = info.providerId;
-    const provider = providerLabel(info.providerId);
-    const fallback = this.opts.fallback ? this.opts.fallback.label(info.providerId) : info.alternative;
-    this.opts.post({
-      type: 'wait',
-      messageId: run.answer.id,
-      reason: info.reason,
-      provider,
-      attempt: info.attempt,
-      ...(info.untilMs !== undefined
-        ? { delayMs: Math.max(0, Math.round(info.untilMs - this.opts.clock.now())) }
-        : {}),
-      ...(info.error && info.reason === 'retrying'
-        ? { why: plainWhy(info.error.kind, info.error.message), detail: info.error.message.slice(0, 300) }
-        : {}),
-      ...(fallback ? { fallback } : {}),
-      ...(!fallback && info.reason === 'rateLimited' ? { hint: NO_FALLBACK_HINT } : {}),
-    });
-  }
-
-  private onRestart(run: Run, info: RestartInfo): void {
-    const who = providerLabel(info.providerId);
-    this.replaceAnswer(
-      run,
-      `The answer from ${who} broke off (it ${plainWhy(info.error.kind, info.error.message)}) and was started again.`,
+        onSettled: () => {
+          if (this.turn === turn) this.turn = undefined;
+        },
+        ...(this.opts.log ? { log: this.opts.log } : {}),
+      },
     );
-  }
-
-  private withPromptNote(run: Run, note: string): string {
-    return run.promptNote === undefined ? note : `${note} ${run.promptNote}`.slice(0, 2_000);
-  }
-
-  private replaceAnswer(run: Run, note: string): void {
-    note = this.withPromptNote(run, note);
-    this.cancelFlush(run);
-    run.content = '';
-    run.reasoning = '';
-    restartAnswer(run.answer, note);
-    this.opts.post({ type: 'restart', messageId: run.answer.id, note });
+    this.turn = turn;
+    this.lastTurn = turn.start().finally(() => turn.dispose());
   }
 }

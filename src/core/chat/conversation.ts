@@ -13,6 +13,7 @@ import {
   type ViewConversation,
   type ViewMessage,
 } from '../common/chatProtocol';
+import { AnswerNotes } from '../common/messages/chat';
 import { bool, clipped, each, int, obj, oneOf, opt, str, type Parser } from '../common/schema';
 
 /** A context chip's content as sent to the model (kept with the message so follow-ups and retries send it again). */
@@ -136,7 +137,7 @@ export function recoverInterrupted(conv: Conversation): boolean {
   for (const m of conv.messages) {
     if (m.status === 'streaming') {
       m.status = 'stopped';
-      m.note = 'Interrupted when the window closed.';
+      m.note = AnswerNotes.interrupted;
       changed = true;
     }
   }

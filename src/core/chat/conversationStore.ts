@@ -7,6 +7,7 @@ import { conversationParser, recoverInterrupted, summarize, type Conversation } 
 import { DOC_PREFIX, docName, INDEX, parseIndex, SAFE_ID, type StoreIndex } from './chatIndex';
 import { clip } from '../common/schema';
 import { StoreProblems, type StoreProblem } from './storeProblems';
+import type { IDisposable } from '../common/lifecycle';
 
 /** Raw JSON documents by name. The VS Code adapter writes files under the extension's storage. */
 export interface ChatStorage {
@@ -87,8 +88,8 @@ export class ConversationStore {
     return this.problems.current;
   }
 
-  onProblem(listener: (problem: StoreProblem | undefined) => void): () => void {
-    return this.problems.listen(listener);
+  onProblem(listener: (problem: StoreProblem | undefined) => void): IDisposable {
+    return this.problems.onDidChange(listener);
   }
 
   list(): ConversationSummary[] {

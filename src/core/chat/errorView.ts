@@ -2,46 +2,47 @@
 // chosen from the error's kind, never from its message text.
 import type { ErrorView } from '../common/chatProtocol';
 import { PacerError } from '../common/errors';
-import { providerLabel } from './providerLabel';
 import { Commands } from '../common/commands';
+import { ChatErrors, ErrorActions } from '../common/messages/chat';
+import { providerLabels, type ProviderLabels } from './providerLabel';
 
-export function toErrorView(error: unknown): ErrorView {
+export function toErrorView(error: unknown, label: ProviderLabels = providerLabels()): ErrorView {
   if (!PacerError.is(error)) {
     const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'unknown', message: `The request failed: ${message}`, retry: true };
+    return { kind: 'unknown', message: ChatErrors.requestFailed(message), retry: true };
   }
-  const who = error.providerId ? providerLabel(error.providerId) : 'The provider';
+  const who = error.providerId ? label(error.providerId) : ChatErrors.someProvider;
   switch (error.kind) {
     case 'needsKey':
       return {
         kind: error.kind,
-        message: `${who} needs an API key (or the key was refused). Set it, then retry.`,
-        command: { id: Commands.setApiKey, label: 'Set API key' },
+        message: ChatErrors.needsKey(who),
+        command: { id: Commands.setApiKey, label: ErrorActions.setApiKey },
         retry: true,
       };
     case 'noBalance':
       return {
         kind: error.kind,
-        message: `${who} says the account balance is used up. Top up your balance with ${who}, then retry, or switch to another provider.`,
-        command: { id: Commands.topUp, label: 'Top up balance' },
+        message: ChatErrors.noBalance(who),
+        command: { id: Commands.topUp, label: ErrorActions.topUp },
         retry: true,
       };
     case 'budget':
       return {
         kind: error.kind,
-        message: "Today's spend limit is reached, so paid providers are paused.",
-        command: { id: Commands.liftSpendLimit, label: "Lift today's limit" },
+        message: ChatErrors.budget,
+        command: { id: Commands.liftSpendLimit, label: ErrorActions.liftSpendLimit },
         retry: true,
       };
     case 'badRequest':
-      return { kind: error.kind, message: `${who} rejected the request: ${error.message}`, retry: false };
+      return { kind: error.kind, message: ChatErrors.badRequest(who, error.message), retry: false };
     case 'deadline':
     case 'rateLimited':
     case 'unavailable':
       return {
         kind: error.kind,
         message: error.message,
-        command: { id: Commands.switchProvider, label: 'Switch provider' },
+        command: { id: Commands.switchProvider, label: ErrorActions.switchProvider },
         retry: true,
       };
     default:

@@ -3,7 +3,8 @@
 // question re-sends the earlier turns at the cache-hit price. A file attached to many turns goes
 // once, where it first appears, for the same reason: the prefix stays the same turn after turn.
 import type { ChatMessage } from '../providers/modelService';
-import { charsForTokens, estimateTokens } from './contextBudget';
+import { LeftOutNotes } from '../common/messages/chat';
+import { charsForTokens, estimateTokens, promptBudget } from './contextBudget';
 import type { ContextItem, Conversation, StoredMessage } from './conversation';
 
 export const SYSTEM_PROMPT = [
@@ -246,7 +247,7 @@ export function preparePrompt(
 
   const notes: string[] = [];
   if (excluded.length > 0) {
-    notes.push(`Left out ${names(excluded)}: excluded from what Pacer sends (pacer.completion.exclude).`);
+    notes.push(LeftOutNotes.excluded(names(excluded)));
   }
   const fit: string[] = [];
   const droppedVersions = [...dropped];
@@ -254,16 +255,32 @@ export function preparePrompt(
   const gonePaths = droppedVersions.filter((v) => !stillSent.has(v.item.path)).map((v) => v.item.path);
   const oldVersions = droppedVersions.filter((v) => stillSent.has(v.item.path)).map((v) => v.item.path);
   if (gonePaths.length) fit.push(names(gonePaths));
-  if (oldVersions.length) fit.push(`earlier versions of ${names(oldVersions)}`);
-  if (droppedTurns)
-    fit.push(droppedTurns === 1 ? 'the oldest message' : `the ${droppedTurns} oldest messages`);
-  if (cutPaths.length) fit.push(`the end of ${names(cutPaths)}`);
+  if (oldVersions.length) fit.push(LeftOutNotes.earlierVersions(names(oldVersions)));
+  if (droppedTurns) fit.push(LeftOutNotes.oldestMessages(droppedTurns));
+  if (cutPaths.length) fit.push(LeftOutNotes.endOf(names(cutPaths)));
   if (fit.length > 0) {
-    notes.push(
-      `To fit the model's context (about ${Math.round(budget / 1000)}k tokens), left out ${listWords(fit)}.`,
-    );
+    notes.push(LeftOutNotes.toFit(Math.round(budget / 1000), listWords(fit)));
   }
   const built: BuiltPrompt = { messages: merged, tokens: total() };
   if (notes.length) built.leftOut = notes.join(' ').slice(0, 1_900);
   return built;
+}
+
+/**
+ * The messages for `answer`, within the model's context (`contextTokens`) and without files
+ * excluded since; what was left out becomes the answer's note, so the user sees it from the start.
+ */
+export function promptForAnswer(
+  conv: Conversation,
+  answer: StoredMessage,
+  contextTokens: number,
+  isExcluded?: (path: string) => boolean,
+): { messages: ChatMessage[]; note?: string } {
+  const built = preparePrompt(conv, answer.id, {
+    budgetTokens: promptBudget(contextTokens, conv.thinking),
+    ...(isExcluded ? { isExcluded } : {}),
+  });
+  if (built.leftOut === undefined) return { messages: built.messages };
+  answer.note = built.leftOut;
+  return { messages: built.messages, note: built.leftOut };
 }

@@ -184,6 +184,21 @@ export type WebviewMessage =
   | { type: 'requestState' };
 
 // ---------------------------------------------------------------------------------------------
+// Dispatch. Each side handles messages through a table with one handler per type: a type that
+// is handled nowhere fails to compile (there is no switch with a silent default to fall into).
+
+/** One handler per message type, each given its own message shape. */
+export type MessageHandlers<M extends { type: string }, R = void> = {
+  [K in M['type']]: (message: Extract<M, { type: K }>) => R;
+};
+
+/** Calls the handler for `message.type`. */
+export function dispatch<M extends { type: string }, R>(handlers: MessageHandlers<M, R>, message: M): R {
+  const handler = handlers[message.type as M['type']] as (message: M) => R;
+  return handler(message);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Validation. The parsers are annotated with the interfaces above, so the compiler keeps the two
 // in step.
 

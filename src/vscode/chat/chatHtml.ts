@@ -1,6 +1,7 @@
 // The chat webview's HTML. No `vscode` import on purpose, so a unit test can check the CSP: no
 // inline script or style, no eval, nothing remote; the one script runs by nonce.
 import { randomBytes } from 'node:crypto';
+import { PanelText } from '../../core/common/messages/chat';
 
 export interface ChatHtmlOptions {
   /** `webview.cspSource`: the origin the webview serves extension files from. */
@@ -38,7 +39,7 @@ export function chatHtml(o: ChatHtmlOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${attr(chatCsp(o.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(o.styleUri)}">
-<title>Pacer Chat</title>
+<title>${attr(PanelText.title)}</title>
 </head>
 <body>
 <div id="root"></div>

@@ -1,37 +1,40 @@
-// The chat view: serves the webview's HTML, validates every message from it, and routes each to
-// the session (conversation work) or to the editor (context chips, insert, clipboard, commands).
+// The chat view: serves the webview's HTML under its CSP, validates every message from it and
+// hands it to the handler table, and holds posts for a view that has not said `ready` yet.
 import * as vscode from 'vscode';
 import {
+  dispatch,
   parseWebviewMessage,
   tryParse,
   type HostMessage,
   type WebviewMessage,
 } from '../../core/common/chatProtocol';
-import type { ChatSession } from '../../core/chat/chatSession';
+import { Emitter } from '../../core/common/event';
+import { Disposable, DisposableStore } from '../../core/common/lifecycle';
 import type { Logger } from '../log';
+import type { ChatMessageHandlers } from './chatMessageHandlers';
 import { chatHtml } from './chatHtml';
-import type { EditorContext } from './editorContext';
-import { insertCode } from './insertCode';
 
 export const CHAT_VIEW_ID = 'pacer.chatView';
 
-export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
-  private session: ChatSession | undefined;
+  private handlers: ChatMessageHandlers | undefined;
   // Messages for a view that is not showing yet (a command opened it): sent after its `ready`.
   private queued: HostMessage[] = [];
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly shown = this._register(new Emitter<void>());
+  /** The view became visible again (what it shows may be stale). */
+  readonly onDidShow = this.shown.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly context: EditorContext,
     private readonly log: Logger,
   ) {
-    this.disposables.push(context.onDidChange(() => this.postChips()));
+    super();
   }
 
-  attach(session: ChatSession): void {
-    this.session = session;
+  /** Where the view's messages go (set once the session exists). */
+  attach(handlers: ChatMessageHandlers): void {
+    this.handlers = handlers;
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -48,14 +51,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'chat.css')).toString(),
     });
-    const subs = [
-      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+    const subs = new DisposableStore();
+    subs.add(view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    subs.add(
       view.onDidChangeVisibility(() => {
-        if (view.visible) this.postChips();
+        if (view.visible) this.shown.fire();
       }),
-    ];
+    );
     view.onDidDispose(() => {
-      for (const s of subs) s.dispose();
+      subs.dispose();
       if (this.view === view) this.view = undefined;
     });
   }
@@ -81,54 +85,28 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
   }
 
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-  }
-
   private receive(raw: unknown): void {
     const parsed = tryParse(parseWebviewMessage, raw);
     if (!parsed.ok) {
       this.log.warn(`Dropped a malformed message from the chat view: ${parsed.error}`);
       return;
     }
-    this.handle(parsed.message).catch((e: unknown) => {
-      this.log.error(
-        `Chat view message ${parsed.message.type} failed: ${e instanceof Error ? e.message : String(e)}`,
-      );
+    const msg = parsed.message;
+    this.handle(msg).catch((e: unknown) => {
+      const text = e instanceof Error ? e.message : String(e);
+      this.log.error(`Chat view message ${msg.type} failed: ${text}`);
       // The webview drops notices over 2,000 characters; a long error must still show.
-      this.post({ type: 'notice', text: (e instanceof Error ? e.message : String(e)).slice(0, 2000) });
+      this.post({ type: 'notice', text: text.slice(0, 2000) });
     });
   }
 
   private async handle(msg: WebviewMessage): Promise<void> {
-    switch (msg.type) {
-      case 'removeContext':
-        return this.context.remove(msg.id);
-      case 'addContext':
-        return this.context.add(msg.kind);
-      case 'insertCode': {
-        const result = await insertCode(this.context.lastEditor(), msg.code, msg.language);
-        if (result === 'opened')
-          this.post({ type: 'notice', text: 'No editor was open, so the code opened in a new one.' });
-        return;
-      }
-      case 'copyCode':
-        await vscode.env.clipboard.writeText(msg.code);
-        return;
-      case 'runCommand':
-        await vscode.commands.executeCommand(msg.command);
-        return;
-      default:
-        await this.session?.handle(msg);
-        if (msg.type === 'ready') {
-          const queued = this.queued;
-          this.queued = [];
-          for (const m of queued) this.post(m);
-        }
+    if (this.handlers) await dispatch(this.handlers, msg);
+    // The handshake: the view has its state now, so what was held for it can follow.
+    if (msg.type === 'ready') {
+      const queued = this.queued;
+      this.queued = [];
+      for (const m of queued) this.post(m);
     }
-  }
-
-  private postChips(): void {
-    this.post({ type: 'chips', chips: this.context.chips(), addable: this.context.addable() });
   }
 }

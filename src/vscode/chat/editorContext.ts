@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import type { ContextKind, ContextRef } from '../../core/common/chatProtocol';
 import type { ContextItem } from '../../core/chat/conversation';
-import type { ChatContextSource } from '../../core/chat/chatSession';
+import type { ChatContextSource } from '../../core/chat/chatSessionOptions';
+import { Disposable, toDisposable } from '../../core/common/lifecycle';
 import { exclusionReason, exclusionsFor, matchPath, shownPath } from '../exclusionSettings';
 
 /** Longest text one chip sends (about 25k tokens): a huge file must not eat the whole budget. */
@@ -29,18 +30,18 @@ interface Chip {
   read(): ContextItem;
 }
 
-export class EditorContext implements ChatContextSource, vscode.Disposable {
+export class EditorContext extends Disposable implements ChatContextSource {
   private editor: vscode.TextEditor | undefined;
   private readonly removed = new Set<string>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
+    super();
     this.track(vscode.window.activeTextEditor);
-    this.disposables.push(
-      this.changed,
+    this._register(toDisposable(() => clearTimeout(this.timer)));
+    for (const d of [
       vscode.window.onDidChangeActiveTextEditor((e) => {
         // Focus moving to the chat view leaves the last text editor as the one the chips describe.
         if (e && this.track(e)) this.fireSoon();
@@ -58,7 +59,8 @@ export class EditorContext implements ChatContextSource, vscode.Disposable {
           this.fireSoon();
         }
       }),
-    );
+    ])
+      this._register(d);
   }
 
   /** The text editor the user worked in last (where Insert puts code). */
@@ -100,11 +102,6 @@ export class EditorContext implements ChatContextSource, vscode.Disposable {
   add(kind: ContextKind): void {
     for (const c of this.current()) if (c.ref.kind === kind) this.removed.delete(c.ref.id);
     this.changed.fire();
-  }
-
-  dispose(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
   }
 
   private track(editor: vscode.TextEditor | undefined): boolean {

@@ -1,9 +1,16 @@
 // One message in the conversation: the user's prompt (plain text, never markdown) or an answer
 // with its reasoning (collapsed), notes, wait line, markdown body and error with its actions.
-import type { ErrorView, ViewMessage } from '../core/common/chatProtocol';
-import { waitText, type WaitLine } from '../core/common/waitText';
-import { button, h } from './dom';
-import { StreamingMarkdown } from './streamingMarkdown';
+import type { ErrorView, ViewMessage } from '../../core/common/chatProtocol';
+import {
+  AnswerNotes,
+  ChatErrors,
+  MessageText,
+  silentFor,
+  waitText,
+  type WaitLine,
+} from '../../core/common/messages/chat';
+import { button, h } from '../dom';
+import { StreamingMarkdown } from '../streamingMarkdown';
 
 export interface MessageActions {
   retry(messageId: string): void;
@@ -46,7 +53,10 @@ export class MessageView {
     this.waitEl.hidden = true;
     this.element = h('article', {
       class: `message ${msg.role}`,
-      attrs: { 'aria-label': isUser ? 'Your message' : 'Answer from Pacer', 'data-message-id': msg.id },
+      attrs: {
+        'aria-label': isUser ? MessageText.yourMessage : MessageText.answerFromPacer,
+        'data-message-id': msg.id,
+      },
     });
     this.element.append(this.metaEl);
     if (isUser) {
@@ -55,7 +65,7 @@ export class MessageView {
         this.element.append(
           h(
             'ul',
-            { class: 'sent-context', attrs: { 'aria-label': 'Context sent with this message' } },
+            { class: 'sent-context', attrs: { 'aria-label': MessageText.sentContext } },
             ...msg.context.map((c) =>
               h('li', { class: 'chip static', text: c.label, attrs: { title: c.detail ?? c.label } }),
             ),
@@ -95,7 +105,7 @@ export class MessageView {
 
   appendReasoning(delta: string): void {
     if (!this.reasoning) {
-      const summary = h('summary', { text: 'Reasoning' });
+      const summary = h('summary', { text: MessageText.reasoning });
       const text = document.createTextNode('');
       const details = h(
         'details',
@@ -142,7 +152,7 @@ export class MessageView {
         h(
           'details',
           { class: 'wait-detail' },
-          h('summary', { text: 'details' }),
+          h('summary', { text: MessageText.details }),
           h('span', { text: wait.detail }),
         ),
       );
@@ -150,7 +160,9 @@ export class MessageView {
     if (wait.hint) this.waitEl.append(h('div', { class: 'wait-hint', text: wait.hint }));
     if (wait.fallback) {
       this.waitEl.append(
-        button(`Use ${wait.fallback} now`, () => this.actions.useFallbackNow(), { class: 'secondary' }),
+        button(MessageText.useNow(wait.fallback), () => this.actions.useFallbackNow(), {
+          class: 'secondary',
+        }),
       );
     }
     this.waitEl.hidden = false;
@@ -189,7 +201,7 @@ export class MessageView {
       body.element.textContent?.trim() === '' &&
       !body.element.querySelector('hr, pre, table')
     )
-      return 'This answer had only HTML, which is not shown for safety. Ask again for plain text or code.';
+      return AnswerNotes.htmlOnly;
     return status === 'done' ? undefined : this.msg.note;
   }
 
@@ -206,10 +218,10 @@ export class MessageView {
     this.silenceTimer = setInterval(() => {
       const silentMs = Date.now() - this.lastActivityMs;
       if (silentMs < SILENCE_MS || !this.waitEl.hidden) return;
-      const who = this.msg.provider ?? 'The provider';
+      const who = this.msg.provider ?? ChatErrors.someProvider;
       const line = h('span', {
         class: 'wait-text',
-        text: `${who} has sent nothing for ${Math.floor(silentMs / 1000)} s; Pacer retries if it stays silent.`,
+        text: silentFor(who, Math.floor(silentMs / 1000)),
       });
       this.waitEl.replaceChildren(h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), line);
       this.waitEl.hidden = false;
@@ -225,19 +237,19 @@ export class MessageView {
   private renderMeta(): void {
     const m = this.msg;
     if (m.role === 'user') {
-      this.metaEl.textContent = 'You';
+      this.metaEl.textContent = MessageText.you;
       return;
     }
-    const parts = ['Pacer'];
-    if (m.provider) parts.push(m.isFallback ? `${m.provider} (fallback)` : m.provider);
+    const parts: string[] = [MessageText.pacer];
+    if (m.provider) parts.push(m.isFallback ? MessageText.fallback(m.provider) : m.provider);
     if (m.status === 'streaming')
-      parts.push(this.reasoning && !this.body?.value ? 'thinking…' : 'answering…');
-    if (m.status === 'stopped') parts.push('stopped');
+      parts.push(this.reasoning && !this.body?.value ? MessageText.thinkingMeta : MessageText.answeringMeta);
+    if (m.status === 'stopped') parts.push(MessageText.stoppedMeta);
     this.metaEl.textContent = parts.join(' · ');
     this.element.setAttribute('aria-busy', m.status === 'streaming' ? 'true' : 'false');
     if (this.reasoning)
       this.reasoning.summary.textContent =
-        m.status === 'streaming' && !this.body?.value ? 'Thinking…' : 'Reasoning';
+        m.status === 'streaming' && !this.body?.value ? MessageText.thinkingSummary : MessageText.reasoning;
   }
 
   private renderNote(): void {
@@ -259,7 +271,7 @@ export class MessageView {
     }
     if (canRetry) {
       this.errorEl.append(
-        button('Retry', () => this.actions.retry(m.id), {
+        button(MessageText.retry, () => this.actions.retry(m.id), {
           class: m.status === 'error' ? 'retry' : 'retry secondary',
         }),
       );
