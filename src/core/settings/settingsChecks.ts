@@ -21,10 +21,10 @@ export function orderBounds(
 const MIB = 1024 * 1024;
 
 /** The answer cache's options in whole bytes and milliseconds (0 turns the cache off). */
-export function cacheOptions(cache: { maxMB: number; ttlSeconds: number }): {
+export function cacheOptions(cache: { maxMB: number; ttlMs: number }): {
   maxBytes: number;
   ttlMs: number;
 } {
   const whole = (n: number) => (Number.isFinite(n) && n > 0 ? Math.floor(n) : 0);
-  return { maxBytes: whole(cache.maxMB * MIB), ttlMs: whole(cache.ttlSeconds * 1000) };
+  return { maxBytes: whole(cache.maxMB * MIB), ttlMs: whole(cache.ttlMs) };
 }

@@ -8,7 +8,9 @@
 // - `completion.exclude` adds up (a workspace's extra patterns only protect more).
 //
 // Every value is checked against package.json's schema (settingSchema.ts); whatever is ignored or
-// clamped becomes a SettingIssue the editor shows once. Pure: the layers are passed in.
+// clamped becomes a SettingIssue the editor shows once. A renamed setting's old name is read when
+// only it is set (renamedSettings.ts). Pure: the layers are passed in.
+import { renamedTo } from './renamedSettings';
 import type { JsonSchema } from './settingSchema';
 import { checkValue } from './settingSchema';
 
@@ -40,6 +42,7 @@ const USER_ONLY = "this workspace's value is ignored: Pacer reads this setting f
 
 export class SettingsReader {
   readonly issues: SettingIssue[] = [];
+  private readonly values = new Map<string, unknown>();
 
   constructor(
     private readonly schema: Readonly<Record<string, JsonSchema>>,
@@ -49,14 +52,36 @@ export class SettingsReader {
 
   /** The value of `key` (without the `pacer.` prefix) to use; `fallback` only when package.json has no default. */
   value<T>(key: string, fallback: T): T {
+    // A key read twice (a lower bound reads its upper one) is checked, and its issues named, once.
+    if (this.values.has(key)) return this.values.get(key) as T;
+    const value = this.uncached(key, fallback);
+    this.values.set(key, value);
+    return value;
+  }
+
+  private uncached<T>(key: string, fallback: T): T {
+    const layers = this.layers(key);
+    const rename = renamedTo(key);
+    if (rename && !isSet(layers)) {
+      // The old name, checked and clamped by its own declaration, then converted.
+      const oldLayers = this.layers(rename.from);
+      if (isSet(oldLayers))
+        return ((this.checked(rename.from, oldLayers, fallback) as number) * rename.factor) as T;
+    }
+    return this.checked(key, layers, fallback);
+  }
+
+  private layers(key: string): SettingLayers | undefined {
+    try {
+      return this.inspect(key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private checked<T>(key: string, layers: SettingLayers | undefined, fallback: T): T {
     const id = this.prefix + key;
     const schema = this.schema[id];
-    let layers: SettingLayers | undefined;
-    try {
-      layers = this.inspect(key);
-    } catch {
-      layers = undefined;
-    }
     if (!schema) return ((layers?.globalValue ?? layers?.defaultValue ?? fallback) as T) ?? fallback;
     const byDefault = this.defaultOf(schema, fallback);
     switch (WORKSPACE_RULES[id]) {
@@ -181,6 +206,15 @@ export class SettingsReader {
     ];
     return [...new Set(lists.flatMap((l) => (Array.isArray(l) ? (l as unknown[]) : [])))];
   }
+}
+
+/** A value in any layer a user or workspace writes (not the default). */
+export function isSet(layers: SettingLayers | undefined): boolean {
+  return (
+    layers?.globalValue !== undefined ||
+    layers?.workspaceValue !== undefined ||
+    layers?.workspaceFolderValue !== undefined
+  );
 }
 
 function show(value: unknown): string {

@@ -55,7 +55,7 @@ export function registerChat(
     context: editorContext,
     defaults: () => {
       const s = readSettings().chat;
-      return { model: s.model, thinking: s.thinking, deadlineMs: s.deadlineSeconds * 1000 };
+      return { model: s.model, thinking: s.thinking, deadlineMs: s.deadlineMs };
     },
     modelOptions: () => {
       const configured = readSettings().chat.model;

@@ -15,9 +15,7 @@ import { cacheOptions } from '../../core/settings/settingsChecks';
 import { UsageStore } from '../../core/usage/usageStore';
 import type { Logger } from '../log';
 import type { PacerSettings } from '../settings';
-import { onDidChangeSettings, readSettingsWithIssues } from '../settings';
-import { SettingsNotices } from '../settingsNotices';
-import { StatusBar } from '../statusBar';
+import { onDidChangeSettings, readSettings } from '../settings';
 import { ApiKeys } from './apiKeys';
 import { BalanceNotices, topUpCommand } from './balanceNotice';
 import { clearApiKeyCommand, keyNeededNotifier, setApiKeyCommand } from './keyPrompt';
@@ -28,7 +26,6 @@ import { Commands } from '../../core/common/commands';
 export interface PacerServices {
   /** The router: failover between providers behind one ModelService. */
   models: ModelService;
-  status: StatusBar;
   /** State, health, keys and cache of every provider (status, quick pick, "use X now"). */
   router: Router;
   /** Fires after `Pacer: Clear Cache`, so features drop their own caches of answers too. */
@@ -43,9 +40,9 @@ export function routerSettings(s: PacerSettings): RouterSettings {
   return {
     providers: s.providers,
     failoverAfterMs: s.chat.failoverAfterMs,
-    probeIntervalMs: Math.max(1, s.health.probeIntervalSeconds) * 1000,
+    probeIntervalMs: s.health.probeIntervalMs,
     dailyLimitUsd: s.budget.dailyLimitUsd,
-    chatDeadlineMs: s.chat.deadlineSeconds * 1000,
+    chatDeadlineMs: s.chat.deadlineMs,
     completionDeadlineMs: s.completion.deadlineMs,
     maxConcurrency: s.gate.maxConcurrency,
     prices: s.budget.prices,
@@ -58,10 +55,8 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   const cacheCleared = new vscode.EventEmitter<void>();
   context.subscriptions.push(keys, proxy, cacheCleared);
 
-  const notices = new SettingsNotices(log.child('settings'));
-  const first = readSettingsWithIssues();
-  let settings = first.settings;
-  notices.report(first.issues);
+  // Settings notices are src/vscode/settingsNotices.ts's, a contribution of their own.
+  let settings = readSettings();
   const createService = (info: ProviderInfo) =>
     createProviderService(
       toEndpoint(info, async () => keyOrPlaceholder(await keys.get(info.id), info.baseUrl), proxy.fetch),
@@ -85,8 +80,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     ledger: legacyLedger,
   });
   if (legacyLedger) void context.globalState.update(LEDGER_KEY, undefined);
-  const status = new StatusBar(() => router.state());
-  context.subscriptions.push(router, status, usageStore);
+  context.subscriptions.push(router, usageStore);
 
   // Key presence first, so a provider without a key is skipped (and announced) before any request.
   const syncKeys = async () => {
@@ -108,21 +102,18 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   );
   const balance = new BalanceNotices(log);
 
-  // The status item follows the router's state (the usage store saves each request as it is billed).
-  // Under heavy traffic the gates change many times a second: render at most every 100 ms.
+  // Balance notices follow the router's state (the status bar is StatusBarController's).
+  // Under heavy traffic the gates change many times a second: look at most every 100 ms.
   let renderTimer: ReturnType<typeof setTimeout> | undefined;
   context.subscriptions.push(
     router.onDidChange(() => {
       renderTimer ??= setTimeout(() => {
         renderTimer = undefined;
-        const state = router.state();
-        status.update(state);
-        balance.update(state);
+        balance.update(router.state());
       }, 100);
     }),
     { dispose: () => clearTimeout(renderTimer) },
   );
-  status.update(router.state());
 
   // A local server gets the user's code the first time: say so once per provider and profile.
   context.subscriptions.push(
@@ -158,8 +149,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   context.subscriptions.push(
     onDidChangeSettings(() => {
       try {
-        const { settings: next, issues } = readSettingsWithIssues();
-        notices.report(issues);
+        const next = readSettings();
         const rebuild =
           JSON.stringify([next.cache, next.gate.initialConcurrency]) !==
           JSON.stringify([settings.cache, settings.gate.initialConcurrency]);
@@ -230,7 +220,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     }),
   );
 
-  return { models: router, status, router, onDidClearCache: cacheCleared.event };
+  return { models: router, router, onDidClearCache: cacheCleared.event };
 }
 
 const ENV_KEY_IMPORTED = 'pacer.envKeyImported';
