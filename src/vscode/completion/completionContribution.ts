@@ -18,8 +18,14 @@ import { PacerInlineProvider } from './inlineProvider';
 
 const SNOOZE_KEY = 'pacer.completion.snoozeUntil';
 
-/** The settings the engine takes (the debounce bounds and the switch are set on their own). */
+/**
+ * The settings that reconfigure the engine (the debounce bounds and the switch are set on their
+ * own). The exclusions are read per document, but a change of them must reach `configure` too:
+ * it drops the snippets chosen under the old ones.
+ */
 const ENGINE_KEYS = [
+  'completion.exclude',
+  'completion.excludeDefaults',
   'completion.languages',
   'completion.model',
   'completion.maxTokens',
