@@ -10,6 +10,7 @@
 // Every value is checked against package.json's schema (settingSchema.ts); whatever is ignored or
 // clamped becomes a SettingIssue the editor shows once. A renamed setting's old name is read when
 // only it is set (renamedSettings.ts). Pure: the layers are passed in.
+import { SettingIssueText } from '../common/messages/settings';
 import { renamedTo } from './renamedSettings';
 import type { JsonSchema } from './settingSchema';
 import { checkValue } from './settingSchema';
@@ -37,8 +38,6 @@ export const WORKSPACE_RULES: Readonly<Record<string, WorkspaceRule>> = {
   'pacer.completion.languages': 'languagesOnlyOff',
   'pacer.completion.exclude': 'union',
 };
-
-const USER_ONLY = "this workspace's value is ignored: Pacer reads this setting from your user settings only.";
 
 export class SettingsReader {
   readonly issues: SettingIssue[] = [];
@@ -118,7 +117,7 @@ export class SettingsReader {
     if (raw === undefined) return byDefault;
     const r = checkValue(schema, raw);
     if (!r.ok) {
-      this.issues.push({ key: id, message: `${r.why}; using the default ${show(byDefault)}.` });
+      this.issues.push({ key: id, message: SettingIssueText.usingDefault(r.why, show(byDefault)) });
       return byDefault;
     }
     for (const note of r.notes) this.issues.push({ key: id, message: `${note}.` });
@@ -130,7 +129,7 @@ export class SettingsReader {
     if (raw === undefined) return undefined;
     const r = checkValue(schema, raw);
     if (!r.ok) {
-      this.issues.push({ key: id, message: `this workspace's value is ignored: ${r.why}.` });
+      this.issues.push({ key: id, message: SettingIssueText.workspaceValueIgnored(r.why) });
       return undefined;
     }
     return r.value;
@@ -143,7 +142,7 @@ export class SettingsReader {
     byDefault: unknown,
   ): unknown {
     if (layers?.workspaceValue !== undefined || layers?.workspaceFolderValue !== undefined)
-      this.issues.push({ key: id, message: USER_ONLY });
+      this.issues.push({ key: id, message: SettingIssueText.userOnly });
     return this.fromUser(id, schema, layers, byDefault);
   }
 
@@ -161,7 +160,7 @@ export class SettingsReader {
       else if (v === true && !user)
         this.issues.push({
           key: id,
-          message: 'this workspace cannot turn it on; only your user settings can. It stays off.',
+          message: SettingIssueText.cannotTurnOn,
         });
     }
     return on;
@@ -187,7 +186,7 @@ export class SettingsReader {
       if (!userOn && workspace.some((m) => m[lang] === true))
         this.issues.push({
           key: id,
-          message: `this workspace cannot turn completions on for "${lang}"; only your user settings can.`,
+          message: SettingIssueText.cannotTurnOnLanguage(lang),
         });
     }
     return out;

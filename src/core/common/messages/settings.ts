@@ -1,5 +1,18 @@
-// What Pacer tells the user about their settings, in one place: the values it did not use, the
-// old setting names still in use, and an exclusion pattern it cannot read.
+// What Pacer tells the user about their settings, in one place: why a value was not used as
+// written, the notice that lists them, the old setting names still in use, and an exclusion
+// pattern it cannot read.
+
+/** Why one value was not used as written (after the setting's name, in the log and the notice). */
+export const SettingIssueText = {
+  usingDefault: (why: string, fallback: string) => `${why}; using the default ${fallback}.`,
+  workspaceValueIgnored: (why: string) => `this workspace's value is ignored: ${why}.`,
+  userOnly: "this workspace's value is ignored: Pacer reads this setting from your user settings only.",
+  cannotTurnOn: 'this workspace cannot turn it on; only your user settings can. It stays off.',
+  aboveUpperBound: (min: number, maxKey: string, max: number) =>
+    `${min} is above ${maxKey} (${max}); ${max} is used.`,
+  cannotTurnOnLanguage: (lang: string) =>
+    `this workspace cannot turn completions on for "${lang}"; only your user settings can.`,
+} as const;
 
 /**
  * Settings named in a notification; the rest are counted. VS Code shows a toast only when it
