@@ -23,7 +23,7 @@ export type { SettingIssue } from '../core/settings/settingsReader';
 export type { SettingKey, SettingValues } from '../core/settings/settingsTable';
 
 /** package.json's declaration of every `pacer.*` setting: the one home of types, bounds, scopes and defaults. */
-export const SETTINGS_SCHEMA = (
+const SETTINGS_SCHEMA = (
   packageJson as unknown as { contributes: { configuration: { properties: Record<string, JsonSchema> } } }
 ).contributes.configuration.properties;
 
