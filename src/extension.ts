@@ -1,23 +1,37 @@
-// activate(): wiring only. Every feature registers itself and pushes its disposables to
-// context.subscriptions.
-import * as vscode from 'vscode';
+// activate(): a list of contributions, each a Disposable that owns its subscriptions. Order is
+// what each one needs from the ones above it; VS Code disposes them all on deactivation.
+import type * as vscode from 'vscode';
 import { registerChat } from './vscode/chat/registerChat';
-import { registerCompletion } from './vscode/completion/registerCompletion';
-import { createLogger } from './vscode/log';
+import { CompletionCommands } from './vscode/completion/completionCommands';
+import { CompletionContribution } from './vscode/completion/completionContribution';
+import { LogContribution } from './vscode/log';
 import { registerProviders } from './vscode/providers/registerProviders';
-import { Commands } from './core/common/commands';
+import { Settings } from './vscode/settings';
+import { SettingsNotices } from './vscode/settingsNotices';
+import { StatusBarController } from './vscode/statusBarController';
 
 // deactivate() awaits this, so the last streamed answer and throttled saves reach disk on close.
 let flushChats: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  const channel = vscode.window.createOutputChannel('Pacer', { log: true });
-  context.subscriptions.push(channel);
-  const log = createLogger(channel);
-  context.subscriptions.push(vscode.commands.registerCommand(Commands.showLog, () => channel.show()));
+  const add = <T extends vscode.Disposable>(contribution: T): T => {
+    context.subscriptions.push(contribution);
+    return contribution;
+  };
+  const { log } = add(new LogContribution());
+  const settings = add(new Settings());
+  add(new SettingsNotices(settings, context.globalState, log.child('settings')));
 
+  // Providers, key commands, spend notifier, ledger persistence: src/vscode/providers/ (its own
+  // contributions take this place; it pushes its disposables to context.subscriptions for now).
   const services = registerProviders(context, log.child('providers'));
-  registerCompletion(context, log.child('completion'), services);
+
+  const completion = add(
+    new CompletionContribution(settings, context.globalState, services, log.child('completion')),
+  );
+  const status = add(new StatusBarController(services.router, completion.completionSwitch));
+  add(new CompletionCommands(completion.completionSwitch, status));
+
   const chat = registerChat(context, log.child('chat'), services);
   flushChats = () => chat.session.dispose();
   log.info(`Pacer ${context.extension.packageJSON.version as string} activated`);

@@ -5,9 +5,12 @@
 // per scope (folder and language) and dropped when the settings change; a pattern that cannot be
 // read excludes everything (the core matcher fails closed) and is named in a warning, once.
 import * as vscode from 'vscode';
+import { MutableDisposable, toDisposable } from '../core/common/lifecycle';
+import { SettingsActions, unreadableExclusionNotice } from '../core/common/messages/settings';
 import type { ExclusionMatcher } from '../core/completion/exclusions';
 import { DEFAULT_EXCLUDE, createExclusionMatcher } from '../core/completion/exclusions';
 import { promptPath } from '../core/completion/contextWindow';
+import { notifyWithCommand } from './notifications';
 
 interface Sink {
   warn(message: string): void;
@@ -16,24 +19,22 @@ interface Sink {
 const compiled = new Map<string, ExclusionMatcher>();
 const warned = new Set<string>();
 let log: Sink | undefined;
-let listening: vscode.Disposable | undefined;
+// Chat may ask before completion registers, so the listener starts on first use.
+const listening = new MutableDisposable<vscode.Disposable>();
 
 /** Sets where warnings about unreadable patterns are logged (besides the one-time notification). */
 export function registerExclusionSettings(sink: Sink): vscode.Disposable {
   log = sink;
-  return {
-    dispose: () => {
-      listening?.dispose();
-      listening = undefined;
-      compiled.clear();
-      log = undefined;
-    },
-  };
+  return toDisposable(() => {
+    listening.clear();
+    compiled.clear();
+    log = undefined;
+  });
 }
 
 /** The exclusions that apply to a document, or to a file by its URI. */
 export function exclusionsFor(scope: vscode.TextDocument | vscode.Uri | undefined): ExclusionMatcher {
-  listening ??= vscode.workspace.onDidChangeConfiguration((e) => {
+  listening.value ??= vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('pacer.completion')) compiled.clear();
   });
   const uri = scope === undefined ? undefined : scope instanceof vscode.Uri ? scope : scope.uri;
@@ -104,10 +105,13 @@ function readPatterns(scope: vscode.ConfigurationScope | undefined): string[] {
 function warnOnce(pattern: string, reason: string): void {
   if (warned.has(pattern)) return;
   warned.add(pattern);
-  const text = `Pacer sends no file to any provider while pacer.completion.exclude holds the pattern "${pattern}", which cannot be read (${reason}). Fix or remove it.`;
+  const text = unreadableExclusionNotice(pattern, reason);
   log?.warn(text);
-  void vscode.window.showWarningMessage(text, 'Open Settings').then((pick) => {
-    if (pick)
-      void vscode.commands.executeCommand('workbench.action.openSettings', 'pacer.completion.exclude');
-  });
+  notifyWithCommand(
+    'warning',
+    text,
+    SettingsActions.openSettings,
+    'workbench.action.openSettings',
+    'pacer.completion.exclude',
+  );
 }

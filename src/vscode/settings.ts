@@ -1,18 +1,88 @@
-// One typed reader for every `pacer.*` setting declared in package.json. Callers re-read on
-// `onDidChangeSettings` instead of caching values, so changes apply without a reload.
+// The typed reader of every `pacer.*` setting: `get(key)` reads one value as of now (defaults,
+// types, bounds and scopes from package.json, through src/core/settings), `onDidChange(keys)`
+// tells a listener when one of its keys changed. Callers re-read instead of caching, so a change
+// applies without a reload.
 import * as vscode from 'vscode';
 import packageJson from '../../package.json';
+import { Disposable } from '../core/common/lifecycle';
+import type { IDisposable } from '../core/common/lifecycle';
+import { Emitter } from '../core/common/event';
 import type { ProviderSettings } from '../core/providers/catalog';
+import { providerSettingsIssues } from '../core/providers/catalog';
 import type { UserPrices } from '../core/usage/prices';
 import { parseUserPrices } from '../core/usage/prices';
-import { providerSettingsIssues } from '../core/providers/catalog';
+import { changedSettings } from '../core/settings/changedSettings';
 import type { JsonSchema } from '../core/settings/settingSchema';
 import type { SettingIssue } from '../core/settings/settingsReader';
 import { SettingsReader } from '../core/settings/settingsReader';
 import { orderBounds } from '../core/settings/settingsChecks';
+import type { SettingKey, SettingValues } from '../core/settings/settingsTable';
+import { ORDERED_BOUNDS } from '../core/settings/settingsTable';
 
 export type { SettingIssue } from '../core/settings/settingsReader';
+export type { SettingKey, SettingValues } from '../core/settings/settingsTable';
 
+/** package.json's declaration of every `pacer.*` setting: the one home of types, bounds, scopes and defaults. */
+const SETTINGS_SCHEMA = (
+  packageJson as unknown as { contributes: { configuration: { properties: Record<string, JsonSchema> } } }
+).contributes.configuration.properties;
+
+/**
+ * A reader over VS Code's layers as of now: cost and privacy settings from the user's settings
+ * only (`inspect().globalValue`), switches a workspace may only turn off, every value checked
+ * against package.json and clamped. Never throws: a wrong value falls back and becomes an issue.
+ */
+function reader(): SettingsReader {
+  const c = vscode.workspace.getConfiguration('pacer');
+  return new SettingsReader(SETTINGS_SCHEMA, (key) => c.inspect(key));
+}
+
+function read<K extends SettingKey>(r: SettingsReader, key: K): SettingValues[K] {
+  const pair = ORDERED_BOUNDS.find((p) => p.min === key);
+  if (pair) {
+    const bounds = { min: r.value<number>(pair.min, 0), max: r.value<number>(pair.max, 0) };
+    return orderBounds(bounds, pair, (k, m) => r.note(k, m)).min as SettingValues[K];
+  }
+  // package.json declares a default for every key (a unit test checks it), so none is needed here.
+  return r.value<SettingValues[K]>(key, undefined as unknown as SettingValues[K]);
+}
+
+export class Settings extends Disposable {
+  private readonly changed = this._register(new Emitter<ReadonlySet<SettingKey>>());
+
+  constructor() {
+    super();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('pacer')) return;
+        const keys = changedSettings((id) => e.affectsConfiguration(id));
+        if (keys.size > 0) this.changed.fire(keys);
+      }),
+    );
+  }
+
+  get<K extends SettingKey>(key: K): SettingValues[K] {
+    return read(reader(), key);
+  }
+
+  /** Calls `listener` with the changed keys whenever one of `keys` changes. */
+  onDidChange(
+    keys: SettingKey | readonly SettingKey[],
+    listener: (changed: ReadonlySet<SettingKey>) => void,
+  ): IDisposable {
+    const watched: readonly SettingKey[] = typeof keys === 'string' ? [keys] : keys;
+    return this.changed.event((changed) => {
+      if (watched.some((k) => changed.has(k))) listener(changed);
+    });
+  }
+
+  /** Every value Pacer does not use as written right now (for the settings notice). */
+  issues(): SettingIssue[] {
+    return readSettingsWithIssues().issues;
+  }
+}
+
+/** Every setting at once, for the callers that take a snapshot (the router, chat). */
 export interface PacerSettings {
   providers: ProviderSettings;
   completion: {
@@ -28,94 +98,71 @@ export interface PacerSettings {
   chat: {
     model: string;
     thinking: boolean;
-    deadlineSeconds: number;
+    deadlineMs: number;
     failoverAfterMs: number;
     /** Context window assumed for chat models Pacer has no table entry for (user settings only). */
     contextTokens: number;
   };
   gate: { initialConcurrency: number; maxConcurrency: number };
-  cache: { maxMB: number; ttlSeconds: number };
-  health: { probeIntervalSeconds: number };
+  cache: { maxMB: number; ttlMs: number };
+  health: { probeIntervalMs: number };
   budget: { dailyLimitUsd: number; prices: UserPrices };
 }
-
-/** package.json's declaration of every `pacer.*` setting: the one home of types, bounds and scopes. */
-const SCHEMA = (
-  packageJson as unknown as { contributes: { configuration: { properties: Record<string, JsonSchema> } } }
-).contributes.configuration.properties;
 
 /** Every setting, checked; use `readSettingsWithIssues` where the user must hear what was ignored. */
 export function readSettings(): PacerSettings {
   return readSettingsWithIssues().settings;
 }
 
-/**
- * Reads every setting through SettingsReader (src/core/settings): cost and privacy settings from
- * the user's settings only (`inspect().globalValue`, whatever scope a VS Code version honours),
- * on/off switches that a workspace may only turn off, every value checked against package.json's
- * schema and clamped. Never throws: a wrong value falls back and becomes an issue.
- */
 export function readSettingsWithIssues(): { settings: PacerSettings; issues: SettingIssue[] } {
-  const c = vscode.workspace.getConfiguration('pacer');
-  const reader = new SettingsReader(SCHEMA, (key) => c.inspect(key));
-  const note = (key: string, message: string) => reader.note(key, message);
-  const user = <T>(key: string, fallback: T): T => reader.value(key, fallback);
-  const get = user;
+  const r = reader();
+  const get = <K extends SettingKey>(key: K) => read(r, key);
   const providers: ProviderSettings = {
-    enabled: user('providers.enabled', ['deepseek']),
-    chatOrder: user('providers.chatOrder', ['deepseek']),
-    completionOrder: user('providers.completionOrder', ['deepseek']),
-    routing: user('providers.routing', 'automatic'),
-    pinned: user('providers.pinned', 'deepseek'),
-    baseUrls: user('providers.baseUrls', {}),
-    custom: user('providers.custom', []),
-    models: user('providers.models', {}),
+    enabled: get('providers.enabled'),
+    chatOrder: get('providers.chatOrder'),
+    completionOrder: get('providers.completionOrder'),
+    routing: get('providers.routing'),
+    pinned: get('providers.pinned'),
+    baseUrls: get('providers.baseUrls'),
+    custom: get('providers.custom'),
+    models: get('providers.models'),
   };
-  for (const issue of providerSettingsIssues(providers)) note(issue.key, issue.message);
-  const debounce = orderBounds(
-    { min: get('completion.debounceMinMs', 60), max: get('completion.debounceMaxMs', 400) },
-    { min: 'completion.debounceMinMs', max: 'completion.debounceMaxMs' },
-    note,
-  );
-  const concurrency = orderBounds(
-    { min: user('gate.initialConcurrency', 2), max: user('gate.maxConcurrency', 16) },
-    { min: 'gate.initialConcurrency', max: 'gate.maxConcurrency' },
-    note,
-  );
+  for (const issue of providerSettingsIssues(providers)) r.note(issue.key, issue.message);
   const settings: PacerSettings = {
     providers,
     completion: {
-      enabled: get('completion.enabled', true),
-      languages: get('completion.languages', { '*': true }),
-      model: get('completion.model', 'deepseek-flash'),
-      maxTokens: get('completion.maxTokens', 128),
-      debounceMinMs: debounce.min,
-      debounceMaxMs: debounce.max,
-      deadlineMs: get('completion.deadlineMs', 1500),
-      contextFromOpenEditors: get('completion.contextFromOpenEditors', true),
+      enabled: get('completion.enabled'),
+      languages: get('completion.languages'),
+      model: get('completion.model'),
+      maxTokens: get('completion.maxTokens'),
+      debounceMinMs: get('completion.debounceMinMs'),
+      debounceMaxMs: get('completion.debounceMaxMs'),
+      deadlineMs: get('completion.deadlineMs'),
+      contextFromOpenEditors: get('completion.contextFromOpenEditors'),
     },
     chat: {
-      model: get('chat.model', 'deepseek-flash'),
-      thinking: get('chat.thinking', false),
-      deadlineSeconds: get('chat.deadlineSeconds', 180),
-      failoverAfterMs: get('chat.failoverAfterMs', 2000),
-      contextTokens: user('chat.contextTokens', 32_768),
+      model: get('chat.model'),
+      thinking: get('chat.thinking'),
+      deadlineMs: get('chat.deadlineMs'),
+      failoverAfterMs: get('chat.failoverAfterMs'),
+      contextTokens: get('chat.contextTokens'),
     },
     gate: {
-      initialConcurrency: concurrency.min,
-      maxConcurrency: concurrency.max,
+      initialConcurrency: get('gate.initialConcurrency'),
+      maxConcurrency: get('gate.maxConcurrency'),
     },
-    cache: { maxMB: get('cache.maxMB', 16), ttlSeconds: get('cache.ttlSeconds', 300) },
-    health: { probeIntervalSeconds: get('health.probeIntervalSeconds', 10) },
+    cache: { maxMB: get('cache.maxMB'), ttlMs: get('cache.ttlMs') },
+    health: { probeIntervalMs: get('health.probeIntervalMs') },
     // Prices from user settings only: a workspace must not price a paid model at 0.
     budget: {
-      dailyLimitUsd: user('budget.dailyLimitUsd', 0),
-      prices: parseUserPrices(user('budget.prices', {})),
+      dailyLimitUsd: get('budget.dailyLimitUsd'),
+      prices: parseUserPrices(get('budget.prices')),
     },
   };
-  return { settings, issues: reader.issues };
+  return { settings, issues: r.issues };
 }
 
+/** Any `pacer.*` change (for snapshot readers; `Settings.onDidChange` names the keys). */
 export function onDidChangeSettings(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('pacer')) listener();

@@ -1,22 +1,45 @@
-// Tells the user, once per session, about each setting value Pacer ignored or clamped (a
-// workspace's cost setting, a wrong type, a number out of range), in a notification that names
-// the setting, and in the log. The issues themselves come from src/core/settings/settingsReader.
+// Tells the user about their settings: once per session, each value Pacer ignored or clamped (a
+// workspace's cost setting, a wrong type, a number out of range), in a notification that names the
+// setting, and in the log; once per profile, the old setting names still in use and their new
+// names. The issues come from src/core/settings (settingsReader, renamedSettings).
 import * as vscode from 'vscode';
-import type { Logger } from './log';
-import type { SettingIssue } from './settings';
 import { Commands } from '../core/common/commands';
+import { Disposable } from '../core/common/lifecycle';
+import {
+  renamedSettingsNotice,
+  settingIssuesNotice,
+  SettingsActions,
+} from '../core/common/messages/settings';
+import type { RenamedSetting } from '../core/settings/renamedSettings';
+import { RENAMED_SETTINGS, renamesInUse } from '../core/settings/renamedSettings';
+import { isSet } from '../core/settings/settingsReader';
+import { SETTING_KEYS } from '../core/settings/settingsTable';
+import type { Logger } from './log';
+import { notifyWithCommand } from './notifications';
+import type { SettingIssue, Settings } from './settings';
 
-/**
- * Settings named in the notification; the rest are counted. VS Code shows a toast only when it
- * fits in about 62 % of the window's height and otherwise puts it in the notification centre
- * without a word, so a list of every setting (26 for a settings.json of wrong types) went unseen.
- */
-const MAX_NAMED = 5;
+/** Old names already announced in this profile: the notice is one-time, not a nag per window. */
+const RENAMES_ANNOUNCED_KEY = 'pacer.renamedSettingsAnnounced';
 
-export class SettingsNotices {
+export class SettingsNotices extends Disposable {
   private readonly seen = new Set<string>();
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    settings: Settings,
+    private readonly memento: vscode.Memento,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.report(settings.issues());
+    this.announceRenames();
+    this._register(settings.onDidChange(SETTING_KEYS, () => this.report(settings.issues())));
+    this._register(
+      settings.onDidChange(
+        RENAMED_SETTINGS.map((r) => r.to),
+        () => this.announceRenames(),
+      ),
+    );
+  }
 
   report(issues: readonly SettingIssue[]): void {
     const fresh: SettingIssue[] = [];
@@ -28,20 +51,28 @@ export class SettingsNotices {
       this.log.warn(`setting ${issue.key}: ${issue.message}`);
     }
     if (fresh.length === 0) return;
-    const keys = [...new Set(fresh.map((i) => i.key))];
-    const named =
-      keys.length > MAX_NAMED
-        ? `${keys.slice(0, MAX_NAMED).join(', ')} and ${keys.length - MAX_NAMED} more`
-        : keys.join(', ');
-    const text =
-      fresh.length === 1
-        ? `Pacer: ${fresh[0].key}: ${fresh[0].message}`
-        : `Pacer did not use ${keys.length === 1 ? 'a value of' : `${keys.length} settings as written:`} ${named}. The log says why for each.`;
-    void vscode.window.showWarningMessage(text, 'Show Log').then(
-      (choice) => {
-        if (choice) void vscode.commands.executeCommand(Commands.showLog);
-      },
-      () => undefined,
+    notifyWithCommand('warning', settingIssuesNotice(fresh), SettingsActions.showLog, Commands.showLog);
+  }
+
+  private announceRenames(): void {
+    const config = vscode.workspace.getConfiguration('pacer');
+    const announced = new Set(this.memento.get<string[]>(RENAMES_ANNOUNCED_KEY) ?? []);
+    const fresh: RenamedSetting[] = renamesInUse((key) => isSet(config.inspect(key))).filter(
+      (r) => !announced.has(r.from),
+    );
+    if (fresh.length === 0) return;
+    for (const r of fresh) {
+      announced.add(r.from);
+      this.log.warn(
+        `setting pacer.${r.from} is renamed to pacer.${r.to} (×${r.factor}); the old name still reads`,
+      );
+    }
+    void this.memento.update(RENAMES_ANNOUNCED_KEY, [...announced]);
+    notifyWithCommand(
+      'info',
+      renamedSettingsNotice(fresh),
+      SettingsActions.openSettings,
+      'workbench.action.openSettingsJson',
     );
   }
 }

@@ -96,7 +96,7 @@ describe('no setting value stops activation: wrong types and values for every pa
     const [deepseek] = resolveProviders(providers());
     const endpoint = toEndpoint(deepseek, async () => 'sk-test');
     for (const maxMB of [0.3, 0, 1e-9, 1024]) {
-      const service = createProviderService(endpoint, { cache: cacheOptions({ maxMB, ttlSeconds: 0.5 }) });
+      const service = createProviderService(endpoint, { cache: cacheOptions({ maxMB, ttlMs: 500 }) });
       service.dispose();
     }
   });

@@ -8,7 +8,10 @@
 // - `completion.exclude` adds up (a workspace's extra patterns only protect more).
 //
 // Every value is checked against package.json's schema (settingSchema.ts); whatever is ignored or
-// clamped becomes a SettingIssue the editor shows once. Pure: the layers are passed in.
+// clamped becomes a SettingIssue the editor shows once. A renamed setting's old name is read when
+// only it is set (renamedSettings.ts). Pure: the layers are passed in.
+import { SettingIssueText } from '../common/messages/settings';
+import { renamedTo } from './renamedSettings';
 import type { JsonSchema } from './settingSchema';
 import { checkValue } from './settingSchema';
 
@@ -36,10 +39,9 @@ export const WORKSPACE_RULES: Readonly<Record<string, WorkspaceRule>> = {
   'pacer.completion.exclude': 'union',
 };
 
-const USER_ONLY = "this workspace's value is ignored: Pacer reads this setting from your user settings only.";
-
 export class SettingsReader {
   readonly issues: SettingIssue[] = [];
+  private readonly values = new Map<string, unknown>();
 
   constructor(
     private readonly schema: Readonly<Record<string, JsonSchema>>,
@@ -49,14 +51,36 @@ export class SettingsReader {
 
   /** The value of `key` (without the `pacer.` prefix) to use; `fallback` only when package.json has no default. */
   value<T>(key: string, fallback: T): T {
+    // A key read twice (a lower bound reads its upper one) is checked, and its issues named, once.
+    if (this.values.has(key)) return this.values.get(key) as T;
+    const value = this.uncached(key, fallback);
+    this.values.set(key, value);
+    return value;
+  }
+
+  private uncached<T>(key: string, fallback: T): T {
+    const layers = this.layers(key);
+    const rename = renamedTo(key);
+    if (rename && !isSet(layers)) {
+      // The old name, checked and clamped by its own declaration, then converted.
+      const oldLayers = this.layers(rename.from);
+      if (isSet(oldLayers))
+        return ((this.checked(rename.from, oldLayers, fallback) as number) * rename.factor) as T;
+    }
+    return this.checked(key, layers, fallback);
+  }
+
+  private layers(key: string): SettingLayers | undefined {
+    try {
+      return this.inspect(key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private checked<T>(key: string, layers: SettingLayers | undefined, fallback: T): T {
     const id = this.prefix + key;
     const schema = this.schema[id];
-    let layers: SettingLayers | undefined;
-    try {
-      layers = this.inspect(key);
-    } catch {
-      layers = undefined;
-    }
     if (!schema) return ((layers?.globalValue ?? layers?.defaultValue ?? fallback) as T) ?? fallback;
     const byDefault = this.defaultOf(schema, fallback);
     switch (WORKSPACE_RULES[id]) {
@@ -93,7 +117,7 @@ export class SettingsReader {
     if (raw === undefined) return byDefault;
     const r = checkValue(schema, raw);
     if (!r.ok) {
-      this.issues.push({ key: id, message: `${r.why}; using the default ${show(byDefault)}.` });
+      this.issues.push({ key: id, message: SettingIssueText.usingDefault(r.why, show(byDefault)) });
       return byDefault;
     }
     for (const note of r.notes) this.issues.push({ key: id, message: `${note}.` });
@@ -105,7 +129,7 @@ export class SettingsReader {
     if (raw === undefined) return undefined;
     const r = checkValue(schema, raw);
     if (!r.ok) {
-      this.issues.push({ key: id, message: `this workspace's value is ignored: ${r.why}.` });
+      this.issues.push({ key: id, message: SettingIssueText.workspaceValueIgnored(r.why) });
       return undefined;
     }
     return r.value;
@@ -118,7 +142,7 @@ export class SettingsReader {
     byDefault: unknown,
   ): unknown {
     if (layers?.workspaceValue !== undefined || layers?.workspaceFolderValue !== undefined)
-      this.issues.push({ key: id, message: USER_ONLY });
+      this.issues.push({ key: id, message: SettingIssueText.userOnly });
     return this.fromUser(id, schema, layers, byDefault);
   }
 
@@ -136,7 +160,7 @@ export class SettingsReader {
       else if (v === true && !user)
         this.issues.push({
           key: id,
-          message: 'this workspace cannot turn it on; only your user settings can. It stays off.',
+          message: SettingIssueText.cannotTurnOn,
         });
     }
     return on;
@@ -162,7 +186,7 @@ export class SettingsReader {
       if (!userOn && workspace.some((m) => m[lang] === true))
         this.issues.push({
           key: id,
-          message: `this workspace cannot turn completions on for "${lang}"; only your user settings can.`,
+          message: SettingIssueText.cannotTurnOnLanguage(lang),
         });
     }
     return out;
@@ -181,6 +205,15 @@ export class SettingsReader {
     ];
     return [...new Set(lists.flatMap((l) => (Array.isArray(l) ? (l as unknown[]) : [])))];
   }
+}
+
+/** A value in any layer a user or workspace writes (not the default). */
+export function isSet(layers: SettingLayers | undefined): boolean {
+  return (
+    layers?.globalValue !== undefined ||
+    layers?.workspaceValue !== undefined ||
+    layers?.workspaceFolderValue !== undefined
+  );
 }
 
 function show(value: unknown): string {

@@ -62,7 +62,7 @@ export class ChatContribution extends Disposable {
       context: editorContext,
       defaults: () => {
         const s = readSettings().chat;
-        return { model: s.model, thinking: s.thinking, deadlineMs: s.deadlineSeconds * 1000 };
+        return { model: s.model, thinking: s.thinking, deadlineMs: s.deadlineMs };
       },
       modelOptions: () => chatModelOptions(readSettings().chat.model, router.pinnedChatTarget()),
       // Labels come from the providers the router knows, the user's custom ones included.

@@ -8,8 +8,7 @@ import type { Router, RouterSettings } from '../../core/providers/router';
 import { cacheOptions } from '../../core/settings/settingsChecks';
 import type { Logger } from '../log';
 import type { PacerSettings } from '../settings';
-import { onDidChangeSettings, readSettingsWithIssues } from '../settings';
-import { SettingsNotices } from '../settingsNotices';
+import { onDidChangeSettings, readSettings } from '../settings';
 import { ApiKeys } from './apiKeys';
 import type { LedgerPersistence } from './ledgerPersistence';
 import { ProxySettings } from './proxySettings';
@@ -18,9 +17,9 @@ export function routerSettings(s: PacerSettings): RouterSettings {
   return {
     providers: s.providers,
     failoverAfterMs: s.chat.failoverAfterMs,
-    probeIntervalMs: Math.max(1, s.health.probeIntervalSeconds) * 1000,
+    probeIntervalMs: s.health.probeIntervalMs,
     dailyLimitUsd: s.budget.dailyLimitUsd,
-    chatDeadlineMs: s.chat.deadlineSeconds * 1000,
+    chatDeadlineMs: s.chat.deadlineMs,
     completionDeadlineMs: s.completion.deadlineMs,
     maxConcurrency: s.gate.maxConcurrency,
     prices: s.budget.prices,
@@ -33,7 +32,6 @@ export class Providers extends Disposable {
   readonly keys: ApiKeys;
   readonly router: Router;
   private settings: PacerSettings;
-  private readonly notices: SettingsNotices;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -43,10 +41,8 @@ export class Providers extends Disposable {
     super();
     this.keys = this._register(new ApiKeys(context.secrets));
     const proxy = this._register(new ProxySettings(log.child('proxy')));
-    this.notices = new SettingsNotices(log.child('settings'));
-    const first = readSettingsWithIssues();
-    this.settings = first.settings;
-    this.notices.report(first.issues);
+    // Settings problems are reported by SettingsNotices, a contribution of its own.
+    this.settings = readSettings();
     this.router = this._register(
       createRouter({
         settings: routerSettings(this.settings),
@@ -86,8 +82,7 @@ export class Providers extends Disposable {
    */
   private applySettings(): void {
     try {
-      const { settings: next, issues } = readSettingsWithIssues();
-      this.notices.report(issues);
+      const next = readSettings();
       const before = this.settings;
       const rebuild =
         JSON.stringify([next.cache, next.gate.initialConcurrency]) !==

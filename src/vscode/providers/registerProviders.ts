@@ -4,12 +4,11 @@ import type * as vscode from 'vscode';
 import type { ModelService } from '../../core/providers/modelService';
 import type { Router } from '../../core/providers/router';
 import type { Logger } from '../log';
-import type { StatusBar } from '../statusBar';
+import { BalanceWatcher } from './balanceWatcher';
 import { ClearCacheCommand } from './clearCacheCommand';
 import { KeyCommands } from './keyCommands';
 import { LedgerPersistence } from './ledgerPersistence';
 import { LocalServerNotice } from './localServerNotice';
-import { ProviderStatus } from './providerStatus';
 import { Providers } from './providers';
 import { SpendNotifier } from './spendNotifier';
 import { UsageDocument } from './usageDocument';
@@ -19,7 +18,6 @@ export { routerSettings } from './providers';
 export interface PacerServices {
   /** The router: failover between providers behind one ModelService. */
   models: ModelService;
-  status: StatusBar;
   /** State, health, keys and cache of every provider (status, quick pick, "use X now"). */
   router: Router;
   /** Fires after `Pacer: Clear Cache`, so features drop their own caches of answers too. */
@@ -30,18 +28,17 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
   const ledger = new LedgerPersistence(context, log.child('usage'));
   const providers = new Providers(context, ledger, log);
   const { router, keys } = providers;
-  const status = new ProviderStatus(router, log);
   const cache = new ClearCacheCommand(router, log);
   // The router goes before the ledger it writes to.
   context.subscriptions.push(
     providers,
     ledger,
-    status,
+    new BalanceWatcher(router, log),
     new KeyCommands(router, keys, log),
     new SpendNotifier(router),
     new LocalServerNotice(context, router),
     new UsageDocument(router),
     cache,
   );
-  return { models: router, status: status.status, router, onDidClearCache: cache.onDidClear };
+  return { models: router, router, onDidClearCache: cache.onDidClear };
 }

@@ -71,7 +71,7 @@ describe('chat panel in the editor', () => {
         ],
       },
       // Only DeepSeek, so a 429 is waited out here and not failed over to a local provider.
-      settings: { 'pacer.providers.enabled': ['deepseek'], 'pacer.chat.deadlineSeconds': 60 },
+      settings: { 'pacer.providers.enabled': ['deepseek'], 'pacer.chat.deadlineMs': 60_000 },
       height: 900,
     });
   });

@@ -115,7 +115,7 @@ describe('never sends an excluded file, in the editor', () => {
         'pacer.completion.contextFromOpenEditors': true,
         // A user-level list adds to the defaults; it used to replace them (and so let keys out).
         'pacer.completion.exclude': ['**/*.never'],
-        'pacer.chat.deadlineSeconds': 60,
+        'pacer.chat.deadlineMs': 60_000,
         'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
         'editor.suggestOnTriggerCharacters': false,
         'editor.parameterHints.enabled': false,

@@ -36,7 +36,7 @@ describe('fault tour: every fault ends in a true status, a plain sentence and a 
         'pacer.providers.enabled': ['deepseek', 'ollama'],
         'pacer.providers.chatOrder': ['deepseek', 'ollama'],
         'pacer.providers.completionOrder': ['deepseek', 'ollama'],
-        'pacer.health.probeIntervalSeconds': 1,
+        'pacer.health.probeIntervalMs': 1000,
         'pacer.completion.enabled': false,
       },
       height: 900,

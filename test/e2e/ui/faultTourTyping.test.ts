@@ -70,7 +70,7 @@ describe('fault tour while typing: no popup, and nothing sent to a provider mark
         'pacer.providers.chatOrder': ['deepseek', 'ollama'],
         'pacer.providers.completionOrder': ['deepseek', 'ollama'],
         'pacer.providers.baseUrls': { ollama: `${ollama.url}/v1` },
-        'pacer.health.probeIntervalSeconds': 1,
+        'pacer.health.probeIntervalMs': 1000,
         'pacer.completion.enabled': true,
       },
       height: 900,

@@ -71,7 +71,7 @@ describe('providers, failover and the status bar in the editor', () => {
         'pacer.providers.baseUrls': { deepseek: primary.url, openrouter: fallback.url },
         // The emulator only knows DeepSeek's model names.
         'pacer.providers.models': { openrouter: { chat: 'deepseek-flash' } },
-        'pacer.health.probeIntervalSeconds': 2,
+        'pacer.health.probeIntervalMs': 2000,
       },
       height: 900,
     });

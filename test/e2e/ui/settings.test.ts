@@ -124,7 +124,8 @@ describe('no setting value stops activation; a workspace cannot change cost or p
       .locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /Restricted Mode/ })
       .first()
       .waitFor({ timeout: 20_000 });
-    const toast = editor.page.locator('.notification-toast', { hasText: /Pacer/ }).first();
+    // The one about values not used (the settings below also use old names, which get their own).
+    const toast = editor.page.locator('.notification-toast', { hasText: /Pacer did not use/ }).first();
     await toast.waitFor({ timeout: 20_000 });
     // The toast names the first few settings and counts the rest (a list of all of them made it
     // too tall for VS Code to show); the log names each one and says why.
@@ -139,6 +140,14 @@ describe('no setting value stops activation; a workspace cannot change cost or p
     }
     for (const key of keys) assert.ok(log.includes(`setting ${key}: `), `the log names ${key}:\n${log}`);
     await editor.screenshot('settings-restricted');
+  });
+
+  test('a one-time notice names the old setting names in use and their new names', async () => {
+    const renamed = editor.page.locator('.notification-toast', { hasText: /Pacer renamed/ }).first();
+    await renamed.waitFor({ timeout: 20_000 });
+    const text = (await renamed.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /pacer\.chat\.deadlineSeconds → pacer\.chat\.deadlineMs/);
+    assert.match(text, /pacer\.health\.probeIntervalSeconds → pacer\.health\.probeIntervalMs/);
   });
 
   test("chat uses the user's model on the user's DeepSeek URL, not the workspace's", async () => {
