@@ -1,5 +1,6 @@
 // activate(): wiring only. Every feature registers itself and pushes its disposables to
 // context.subscriptions.
+import { reportActivation } from './vscode/activationTiming';
 import * as vscode from 'vscode';
 import { registerChat } from './vscode/chat/registerChat';
 import { registerCompletion } from './vscode/completion/registerCompletion';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   flushChats = () => chat.session.dispose();
   log.info(`Pacer ${context.extension.packageJSON.version as string} activated`);
+  reportActivation(log);
 }
 
 export async function deactivate(): Promise<void> {
