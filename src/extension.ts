@@ -1,6 +1,6 @@
 // activate(): wiring only. Every feature registers itself and pushes its disposables to
 // context.subscriptions.
-import { reportActivation } from './vscode/activationTiming';
+import { activateEntered, reportActivation } from './vscode/activationTiming';
 import * as vscode from 'vscode';
 import { registerChat } from './vscode/chat/registerChat';
 import { registerCompletion } from './vscode/completion/registerCompletion';
@@ -12,6 +12,7 @@ import { Commands } from './core/common/commands';
 let flushChats: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  activateEntered();
   const channel = vscode.window.createOutputChannel('Pacer', { log: true });
   context.subscriptions.push(channel);
   const log = createLogger(channel);
