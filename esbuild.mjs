@@ -20,6 +20,7 @@ const common = {
 // The extension imports only undici-free helpers of proxyFetch.ts; undici (about 530 KB minified)
 // belongs in dist/proxy.cjs. Marking it side-effect free lets esbuild drop its unused import, and
 // the check below fails the build if it creeps back into the extension bundle.
+const MAX_EXTENSION_BYTES = 400_000;
 const undiciOnDemand = {
   name: 'undici-on-demand',
   setup(build) {
@@ -43,6 +44,12 @@ const undiciOnDemand = {
             },
           ],
         };
+      // The minified bundle's budget (issue 11): a warning, so a build in progress still works.
+      const bytes = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint)?.bytes ?? 0;
+      if (production && bytes > MAX_EXTENSION_BYTES)
+        console.warn(
+          `esbuild: dist/extension.cjs is ${bytes} bytes, over its ${MAX_EXTENSION_BYTES}-byte budget: load rarely used parts on demand, as dist/proxy.cjs is`,
+        );
       return undefined;
     });
   },
