@@ -1,8 +1,10 @@
-// Builds the extension (Node, CJS, `vscode` external), the chat webview (browser, IIFE) and the
-// extension-host test suites. `--production` minifies without sourcemaps (what `npm run package`
+// Builds the extension (Node, CJS, `vscode` external), the proxy agent it loads only when a proxy
+// needs it (dist/proxy.cjs: undici), the chat webview (browser, IIFE) and the extension-host test
+// suites. `--production` minifies without sourcemaps (what `npm run package`
 // ships); `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -15,15 +17,90 @@ const common = {
   legalComments: 'none',
 };
 
+// The extension imports only undici-free helpers of proxyFetch.ts; undici (about 530 KB minified)
+// belongs in dist/proxy.cjs. Marking it side-effect free lets esbuild drop its unused import, and
+// the check below fails the build if it creeps back into the extension bundle.
+const MAX_EXTENSION_BYTES = 400_000;
+const undiciOnDemand = {
+  name: 'undici-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, async (args) => {
+      if (args.pluginData?.undiciOnDemand) return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        pluginData: { undiciOnDemand: true },
+      });
+      return { ...resolved, sideEffects: false };
+    });
+    build.onEnd((result) => {
+      const inputs = Object.values(result.metafile?.outputs ?? {}).flatMap((o) => Object.keys(o.inputs));
+      const leaked = inputs.filter((i) => i.includes('node_modules/undici/'));
+      if (leaked.length > 0)
+        return {
+          errors: [
+            {
+              text: `undici is in dist/extension.cjs (${leaked.length} files): load it through dist/proxy.cjs (src/vscode/providers/proxySettings.ts)`,
+            },
+          ],
+        };
+      // The minified bundle's budget (issue 11): a warning, so a build in progress still works.
+      const bytes = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint)?.bytes ?? 0;
+      if (production && bytes > MAX_EXTENSION_BYTES)
+        console.warn(
+          `esbuild: dist/extension.cjs is ${bytes} bytes, over its ${MAX_EXTENSION_BYTES}-byte budget: load rarely used parts on demand, as dist/proxy.cjs is`,
+        );
+      return undefined;
+    });
+  },
+};
+
+// settings.ts imports package.json for the schema of every setting (types, bounds, defaults,
+// scopes). The prose the Settings editor shows, and the build's own fields, stay out of the bundle.
+const PROSE = new Set(['description', 'markdownDescription', 'enumDescriptions']);
+const BUILD_ONLY = ['scripts', 'devDependencies'];
+const packageJsonWithoutProse = {
+  name: 'package-json-without-prose',
+  setup(build) {
+    const root = resolve('package.json');
+    build.onLoad({ filter: /package\.json$/ }, (args) => {
+      if (args.path !== root) return undefined;
+      const pkg = JSON.parse(readFileSync(root, 'utf8'));
+      for (const key of BUILD_ONLY) delete pkg[key];
+      const strip = (v) =>
+        Array.isArray(v)
+          ? v.map(strip)
+          : v && typeof v === 'object'
+            ? Object.fromEntries(
+                Object.entries(v)
+                  .filter(([k]) => !PROSE.has(k))
+                  .map(([k, x]) => [k, strip(x)]),
+              )
+            : v;
+      const config = pkg.contributes?.configuration;
+      if (config?.properties) config.properties = strip(config.properties);
+      return { contents: JSON.stringify(pkg), loader: 'json' };
+    });
+  },
+};
+
+const node = { platform: 'node', format: 'cjs', target: 'node20' };
+
 const builds = [
   {
     ...common,
+    ...node,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.cjs',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     external: ['vscode'],
+    metafile: true,
+    plugins: [undiciOnDemand, packageJsonWithoutProse],
+  },
+  {
+    ...common,
+    ...node,
+    entryPoints: ['src/core/providers/proxyFetch.ts'],
+    outfile: 'dist/proxy.cjs',
   },
   {
     ...common,

@@ -1,5 +1,7 @@
 // activate(): a list of contributions, each a Disposable that owns its subscriptions. Order is
 // what each one needs from the ones above it; VS Code disposes them all on deactivation.
+// activationTiming stays the first import: it notes when the bundle started to load.
+import { activateEntered, reportActivation } from './vscode/activationTiming';
 import type * as vscode from 'vscode';
 import { registerChat } from './vscode/chat/registerChat';
 import { CompletionCommands } from './vscode/completion/completionCommands';
@@ -14,6 +16,7 @@ import { StatusBarController } from './vscode/statusBarController';
 let flushChats: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  activateEntered();
   const add = <T extends vscode.Disposable>(contribution: T): T => {
     context.subscriptions.push(contribution);
     return contribution;
@@ -35,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = registerChat(context, log.child('chat'), services);
   flushChats = () => chat.session.dispose();
   log.info(`Pacer ${context.extension.packageJSON.version as string} activated`);
+  reportActivation(log);
 }
 
 export async function deactivate(): Promise<void> {

@@ -24,6 +24,7 @@ const SECTIONS: Array<{ name: string; run: SectionRunner }> = [
   { name: 'failover', run: failover },
   { name: 'chatRender', run: chatRender },
   { name: 'hostile', run: hostile },
+  { name: 'activation', run: async (o) => (await import('./activation')).run(o) },
 ];
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench-results.json');

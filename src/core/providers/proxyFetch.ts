@@ -1,5 +1,8 @@
 // A fetch that goes through an HTTP(S) proxy, for the openai SDK (ProviderEndpoint.fetch). The
 // editor reads VS Code's `http.proxy` settings and hands them here; hosts in `noProxy` go direct.
+// Built on its own as dist/proxy.cjs (undici is most of its size): the extension loads it only for
+// what the editor's own fetch ignores (see src/vscode/providers/proxySettings.ts); plain Node (the
+// tests, a CLI) imports it directly.
 import { fetch as undiciFetch, ProxyAgent } from 'undici';
 import { isLoopbackUrl } from './catalog';
 
