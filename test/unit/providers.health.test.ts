@@ -104,8 +104,18 @@ describe('health state machine', () => {
     assert.deepEqual(computeHealth({ ...base, circuit: open, cooldownUntilMs: 10 }), {
       kind: 'down',
       reason: '429 storm',
+      nextProbeMs: 10,
+    }, 'a waiting request retries when the cooldown ends, before the probe: that is the countdown');
+    assert.deepEqual(computeHealth({ ...base, circuit: open, cooldownUntilMs: 9000 }), {
+      kind: 'down',
+      reason: '429 storm',
       nextProbeMs: 5000,
-    });
+    }, 'a probe before the cooldown ends comes first');
+    assert.deepEqual(computeHealth({ ...base, now: 20, circuit: open, cooldownUntilMs: 10 }), {
+      kind: 'down',
+      reason: '429 storm',
+      nextProbeMs: 5000,
+    }, 'a cooldown that has ended no longer counts');
     assert.deepEqual(computeHealth({ ...base, cooldownUntilMs: 10, recentFailures: 4, recentTotal: 4 }), {
       kind: 'rateLimited',
       untilMs: 10,
@@ -195,7 +205,9 @@ describe('health state machine', () => {
     assert.equal(t.probeDue(), true);
     t.probeStarted();
     t.probeResult(false, 'rateLimited');
-    assert.deepEqual(t.state(), { kind: 'down', reason: '429 storm', nextProbeMs: clock.now() + 1000 });
+    assert.deepEqual(t.state(), { kind: 'down', reason: '429 storm', nextProbeMs: clock.now() + 800 });
+    clock.jump(900);
+    assert.deepEqual(t.state(), { kind: 'down', reason: '429 storm', nextProbeMs: clock.now() + 100 });
   });
 
   test('tracker: every new cooldown is probed at once, even right after another probe', () => {

@@ -69,10 +69,15 @@ export function computeHealth(input: HealthInputs, rules: DegradeRules = DEFAULT
   if (input.auth === 'needsKey') return { kind: 'needsKey' };
   if (input.auth === 'noBalance') return { kind: 'noBalance' };
   if (input.circuit.kind === 'open') {
+    // In a 429 storm a waiting request retries when the gate's cooldown ends, which can come
+    // before the next probe: the countdown shows whichever attempt comes first.
+    const cooling = input.cooldownUntilMs !== undefined && input.cooldownUntilMs > input.now;
     return {
       kind: 'down',
       reason: describe(input.circuit.lastError),
-      nextProbeMs: input.circuit.nextProbeMs,
+      nextProbeMs: cooling
+        ? Math.min(input.circuit.nextProbeMs, input.cooldownUntilMs as number)
+        : input.circuit.nextProbeMs,
     };
   }
   if (input.cooldownUntilMs !== undefined && input.cooldownUntilMs > input.now) {
