@@ -1,13 +1,27 @@
 // Builds the extension (Node, CJS, `vscode` external), the proxy agent it loads only when a proxy
 // needs it (dist/proxy.cjs: undici), the chat webview (browser, IIFE) and the extension-host test
 // suites. `--production` minifies without sourcemaps (what `npm run package`
-// ships); `--watch` rebuilds on change.
+// ships); `--watch` rebuilds on change; `--analyze` prints what fills dist/extension.cjs.
 import * as esbuild from 'esbuild';
 import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const analyze = process.argv.includes('--analyze');
+
+/** Bytes per package (or per src folder) in one output, largest first: where a budget goes. */
+function printLargestInputs(output, top = 20) {
+  const bytes = new Map();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const pkg = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
+    const key = pkg ?? input.split('/').slice(0, 3).join('/');
+    bytes.set(key, (bytes.get(key) ?? 0) + bytesInOutput);
+  }
+  console.log(`dist/extension.cjs: ${output.bytes} bytes`);
+  for (const [key, n] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${String(n).padStart(8)}  ${key}`);
+}
 
 const common = {
   bundle: true,
@@ -45,7 +59,9 @@ const undiciOnDemand = {
           ],
         };
       // The minified bundle's budget (issue 11): a warning, so a build in progress still works.
-      const bytes = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint)?.bytes ?? 0;
+      const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint);
+      if (analyze && output) printLargestInputs(output);
+      const bytes = output?.bytes ?? 0;
       if (production && bytes > MAX_EXTENSION_BYTES)
         console.warn(
           `esbuild: dist/extension.cjs is ${bytes} bytes, over its ${MAX_EXTENSION_BYTES}-byte budget: load rarely used parts on demand, as dist/proxy.cjs is`,
@@ -56,30 +72,30 @@ const undiciOnDemand = {
 };
 
 // settings.ts imports package.json for the schema of every setting (types, bounds, defaults,
-// scopes). The prose the Settings editor shows, and the build's own fields, stay out of the bundle.
-const PROSE = new Set(['description', 'markdownDescription', 'enumDescriptions']);
-const BUILD_ONLY = ['scripts', 'devDependencies'];
-const packageJsonWithoutProse = {
-  name: 'package-json-without-prose',
+// scopes). Only those fields reach the bundle: not the prose the Settings editor shows, nor the
+// rest of the manifest (commands, menus, views), which settings.ts never reads.
+const SCHEMA_FIELDS = ['type', 'enum', 'minimum', 'maximum', 'required', 'default', 'scope'];
+function schemaOnly(schema) {
+  const out = Object.fromEntries(SCHEMA_FIELDS.filter((k) => k in schema).map((k) => [k, schema[k]]));
+  if (schema.items) out.items = schemaOnly(schema.items);
+  if (schema.properties) out.properties = mapValues(schema.properties, schemaOnly);
+  if ('additionalProperties' in schema)
+    out.additionalProperties =
+      typeof schema.additionalProperties === 'object'
+        ? schemaOnly(schema.additionalProperties)
+        : schema.additionalProperties;
+  return out;
+}
+const mapValues = (o, f) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+const packageJsonSchemaOnly = {
+  name: 'package-json-schema-only',
   setup(build) {
     const root = resolve('package.json');
     build.onLoad({ filter: /package\.json$/ }, (args) => {
       if (args.path !== root) return undefined;
       const pkg = JSON.parse(readFileSync(root, 'utf8'));
-      for (const key of BUILD_ONLY) delete pkg[key];
-      const strip = (v) =>
-        Array.isArray(v)
-          ? v.map(strip)
-          : v && typeof v === 'object'
-            ? Object.fromEntries(
-                Object.entries(v)
-                  .filter(([k]) => !PROSE.has(k))
-                  .map(([k, x]) => [k, strip(x)]),
-              )
-            : v;
-      const config = pkg.contributes?.configuration;
-      if (config?.properties) config.properties = strip(config.properties);
-      return { contents: JSON.stringify(pkg), loader: 'json' };
+      const properties = mapValues(pkg.contributes.configuration.properties, schemaOnly);
+      return { contents: JSON.stringify({ contributes: { configuration: { properties } } }), loader: 'json' };
     });
   },
 };
@@ -94,7 +110,7 @@ const builds = [
     outfile: 'dist/extension.cjs',
     external: ['vscode'],
     metafile: true,
-    plugins: [undiciOnDemand, packageJsonWithoutProse],
+    plugins: [undiciOnDemand, packageJsonSchemaOnly],
   },
   {
     ...common,

@@ -1,9 +1,9 @@
 // activate(): a list of contributions, each a Disposable that owns its subscriptions. Order is
 // what each one needs from the ones above it; VS Code disposes them all on deactivation.
 // activationTiming stays the first import: it notes when the bundle started to load.
-import { activateEntered, reportActivation } from './vscode/activationTiming';
+import { activateEntered, markPhase, modulesEvaluated, reportActivation } from './vscode/activationTiming';
 import type * as vscode from 'vscode';
-import { registerChat } from './vscode/chat/registerChat';
+import { ChatContribution } from './vscode/chat/chatContribution';
 import { CompletionCommands } from './vscode/completion/completionCommands';
 import { CompletionContribution } from './vscode/completion/completionContribution';
 import { LogContribution } from './vscode/log';
@@ -11,6 +11,8 @@ import { registerProviders } from './vscode/providers/registerProviders';
 import { Settings } from './vscode/settings';
 import { SettingsNotices } from './vscode/settingsNotices';
 import { StatusBarController } from './vscode/statusBarController';
+
+modulesEvaluated();
 
 // deactivate() awaits this, so the last streamed answer and throttled saves reach disk on close.
 let flushChats: (() => Promise<void>) | undefined;
@@ -22,21 +24,29 @@ export function activate(context: vscode.ExtensionContext): void {
     return contribution;
   };
   const { log } = add(new LogContribution());
+  markPhase('log');
   const settings = add(new Settings());
+  markPhase('settings');
   add(new SettingsNotices(settings, context.globalState, log.child('settings')));
+  markPhase('settingsNotices');
 
-  // Providers, key commands, spend notifier, ledger persistence: src/vscode/providers/ (its own
-  // contributions take this place; it pushes its disposables to context.subscriptions for now).
-  const services = registerProviders(context, log.child('providers'));
+  // Providers, key commands, spend notifier, ledger persistence: src/vscode/providers/ (it pushes
+  // its contributions to context.subscriptions itself). markPhase() notes each step's time for
+  // the activation log line, which the activation bench prints.
+  const services = registerProviders(context, settings, log.child('providers'));
+  markPhase('providers');
 
   const completion = add(
     new CompletionContribution(settings, context.globalState, services, log.child('completion')),
   );
+  markPhase('completion');
   const status = add(new StatusBarController(services.router, completion.completionSwitch));
   add(new CompletionCommands(completion.completionSwitch, status));
+  markPhase('status');
 
-  const chat = registerChat(context, log.child('chat'), services);
+  const chat = add(new ChatContribution(context, settings, log.child('chat'), services));
   flushChats = () => chat.session.dispose();
+  markPhase('chat');
   log.info(`Pacer ${context.extension.packageJSON.version as string} activated`);
   reportActivation(log);
 }

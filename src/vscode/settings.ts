@@ -13,7 +13,8 @@ import type { UserPrices } from '../core/usage/prices';
 import { parseUserPrices } from '../core/usage/prices';
 import { changedSettings } from '../core/settings/changedSettings';
 import type { JsonSchema } from '../core/settings/settingSchema';
-import type { SettingIssue } from '../core/settings/settingsReader';
+import { layersAt } from '../core/settings/settingLayers';
+import type { SettingIssue, SettingLayers } from '../core/settings/settingsReader';
 import { SettingsReader } from '../core/settings/settingsReader';
 import { orderBounds } from '../core/settings/settingsChecks';
 import type { SettingKey, SettingValues } from '../core/settings/settingsTable';
@@ -33,8 +34,13 @@ const SETTINGS_SCHEMA = (
  * against package.json and clamped. Never throws: a wrong value falls back and becomes an issue.
  */
 function reader(): SettingsReader {
-  const c = vscode.workspace.getConfiguration('pacer');
-  return new SettingsReader(SETTINGS_SCHEMA, (key) => c.inspect(key));
+  const section = pacerLayers();
+  return new SettingsReader(SETTINGS_SCHEMA, (key) => layersAt(section, key));
+}
+
+/** Every layer of the `pacer` section in one `inspect()` call (see settingLayers.ts for why). */
+export function pacerLayers(): SettingLayers | undefined {
+  return vscode.workspace.getConfiguration().inspect<Record<string, unknown>>('pacer');
 }
 
 function read<K extends SettingKey>(r: SettingsReader, key: K): SettingValues[K] {
@@ -76,6 +82,11 @@ export class Settings extends Disposable {
     });
   }
 
+  /** Every setting at once, checked, for the parts that take a snapshot (the router's settings). */
+  snapshot(): PacerSettings {
+    return readSettingsWithIssues().settings;
+  }
+
   /** Every value Pacer does not use as written right now (for the settings notice). */
   issues(): SettingIssue[] {
     return readSettingsWithIssues().issues;
@@ -109,12 +120,7 @@ export interface PacerSettings {
   budget: { dailyLimitUsd: number; prices: UserPrices };
 }
 
-/** Every setting, checked; use `readSettingsWithIssues` where the user must hear what was ignored. */
-export function readSettings(): PacerSettings {
-  return readSettingsWithIssues().settings;
-}
-
-export function readSettingsWithIssues(): { settings: PacerSettings; issues: SettingIssue[] } {
+function readSettingsWithIssues(): { settings: PacerSettings; issues: SettingIssue[] } {
   const r = reader();
   const get = <K extends SettingKey>(key: K) => read(r, key);
   const providers: ProviderSettings = {
@@ -160,11 +166,4 @@ export function readSettingsWithIssues(): { settings: PacerSettings; issues: Set
     },
   };
   return { settings, issues: r.issues };
-}
-
-/** Any `pacer.*` change (for snapshot readers; `Settings.onDidChange` names the keys). */
-export function onDidChangeSettings(listener: () => void): vscode.Disposable {
-  return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('pacer')) listener();
-  });
 }

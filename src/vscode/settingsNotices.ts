@@ -2,7 +2,7 @@
 // workspace's cost setting, a wrong type, a number out of range), in a notification that names the
 // setting, and in the log; once per profile, the old setting names still in use and their new
 // names. The issues come from src/core/settings (settingsReader, renamedSettings).
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { Commands } from '../core/common/commands';
 import { Disposable } from '../core/common/lifecycle';
 import {
@@ -12,11 +12,13 @@ import {
 } from '../core/common/messages/settings';
 import type { RenamedSetting } from '../core/settings/renamedSettings';
 import { RENAMED_SETTINGS, renamesInUse } from '../core/settings/renamedSettings';
+import { layersAt } from '../core/settings/settingLayers';
 import { isSet } from '../core/settings/settingsReader';
 import { SETTING_KEYS } from '../core/settings/settingsTable';
 import type { Logger } from './log';
 import { notifyWithCommand } from './notifications';
 import type { SettingIssue, Settings } from './settings';
+import { pacerLayers } from './settings';
 
 /** Old names already announced in this profile: the notice is one-time, not a nag per window. */
 const RENAMES_ANNOUNCED_KEY = 'pacer.renamedSettingsAnnounced';
@@ -55,9 +57,9 @@ export class SettingsNotices extends Disposable {
   }
 
   private announceRenames(): void {
-    const config = vscode.workspace.getConfiguration('pacer');
+    const section = pacerLayers();
     const announced = new Set(this.memento.get<string[]>(RENAMES_ANNOUNCED_KEY) ?? []);
-    const fresh: RenamedSetting[] = renamesInUse((key) => isSet(config.inspect(key))).filter(
+    const fresh: RenamedSetting[] = renamesInUse((key) => isSet(layersAt(section, key))).filter(
       (r) => !announced.has(r.from),
     );
     if (fresh.length === 0) return;

@@ -105,7 +105,9 @@ describe("a provider's HTTP date is read against the wall clock", () => {
       (e: unknown) =>
         PacerError.is(e, 'rateLimited') &&
         e.retryAfterMs !== undefined &&
-        e.retryAfterMs > 3500 &&
+        // An HTTP date has whole seconds (up to 1 s lost), and a loaded machine takes its time
+        // between the emulator's clock and ours; wrong readings are an hour off, or 0.
+        e.retryAfterMs > 2000 &&
         e.retryAfterMs <= 5000,
     );
   });

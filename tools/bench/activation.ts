@@ -19,7 +19,7 @@ import { round } from './stats';
 import type { SectionRunner } from './types';
 
 const TARGET_MS = 50;
-const LINE = new RegExp(`${ACTIVATION_LOG_TEXT} ([\\d.]+) ms.*?entered at ([\\d.]+) ms`);
+const LINE = new RegExp(`${ACTIVATION_LOG_TEXT} ([\\d.]+) ms.*?entered at ([\\d.]+) ms(?:; ([^)]*))?`);
 
 function logFiles(dir: string, out: string[] = [], depth = 0): string[] {
   if (!existsSync(dir) || depth > 10) return out;
@@ -37,6 +37,8 @@ interface Activation {
   ms: number;
   /** Bundle's first line to activate() entered: top-level code and the editor's preparation. */
   enteredMs: number;
+  /** activate()'s phases with their ms, as logged ("log 0.4, settings 3.1, …"). */
+  phases: string;
 }
 
 /** Every activation Pacer has logged in this profile so far, oldest window first. */
@@ -46,7 +48,7 @@ function loggedActivations(logsDir: string): Activation[] {
     .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
     .map((l) => LINE.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ ms: Number(m[1]), enteredMs: Number(m[2]) }));
+    .map((m) => ({ ms: Number(m[1]), enteredMs: Number(m[2]), phases: m[3] ?? '' }));
 }
 
 async function waitForActivations(logsDir: string, count: number, page: Page): Promise<Activation[]> {
@@ -106,6 +108,7 @@ export const run: SectionRunner = async ({ quick }) => {
       ms: round(r.ms, 2),
       'until activate()': round(r.enteredMs, 2),
       'in activate()': round(r.ms - r.enteredMs, 2),
+      phases: r.phases,
     })),
     // activateMs: the median time inside activate() alone (the part Pacer's wiring decides).
     result: { ms, runs: runs.map((r) => round(r.ms, 2)), activateMs, targets },

@@ -1,6 +1,6 @@
 // One provider's HTTP calls through the real `openai` SDK, with `maxRetries: 0` so the gate is the
 // only retry loop. Every failure leaves here as a PacerError; streams are guarded by watchdogs.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
@@ -321,6 +321,9 @@ export class ProviderClient {
     }
     const apiKey = key || NO_KEY;
     if (this.sdk?.apiKey !== apiKey) {
+      // The SDK is a third of the bundle and its module code took about 20 ms of activation:
+      // loaded by the first request instead (esbuild keeps it in the bundle, evaluated lazily).
+      const { default: OpenAI } = await import('openai');
       const make = (baseURL: string) =>
         new OpenAI({
           apiKey,

@@ -1,6 +1,7 @@
 // One place that turns whatever the `openai` SDK, fetch or the stream throws into a PacerError
 // whose kind drives retries and UI actions and whose message says what to do next.
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+// From the SDK's small error module, not its index: the index loads only with the first request.
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai/error';
 import { PacerError } from '../common/errors';
 import { providerMessages } from '../common/messages/providers';
 import { parseRetryHints } from '../gate/retryHints';

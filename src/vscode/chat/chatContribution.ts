@@ -15,7 +15,7 @@ import { Disposable, toDisposable, type IDisposable } from '../../core/common/li
 import type { ModelService } from '../../core/providers/modelService';
 import { exclusionsFor } from '../exclusionSettings';
 import type { Logger } from '../log';
-import { readSettings } from '../settings';
+import type { Settings } from '../settings';
 import { chatMessageHandlers } from './chatMessageHandlers';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chatViewProvider';
 import { EditorContext } from './editorContext';
@@ -38,6 +38,7 @@ export class ChatContribution extends Disposable {
 
   constructor(
     context: vscode.ExtensionContext,
+    settings: Settings,
     log: Logger,
     services: { models: ModelService; router: ChatRouter },
     options: ChatOptions = {},
@@ -60,15 +61,16 @@ export class ChatContribution extends Disposable {
       store,
       post: (m) => provider.post(m),
       context: editorContext,
-      defaults: () => {
-        const s = readSettings().chat;
-        return { model: s.model, thinking: s.thinking, deadlineMs: s.deadlineMs };
-      },
-      modelOptions: () => chatModelOptions(readSettings().chat.model, router.pinnedChatTarget()),
+      defaults: () => ({
+        model: settings.get('chat.model'),
+        thinking: settings.get('chat.thinking'),
+        deadlineMs: settings.get('chat.deadlineMs'),
+      }),
+      modelOptions: () => chatModelOptions(settings.get('chat.model'), router.pinnedChatTarget()),
       // Labels come from the providers the router knows, the user's custom ones included.
       providers: () => router.knownProviders(),
       ...(options.fallback ? { fallback: options.fallback } : {}),
-      contextTokens: (model) => contextTokensFor(model, readSettings().chat.contextTokens),
+      contextTokens: (model) => contextTokensFor(model, settings.get('chat.contextTokens')),
       // Checked for every prompt, so a follow-up or Retry never re-sends a file excluded since.
       isExcluded: (path) => storedContextExcluded(path),
       clock: realClock,

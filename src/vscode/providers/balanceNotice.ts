@@ -6,7 +6,8 @@ import type { Router } from '../../core/providers/router';
 import type { RouterState } from '../../core/providers/routerState';
 import type { Logger } from '../log';
 import { Commands } from '../../core/common/commands';
-import { providerMessages } from '../../core/common/messages/providers';
+import { ProviderActions, providerMessages } from '../../core/common/messages/providers';
+import { notify } from '../notifications';
 
 /** The billing page of a provider out of balance (else of the first provider that has one). */
 export function billingTarget(router: Router): { label: string; url: string } | undefined {
@@ -20,7 +21,7 @@ export function billingTarget(router: Router): { label: string; url: string } | 
 export async function topUpCommand(router: Router): Promise<void> {
   const target = billingTarget(router);
   if (!target) {
-    void vscode.window.showInformationMessage(providerMessages.noBillingPage);
+    void notify('info', providerMessages.noBillingPage);
     return;
   }
   await vscode.env.openExternal(vscode.Uri.parse(target.url));
@@ -45,20 +46,17 @@ export class BalanceNotices {
       if (this.announced.has(p.id)) continue;
       this.announced.add(p.id);
       this.log.warn(`${p.label} answered 402: the account balance is used up`);
-      void vscode.window
-        .showWarningMessage(
-          providerMessages.balanceUsedUpNotice(
-            p.label,
-            p.billingUrl ? new URL(p.billingUrl).host : undefined,
-          ),
-          ...(p.billingUrl ? ['Top Up'] : []),
-          'Switch Provider',
-        )
-        .then((choice) => {
-          if (choice === 'Top Up' && p.billingUrl)
-            void vscode.env.openExternal(vscode.Uri.parse(p.billingUrl));
-          else if (choice === 'Switch Provider') void vscode.commands.executeCommand(Commands.switchProvider);
-        });
+      const actions = [...(p.billingUrl ? [ProviderActions.topUp] : []), ProviderActions.switchProvider];
+      const notice = providerMessages.balanceUsedUpNotice(
+        p.label,
+        p.billingUrl ? new URL(p.billingUrl).host : undefined,
+      );
+      void notify('warning', notice, ...actions).then((choice) => {
+        if (choice === ProviderActions.topUp && p.billingUrl)
+          void vscode.env.openExternal(vscode.Uri.parse(p.billingUrl));
+        else if (choice === ProviderActions.switchProvider)
+          void vscode.commands.executeCommand(Commands.switchProvider);
+      });
     }
   }
 }

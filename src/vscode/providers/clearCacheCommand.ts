@@ -5,6 +5,7 @@ import { providerMessages } from '../../core/common/messages/providers';
 import { Disposable } from '../../core/common/lifecycle';
 import type { Router } from '../../core/providers/router';
 import type { Logger } from '../log';
+import { notify } from '../notifications';
 
 export class ClearCacheCommand extends Disposable {
   private readonly cleared = this._register(new vscode.EventEmitter<void>());
@@ -18,7 +19,7 @@ export class ClearCacheCommand extends Disposable {
         router.clearCache();
         this.cleared.fire();
         log.info('answer cache cleared');
-        void vscode.window.showInformationMessage(providerMessages.cacheCleared);
+        void notify('info', providerMessages.cacheCleared);
       }),
     );
   }

@@ -6,7 +6,8 @@ import type { Router } from '../../core/providers/router';
 import type { Logger } from '../log';
 import type { KeyStore } from '../../core/providers/keyStore';
 import { Commands } from '../../core/common/commands';
-import { providerMessages } from '../../core/common/messages/providers';
+import { ProviderActions, providerMessages } from '../../core/common/messages/providers';
+import { notify } from '../notifications';
 
 /** Providers a key makes sense for: cloud ones (also when reached through a loopback URL) and custom ones that need one. */
 export function keyedProviders(router: Router): ProviderInfo[] {
@@ -42,7 +43,7 @@ export async function askForKey(info: ProviderInfo, keys: KeyStore, log: Logger)
   if (!key?.trim()) return false;
   await keys.set(info.id, key.trim());
   log.info(`API key for ${info.label} stored`);
-  void vscode.window.showInformationMessage(providerMessages.keySaved(info.label));
+  void notify('info', providerMessages.keySaved(info.label));
   return true;
 }
 
@@ -72,12 +73,12 @@ export async function clearApiKeyCommand(
       ? router.knownProviders().find((p) => p.id === providerId)
       : await pickProvider(withKeys, keys, 'Pacer: Clear API Key');
   if (!info) {
-    if (withKeys.length === 0) void vscode.window.showInformationMessage(providerMessages.noKeyStored);
+    if (withKeys.length === 0) void notify('info', providerMessages.noKeyStored);
     return;
   }
   await keys.clear(info.id);
   log.info(`API key for ${info.label} cleared`);
-  void vscode.window.showInformationMessage(providerMessages.keyRemoved(info.label));
+  void notify('info', providerMessages.keyRemoved(info.label));
 }
 
 /**
@@ -97,13 +98,19 @@ export function keyNeededNotifier(router: Router, keys: KeyStore, log: Logger): 
       need.why === 'missing'
         ? providerMessages.keyMissing(need.label)
         : providerMessages.keyRejected401(need.label);
-    const choice = await vscode.window.showWarningMessage(message, 'Set API Key', 'Switch Provider');
+    const choice = await notify(
+      'warning',
+      message,
+      ProviderActions.setApiKey,
+      ProviderActions.switchProvider,
+    );
     try {
-      if (choice === 'Set API Key') await askForKey(info, keys, log);
-      else if (choice === 'Switch Provider') await vscode.commands.executeCommand(Commands.switchProvider);
+      if (choice === ProviderActions.setApiKey) await askForKey(info, keys, log);
+      else if (choice === ProviderActions.switchProvider)
+        await vscode.commands.executeCommand(Commands.switchProvider);
     } catch (e) {
       log.warn(`could not store the key for ${need.label}: ${e instanceof Error ? e.message : String(e)}`);
-      void vscode.window.showErrorMessage(providerMessages.keyNotStored);
+      void notify('error', providerMessages.keyNotStored);
     }
   });
 }

@@ -7,8 +7,9 @@ import { createRouter } from '../../core/providers/createRouter';
 import type { Router, RouterSettings } from '../../core/providers/router';
 import { cacheOptions } from '../../core/settings/settingsChecks';
 import type { Logger } from '../log';
-import type { PacerSettings } from '../settings';
-import { onDidChangeSettings, readSettings } from '../settings';
+import type { SettingKey } from '../../core/settings/settingsTable';
+import { SETTING_KEYS } from '../../core/settings/settingsTable';
+import type { PacerSettings, Settings } from '../settings';
 import { ApiKeys } from './apiKeys';
 import type { LedgerPersistence } from './ledgerPersistence';
 import { ProxySettings } from './proxySettings';
@@ -28,6 +29,9 @@ export function routerSettings(s: PacerSettings): RouterSettings {
 
 const ENV_KEY_IMPORTED = 'pacer.envKeyImported';
 
+/** Settings whose change needs new provider services (their caches and gates are sized by them). */
+const SERVICE_KEYS: readonly SettingKey[] = ['cache.maxMB', 'cache.ttlMs', 'gate.initialConcurrency'];
+
 export class Providers extends Disposable {
   readonly keys: ApiKeys;
   readonly router: Router;
@@ -35,6 +39,7 @@ export class Providers extends Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
+    private readonly allSettings: Settings,
     ledger: LedgerPersistence,
     private readonly log: Logger,
   ) {
@@ -42,7 +47,7 @@ export class Providers extends Disposable {
     this.keys = this._register(new ApiKeys(context.secrets));
     const proxy = this._register(new ProxySettings(log.child('proxy')));
     // Settings problems are reported by SettingsNotices, a contribution of its own.
-    this.settings = readSettings();
+    this.settings = allSettings.snapshot();
     this.router = this._register(
       createRouter({
         settings: routerSettings(this.settings),
@@ -65,7 +70,7 @@ export class Providers extends Disposable {
     void this.importKeyFromEnvironment()
       .catch((e: unknown) => log.warn(`could not store DEEPSEEK_API_KEY in SecretStorage: ${errorText(e)}`))
       .then(() => this.loadKeysThenDiscover());
-    this._register(onDidChangeSettings(() => this.applySettings()));
+    this._register(allSettings.onDidChange(SETTING_KEYS, (changed) => this.applySettings(changed)));
   }
 
   // SecretStorage rejects when the OS keyring is unavailable: say so instead of failing silently.
@@ -80,15 +85,12 @@ export class Providers extends Disposable {
    * Cache and gate sizes need fresh services. A change that cannot be applied leaves the previous
    * settings in force (the router builds new services before it retires old ones), and the user is told.
    */
-  private applySettings(): void {
+  private applySettings(changed: ReadonlySet<SettingKey>): void {
     try {
-      const next = readSettings();
-      const before = this.settings;
-      const rebuild =
-        JSON.stringify([next.cache, next.gate.initialConcurrency]) !==
-        JSON.stringify([before.cache, before.gate.initialConcurrency]);
+      const next = this.allSettings.snapshot();
+      const rebuild = SERVICE_KEYS.some((k) => changed.has(k));
       // Only a change of providers can change which keys matter or what /models says.
-      const providersChanged = JSON.stringify(next.providers) !== JSON.stringify(before.providers);
+      const providersChanged = [...changed].some((k) => k.startsWith('providers.'));
       // serviceOptions reads `settings` (gate and cache sizes) when the router builds services.
       this.settings = next;
       this.router.updateSettings(routerSettings(next));

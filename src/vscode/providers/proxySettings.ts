@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import type { createProxyFetch, ProxyConfig, ProxyFetch } from '../../core/providers/proxyFetch';
 import { redactProxyUrl } from '../../core/providers/proxyFetch';
 import type { Logger } from '../log';
+import { notify } from '../notifications';
 
 /** What dist/proxy.cjs (built from core/providers/proxyFetch.ts) exports. */
 interface ProxyFetchModule {
@@ -112,7 +113,7 @@ export class ProxySettings implements vscode.Disposable {
         // The value is not echoed: it may hold credentials in a shape redactProxyUrl cannot parse.
         const why = `http.proxy is not a usable proxy URL (${e instanceof Error ? e.message : String(e)}): write it as http://host:port.`;
         this.log.warn(why);
-        void vscode.window.showWarningMessage(`Pacer: ${why}`);
+        void notify('warning', `Pacer: ${why}`);
         this.current = { fetch: () => Promise.reject(new Error(why)), close: () => Promise.resolve() };
       }
     }

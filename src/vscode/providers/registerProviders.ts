@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { ModelService } from '../../core/providers/modelService';
 import type { Router } from '../../core/providers/router';
 import type { Logger } from '../log';
+import type { Settings } from '../settings';
 import { BalanceWatcher } from './balanceWatcher';
 import { ClearCacheCommand } from './clearCacheCommand';
 import { KeyCommands } from './keyCommands';
@@ -24,9 +25,13 @@ export interface PacerServices {
   onDidClearCache: vscode.Event<void>;
 }
 
-export function registerProviders(context: vscode.ExtensionContext, log: Logger): PacerServices {
+export function registerProviders(
+  context: vscode.ExtensionContext,
+  settings: Settings,
+  log: Logger,
+): PacerServices {
   const ledger = new LedgerPersistence(context, log.child('usage'));
-  const providers = new Providers(context, ledger, log);
+  const providers = new Providers(context, settings, ledger, log);
   const { router, keys } = providers;
   const cache = new ClearCacheCommand(router, log);
   // The router goes before the ledger it writes to.

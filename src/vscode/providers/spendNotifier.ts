@@ -8,32 +8,34 @@ import type { Router } from '../../core/providers/router';
 import type { SpendStatus } from '../../core/providers/spendLimit';
 import { formatUsd } from '../../core/providers/statusView';
 import { topUpCommand } from './balanceNotice';
+import { notify, notifyWithCommand } from '../notifications';
 
 export class SpendNotifier extends Disposable {
   constructor(private readonly router: Router) {
     super();
-    this._register(router.onDidCrossSpendLimit((s) => void this.announce(s)));
+    this._register(router.onDidCrossSpendLimit((s) => this.announce(s)));
     this._register(vscode.commands.registerCommand(Commands.topUp, () => topUpCommand(router)));
     this._register(
       vscode.commands.registerCommand(Commands.liftSpendLimit, () => {
         this.router.liftSpendLimit();
-        void vscode.window.showInformationMessage(providerMessages.spendLifted);
+        void notify('info', providerMessages.spendLifted);
       }),
     );
   }
 
-  private async announce(s: SpendStatus): Promise<void> {
+  private announce(s: SpendStatus): void {
     if (s.kind === 'warning') {
-      void vscode.window.showWarningMessage(
+      void notify(
+        'warning',
         providerMessages.spendWarning(formatUsd(s.spentUsd), formatUsd((s as { limitUsd: number }).limitUsd)),
       );
     } else if (s.kind === 'paused') {
-      const choice = await vscode.window.showWarningMessage(
+      notifyWithCommand(
+        'warning',
         providerMessages.spendPaused(formatUsd(s.limitUsd)),
         providerMessages.liftLimitAction,
+        Commands.liftSpendLimit,
       );
-      if (choice)
-        await vscode.commands.executeCommand(Commands.liftSpendLimit).then(undefined, () => undefined);
     }
   }
 }

@@ -9,7 +9,8 @@ import type { Logger } from '../log';
 import type { KeyStore } from '../../core/providers/keyStore';
 import { askForKey } from './keyPrompt';
 import { Commands } from '../../core/common/commands';
-import { providerMessages } from '../../core/common/messages/providers';
+import { ProviderActions, providerMessages } from '../../core/common/messages/providers';
+import { notify, notifyWithCommand } from '../notifications';
 
 type Action = 'automatic' | 'setKey' | 'usage' | 'log' | 'snooze';
 
@@ -57,14 +58,12 @@ export async function pinProvider(
   log.info(`pinned to ${info.label}`);
   if (health?.kind === 'down') {
     // Pinned means no failover: say now that it is not answering, not after a chat waits on it.
-    void vscode.window
-      .showWarningMessage(
-        providerMessages.pinnedNotAnswering(info.label, info.baseUrl, health.reason),
-        'Switch Provider',
-      )
-      .then((choice) => {
-        if (choice) void vscode.commands.executeCommand(Commands.switchProvider);
-      });
+    notifyWithCommand(
+      'warning',
+      providerMessages.pinnedNotAnswering(info.label, info.baseUrl, health.reason),
+      ProviderActions.switchProvider,
+      Commands.switchProvider,
+    );
   }
   return true;
 }
@@ -178,7 +177,7 @@ export async function switchProviderCommand(router: Router, keys: KeyStore, log:
     case 'snooze':
       await vscode.commands
         .executeCommand(Commands.snoozeCompletions)
-        .then(undefined, () => vscode.window.showInformationMessage(providerMessages.cannotSnooze));
+        .then(undefined, () => notify('info', providerMessages.cannotSnooze));
       return;
   }
 }

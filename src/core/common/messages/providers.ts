@@ -89,3 +89,10 @@ export const providerMessages = {
     `Pacer: pinned to ${label}, which is not answering at ${baseUrl} (${reason}). Start it, or switch provider.`,
   cannotSnooze: 'Pacer: completions cannot be snoozed right now.',
 } as const;
+
+/** The buttons of the provider notifications (a button's text is what the code compares). */
+export const ProviderActions = {
+  switchProvider: 'Switch Provider',
+  setApiKey: 'Set API Key',
+  topUp: 'Top Up',
+} as const;
