@@ -28,19 +28,14 @@ const SETTINGS_SCHEMA = (
   packageJson as unknown as { contributes: { configuration: { properties: Record<string, JsonSchema> } } }
 ).contributes.configuration.properties;
 
-/**
- * A reader over VS Code's layers as of now: cost and privacy settings from the user's settings
- * only (`inspect().globalValue`), switches a workspace may only turn off, every value checked
- * against package.json and clamped. Never throws: a wrong value falls back and becomes an issue.
- */
-function reader(): SettingsReader {
-  const section = pacerLayers();
-  return new SettingsReader(SETTINGS_SCHEMA, (key) => layersAt(section, key));
+/** Every layer of the `pacer` section in one `inspect()` call (see settingLayers.ts for why). */
+function inspectSection(): SettingLayers | undefined {
+  return vscode.workspace.getConfiguration().inspect<Record<string, unknown>>('pacer');
 }
 
-/** Every layer of the `pacer` section in one `inspect()` call (see settingLayers.ts for why). */
-export function pacerLayers(): SettingLayers | undefined {
-  return vscode.workspace.getConfiguration().inspect<Record<string, unknown>>('pacer');
+/** Objects and lists are copied out, so a caller that changes one cannot change the cached layers. */
+function detached<T>(value: T): T {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
 }
 
 function read<K extends SettingKey>(r: SettingsReader, key: K): SettingValues[K] {
@@ -55,11 +50,16 @@ function read<K extends SettingKey>(r: SettingsReader, key: K): SettingValues[K]
 
 export class Settings extends Disposable {
   private readonly changed = this._register(new Emitter<ReadonlySet<SettingKey>>());
+  /** The section's layers, read at most once between two configuration changes. */
+  private layers: { section: SettingLayers | undefined } | undefined;
 
   constructor() {
     super();
+    // Any change may move a layer (a folder added, trust granted): read afresh after each one.
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => (this.layers = undefined)));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
+        this.layers = undefined;
         if (!e.affectsConfiguration('pacer')) return;
         const keys = changedSettings((id) => e.affectsConfiguration(id));
         if (keys.size > 0) this.changed.fire(keys);
@@ -68,7 +68,22 @@ export class Settings extends Disposable {
   }
 
   get<K extends SettingKey>(key: K): SettingValues[K] {
-    return read(reader(), key);
+    return detached(read(this.reader(), key));
+  }
+
+  /** The `pacer` section's layers as of now (default, user, workspace, folder). */
+  sectionLayers(): SettingLayers | undefined {
+    return (this.layers ??= { section: inspectSection() }).section;
+  }
+
+  /**
+   * A reader over the layers as of now: cost and privacy settings from the user's settings only
+   * (`inspect().globalValue`), switches a workspace may only turn off, every value checked against
+   * package.json and clamped. Never throws: a wrong value falls back and becomes an issue.
+   */
+  private reader(): SettingsReader {
+    const section = this.sectionLayers();
+    return new SettingsReader(SETTINGS_SCHEMA, (key) => layersAt(section, key));
   }
 
   /** Calls `listener` with the changed keys whenever one of `keys` changes. */
@@ -84,12 +99,12 @@ export class Settings extends Disposable {
 
   /** Every setting at once, checked, for the parts that take a snapshot (the router's settings). */
   snapshot(): PacerSettings {
-    return readSettingsWithIssues().settings;
+    return detached(readSettingsWithIssues(this.reader()).settings);
   }
 
   /** Every value Pacer does not use as written right now (for the settings notice). */
   issues(): SettingIssue[] {
-    return readSettingsWithIssues().issues;
+    return readSettingsWithIssues(this.reader()).issues;
   }
 }
 
@@ -120,8 +135,7 @@ export interface PacerSettings {
   budget: { dailyLimitUsd: number; prices: UserPrices };
 }
 
-function readSettingsWithIssues(): { settings: PacerSettings; issues: SettingIssue[] } {
-  const r = reader();
+function readSettingsWithIssues(r: SettingsReader): { settings: PacerSettings; issues: SettingIssue[] } {
   const get = <K extends SettingKey>(key: K) => read(r, key);
   const providers: ProviderSettings = {
     enabled: get('providers.enabled'),

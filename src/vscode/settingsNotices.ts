@@ -18,7 +18,6 @@ import { SETTING_KEYS } from '../core/settings/settingsTable';
 import type { Logger } from './log';
 import { notifyWithCommand } from './notifications';
 import type { SettingIssue, Settings } from './settings';
-import { pacerLayers } from './settings';
 
 /** Old names already announced in this profile: the notice is one-time, not a nag per window. */
 const RENAMES_ANNOUNCED_KEY = 'pacer.renamedSettingsAnnounced';
@@ -27,7 +26,7 @@ export class SettingsNotices extends Disposable {
   private readonly seen = new Set<string>();
 
   constructor(
-    settings: Settings,
+    private readonly settings: Settings,
     private readonly memento: vscode.Memento,
     private readonly log: Logger,
   ) {
@@ -57,7 +56,7 @@ export class SettingsNotices extends Disposable {
   }
 
   private announceRenames(): void {
-    const section = pacerLayers();
+    const section = this.settings.sectionLayers();
     const announced = new Set(this.memento.get<string[]>(RENAMES_ANNOUNCED_KEY) ?? []);
     const fresh: RenamedSetting[] = renamesInUse((key) => isSet(layersAt(section, key))).filter(
       (r) => !announced.has(r.from),
