@@ -126,17 +126,16 @@ describe('never spends past the limit: windows share one ledger', () => {
       const crossings: string[] = [];
       router.onDidCrossSpendLimit((s) => crossings.push(s.kind));
       assert.equal(router.state().spend.kind, 'ok');
-      const started = Date.now();
+      // Timed from the child's append, not its start: starting a process with tsx takes seconds
+      // on a loaded machine, and the store's part is what comes after the line is written.
       await appendFromChildProcess('deepseek', 0.002);
       await within(2000, () => router.state().spend.kind === 'paused');
-      const ms = Date.now() - started;
       // The store counts the line, then closes the file, then announces: the crossing follows.
       await within(500, () => crossings.length > 0);
       assert.deepEqual(crossings, ['paused']);
       await assert.rejects(router.chat({ messages: [{ role: 'user', content: 'hi' }] }), (e: unknown) =>
         PacerError.is(e, 'budget'),
       );
-      assert.ok(ms < 2000 + 3000, `paused ${ms} ms after the child started (process start included)`);
       // "Lift Today's Spend Limit" in another window lifts it here too.
       const other = store({ windowId: 'other' });
       other.liftToday();
