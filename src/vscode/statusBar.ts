@@ -4,13 +4,17 @@ import * as vscode from 'vscode';
 import type { StatusView } from '../core/providers/statusView';
 import { TOOLTIP_COMMANDS } from '../core/providers/statusView';
 import { Commands } from '../core/common/commands';
+import { Disposable } from '../core/common/lifecycle';
 
-export class StatusBarItem implements vscode.Disposable {
+export class StatusBarItem extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private last: StatusView | undefined;
 
   constructor() {
-    this.item = vscode.window.createStatusBarItem('pacer.status', vscode.StatusBarAlignment.Right, 100);
+    super();
+    this.item = this._register(
+      vscode.window.createStatusBarItem('pacer.status', vscode.StatusBarAlignment.Right, 100),
+    );
     this.item.name = 'Pacer';
     this.item.command = Commands.switchProvider;
     this.item.text = '$(pulse) Pacer';
@@ -43,9 +47,5 @@ export class StatusBarItem implements vscode.Disposable {
     }
     if (view.ariaLabel !== last?.ariaLabel)
       this.item.accessibilityInformation = { label: view.ariaLabel, role: 'button' };
-  }
-
-  dispose(): void {
-    this.item.dispose();
   }
 }

@@ -101,21 +101,33 @@ describe('health state machine', () => {
       kind: 'needsKey',
     });
     assert.deepEqual(computeHealth({ ...base, auth: 'noBalance', circuit: open }), { kind: 'noBalance' });
-    assert.deepEqual(computeHealth({ ...base, circuit: open, cooldownUntilMs: 10 }), {
-      kind: 'down',
-      reason: '429 storm',
-      nextProbeMs: 10,
-    }, 'a waiting request retries when the cooldown ends, before the probe: that is the countdown');
-    assert.deepEqual(computeHealth({ ...base, circuit: open, cooldownUntilMs: 9000 }), {
-      kind: 'down',
-      reason: '429 storm',
-      nextProbeMs: 5000,
-    }, 'a probe before the cooldown ends comes first');
-    assert.deepEqual(computeHealth({ ...base, now: 20, circuit: open, cooldownUntilMs: 10 }), {
-      kind: 'down',
-      reason: '429 storm',
-      nextProbeMs: 5000,
-    }, 'a cooldown that has ended no longer counts');
+    assert.deepEqual(
+      computeHealth({ ...base, circuit: open, cooldownUntilMs: 10 }),
+      {
+        kind: 'down',
+        reason: '429 storm',
+        nextProbeMs: 10,
+      },
+      'a waiting request retries when the cooldown ends, before the probe: that is the countdown',
+    );
+    assert.deepEqual(
+      computeHealth({ ...base, circuit: open, cooldownUntilMs: 9000 }),
+      {
+        kind: 'down',
+        reason: '429 storm',
+        nextProbeMs: 5000,
+      },
+      'a probe before the cooldown ends comes first',
+    );
+    assert.deepEqual(
+      computeHealth({ ...base, now: 20, circuit: open, cooldownUntilMs: 10 }),
+      {
+        kind: 'down',
+        reason: '429 storm',
+        nextProbeMs: 5000,
+      },
+      'a cooldown that has ended no longer counts',
+    );
     assert.deepEqual(computeHealth({ ...base, cooldownUntilMs: 10, recentFailures: 4, recentTotal: 4 }), {
       kind: 'rateLimited',
       untilMs: 10,

@@ -7,6 +7,7 @@ import type { Clock, TimerHandle } from '../common/clock';
 import type { BackoffOptions } from './backoff';
 import { fullJitterMs } from './backoff';
 import { Emitter } from '../common/event';
+import { Disposable, toDisposable } from '../common/lifecycle';
 import { MIN_HINT_MS, usableHintMs } from './retryHints';
 
 export type CooldownReason = 'retryAfter' | 'backoff' | 'budgetExhausted';
@@ -27,16 +28,19 @@ export interface CooldownTrigger {
   sentAt?: number;
 }
 
-export class Cooldown {
+export class Cooldown extends Disposable {
   private untilMs = 0;
   private why: CooldownReason | undefined;
   private startedAt = -Infinity;
   private failures = 0;
   private timer: TimerHandle | undefined;
-  private readonly changed = new Emitter<void>();
+  private readonly changed = this._register(new Emitter<void>());
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly options: CooldownOptions) {}
+  constructor(private readonly options: CooldownOptions) {
+    super();
+    this._register(toDisposable(() => this.clearTimer()));
+  }
 
   get until(): number {
     return this.untilMs;
@@ -93,15 +97,13 @@ export class Cooldown {
     if (this.untilMs === 0) return;
     this.untilMs = 0;
     this.why = undefined;
-    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clearTimer();
     this.changed.fire();
   }
 
-  dispose(): void {
+  private clearTimer(): void {
     if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    this.changed.dispose();
   }
 
   private schedule(): void {

@@ -22,8 +22,9 @@ import type { FimAttemptResult, ProviderClientOptions } from './providerClient';
 import { ProviderClient } from './providerClient';
 import type { ProviderEndpoint } from './providerEndpoint';
 import { Coalescer } from '../gate/coalescer';
-import type { Disposable } from '../common/event';
 import { Emitter } from '../common/event';
+import type { IDisposable } from '../common/lifecycle';
+import { Disposable } from '../common/lifecycle';
 import { PacerError } from '../common/errors';
 import type { BilledAttempt } from '../usage/billing';
 import { AttemptMeter, chatPromptTokens, estimateTokens } from '../usage/billing';
@@ -50,14 +51,14 @@ interface CachedCompletion {
 }
 
 /** One provider behind its own gate: chat, completions (cached, shared in flight), probes. */
-export class ProviderService implements ModelService, Disposable {
+export class ProviderService extends Disposable implements ModelService {
   readonly id: string;
   private readonly clock: Clock;
   private readonly client: ProviderClient;
   private readonly gate: Gate;
   private readonly cache: ResponseCache<CachedCompletion>;
   private readonly coalescer = new Coalescer<CachedCompletion>();
-  private readonly billed = new Emitter<BilledAttempt>();
+  private readonly billed = this._register(new Emitter<BilledAttempt>());
   private sendCheck: (() => PacerError | undefined) | undefined;
 
   /** Each attempt the provider bills: answered, or stopped after it was sent (the spend ledger). */
@@ -67,16 +68,19 @@ export class ProviderService implements ModelService, Disposable {
     readonly endpoint: ProviderEndpoint,
     options: ProviderServiceOptions = {},
   ) {
+    super();
     this.id = endpoint.id;
     this.clock = options.clock ?? realClock;
     this.client = new ProviderClient(endpoint, { ...options.client, clock: this.clock });
-    this.gate = new Gate({
-      ...options.gate,
-      providerId: endpoint.id,
-      label: endpoint.label,
-      clock: this.clock,
-      random: options.random,
-    });
+    this.gate = this._register(
+      new Gate({
+        ...options.gate,
+        providerId: endpoint.id,
+        label: endpoint.label,
+        clock: this.clock,
+        random: options.random,
+      }),
+    );
     this.cache = new ResponseCache<CachedCompletion>({
       maxBytes: options.cache?.maxBytes ?? 16 * 1024 * 1024,
       ttlMs: options.cache?.ttlMs ?? 300_000,
@@ -199,7 +203,7 @@ export class ProviderService implements ModelService, Disposable {
     return this.gate.snapshot();
   }
 
-  onDidChange(listener: () => void): Disposable {
+  onDidChange(listener: () => void): IDisposable {
     return this.gate.onDidChange(listener);
   }
 
@@ -244,11 +248,6 @@ export class ProviderService implements ModelService, Disposable {
 
   clearCache(): void {
     this.cache.clear();
-  }
-
-  dispose(): void {
-    this.gate.dispose();
-    this.billed.dispose();
   }
 
   private mayBeSent(): void {

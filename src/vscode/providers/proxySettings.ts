@@ -15,6 +15,7 @@ import type { createProxyFetch, ProxyConfig, ProxyFetch } from '../../core/provi
 import { redactProxyUrl } from '../../core/providers/proxyFetch';
 import type { Logger } from '../log';
 import { notify } from '../notifications';
+import { Disposable, toDisposable } from '../../core/common/lifecycle';
 
 /** What dist/proxy.cjs (built from core/providers/proxyFetch.ts) exports. */
 interface ProxyFetchModule {
@@ -82,20 +83,23 @@ function loadProxyBundle(): ProxyFetchModule {
   return bundle;
 }
 
-export class ProxySettings implements vscode.Disposable {
+export class ProxySettings extends Disposable {
   private current: ProxyFetch | undefined;
   private path: ProxyPath = 'direct';
-  private readonly subscription: vscode.Disposable;
 
   /** Pass this to every endpoint: it routes through the configured proxy, if any. */
   readonly fetch: typeof fetch = (input, init) =>
     this.current ? this.current.fetch(input, init) : fetch(input, init);
 
   constructor(private readonly log: Logger) {
+    super();
     this.apply();
-    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('http')) this.apply();
-    });
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('http')) this.apply();
+      }),
+    );
+    this._register(toDisposable(() => void this.current?.close().catch(() => {})));
   }
 
   private apply(): void {
@@ -127,10 +131,5 @@ export class ProxySettings implements vscode.Disposable {
       );
     } else if (wasPath !== 'direct') this.log.info('provider traffic goes direct (no http.proxy)');
     void old?.close().catch(() => {});
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    void this.current?.close().catch(() => {});
   }
 }

@@ -31,7 +31,7 @@ describe('unbalanced(): the glob syntax check', () => {
   test('the same verdict as picomatch on 50,000 random patterns', () => {
     const alphabet = ['{', '}', '[', ']', '!', '^', 'a', ',', '*', '/'];
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const disagreements: string[] = [];
     for (let t = 0; t < 50_000; t++) {
       let glob = '';
