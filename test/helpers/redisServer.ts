@@ -48,7 +48,8 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
       });
       socket.once('error', () => {
         socket.destroy();
-        if (Date.now() > until) reject(new Error(`redis-server: port ${port} not open within ${timeoutMs} ms`));
+        if (Date.now() > until)
+          reject(new Error(`redis-server: port ${port} not open within ${timeoutMs} ms`));
         else setTimeout(attempt, 20);
       });
     };
@@ -75,7 +76,9 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
     });
     await new Promise<void>((resolve, reject) => {
       proc.once('error', (error) =>
-        reject(new Error(`redis-server could not start (is the Debian package installed?): ${error.message}`)),
+        reject(
+          new Error(`redis-server could not start (is the Debian package installed?): ${error.message}`),
+        ),
       );
       waitForPort(port, 10_000).then(resolve, reject);
     });
