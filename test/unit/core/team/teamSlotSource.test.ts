@@ -97,7 +97,7 @@ describe('team slot source', () => {
     assert.equal(got, undefined, 'the renewed lease kept the slot');
     held.release({ kind: 'success' });
     await waitFor(() => got !== undefined, { timeoutMs: 1000 });
-    got?.release({ kind: 'success' });
+    (got as Slot | undefined)?.release({ kind: 'success' });
   });
 
   test('a holder that dies without releasing loses its slot within one lease', async () => {
@@ -126,7 +126,7 @@ describe('team slot source', () => {
     await sleep(700); // the dead waiter's heartbeat has expired
     holder.release({ kind: 'success' });
     await waitFor(() => got !== undefined, { timeoutMs: 1500, what: 'the live waiter served' });
-    got?.release({ kind: 'success' });
+    (got as Slot | undefined)?.release({ kind: 'success' });
   });
 
   test('a completion leaves the queue at its deadline, and aborting rejects with its reason', async () => {
@@ -199,7 +199,7 @@ describe('team slot source', () => {
     await sleep(150);
     assert.equal(got, undefined, 'nobody starts during the team cooldown');
     await waitFor(() => got !== undefined, { timeoutMs: 2500, what: 'a slot after the cooldown' });
-    got?.release({ kind: 'success' });
+    (got as Slot | undefined)?.release({ kind: 'success' });
   });
 
   test('the cap never passes the configured maximum', async () => {
