@@ -102,6 +102,14 @@ const builds = [
     entryPoints: ['src/core/providers/proxyFetch.ts'],
     outfile: 'dist/proxy.cjs',
   },
+  // Team mode's Redis client (ioredis), loaded only when pacer.team.enabled is on (src/vscode/team/teamMode.ts).
+  {
+    ...common,
+    ...node,
+    entryPoints: ['src/vscode/team/teamBundle.ts'],
+    external: ['vscode'],
+    outfile: 'dist/team.cjs',
+  },
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],

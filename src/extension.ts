@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const completion = add(
     new CompletionContribution(settings, context.globalState, services, log.child('completion')),
   );
-  const status = add(new StatusBarController(services.router, completion.completionSwitch));
+  const status = add(new StatusBarController(services.router, completion.completionSwitch, services.team));
   add(new CompletionCommands(completion.completionSwitch, status));
 
   const chat = registerChat(context, log.child('chat'), services);

@@ -12,6 +12,7 @@ import { onDidChangeSettings, readSettings } from '../settings';
 import { ApiKeys } from './apiKeys';
 import type { LedgerPersistence } from './ledgerPersistence';
 import { ProxySettings } from './proxySettings';
+import { TeamMode } from '../team/teamMode';
 
 export function routerSettings(s: PacerSettings): RouterSettings {
   return {
@@ -31,6 +32,7 @@ const ENV_KEY_IMPORTED = 'pacer.envKeyImported';
 export class Providers extends Disposable {
   readonly keys: ApiKeys;
   readonly router: Router;
+  readonly team: TeamMode;
   private settings: PacerSettings;
 
   constructor(
@@ -41,6 +43,7 @@ export class Providers extends Disposable {
     super();
     this.keys = this._register(new ApiKeys(context.secrets));
     const proxy = this._register(new ProxySettings(log.child('proxy')));
+    const team = (this.team = this._register(new TeamMode(context.secrets, this.keys, log.child('team'))));
     // Settings problems are reported by SettingsNotices, a contribution of its own.
     this.settings = readSettings();
     this.router = this._register(
@@ -49,9 +52,16 @@ export class Providers extends Disposable {
         keys: this.keys,
         fetch: () => proxy.fetch,
         // Read when a service is (re)built: gate and cache sizes follow the settings of the moment.
-        serviceOptions: () => ({
+        serviceOptions: (info) => ({
           gate: {
             aimd: { initial: this.settings.gate.initialConcurrency, max: this.settings.gate.maxConcurrency },
+            // Team mode (pacer.team.*): DeepSeek's slots come from the team's queue in Redis.
+            slotSource: team.slotSourceFor(
+              info.id,
+              info.chatModel,
+              this.settings.gate.initialConcurrency,
+              this.settings.gate.maxConcurrency,
+            ),
           },
           cache: cacheOptions(this.settings.cache),
         }),
@@ -60,6 +70,7 @@ export class Providers extends Disposable {
         ledger: ledger.legacy,
       }),
     );
+    this._register(team.onDidNeedRebuild(() => this.router.recreateServices()));
     ledger.forgetLegacy();
     // Key presence first, so a provider without a key is skipped (and announced) before any request.
     void this.importKeyFromEnvironment()

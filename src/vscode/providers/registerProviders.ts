@@ -12,6 +12,7 @@ import { LocalServerNotice } from './localServerNotice';
 import { Providers } from './providers';
 import { SpendNotifier } from './spendNotifier';
 import { UsageDocument } from './usageDocument';
+import type { TeamMode } from '../team/teamMode';
 
 export { routerSettings } from './providers';
 
@@ -22,6 +23,8 @@ export interface PacerServices {
   router: Router;
   /** Fires after `Pacer: Clear Cache`, so features drop their own caches of answers too. */
   onDidClearCache: vscode.Event<void>;
+  /** Team mode: the shared queue in Redis (status bar). */
+  team: TeamMode;
 }
 
 export function registerProviders(context: vscode.ExtensionContext, log: Logger): PacerServices {
@@ -40,5 +43,5 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     new UsageDocument(router),
     cache,
   );
-  return { models: router, router, onDidClearCache: cache.onDidClear };
+  return { models: router, router, onDidClearCache: cache.onDidClear, team: providers.team };
 }
