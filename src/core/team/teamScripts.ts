@@ -130,19 +130,23 @@ redis.call('ZREM', wait, ticket)
 redis.call('ZREM', alive, ticket)
 local c = currentCap(initial)
 if held and outcome == 'success' then
-  -- Additive increase, only while demand fills the cap: +1 slot per cap successes.
+  -- Increase only while demand fills the cap: +1 per success until the account's limit is
+  -- known (the first 429 sets the hint), then additive, +1 slot per cap successes.
   if redis.call('ZCARD', wait) > 0 and redis.call('EXISTS', cool) == 0 and c < maxCap then
-    redis.call('SET', cap, tostring(math.min(maxCap, c + 1 / math.floor(c))))
+    local step = redis.call('EXISTS', hint) == 1 and 1 / math.floor(c) or 1
+    redis.call('SET', cap, tostring(math.min(maxCap, c + step)))
   end
 elseif outcome == 'rateLimited' then
   -- One cut per team cooldown, however many editors see the same burst of 429s. DeepSeek's
   -- reported concurrency (the account's requests in flight) bounds the cap for a while.
   if redis.call('SET', cool, '1', 'PX', tonumber(ARGV[9]), 'NX') then
     local cut = math.max(1, math.floor(c * 0.7))
+    local ceiling = math.max(1, math.floor(c) - 1)
     if reported > 0 then
-      redis.call('SET', hint, tostring(reported), 'PX', tonumber(ARGV[10]))
       cut = math.max(1, math.min(c - 1, reported))
+      ceiling = reported
     end
+    redis.call('SET', hint, tostring(ceiling), 'PX', tonumber(ARGV[10]))
     redis.call('SET', cap, tostring(cut))
   end
 end

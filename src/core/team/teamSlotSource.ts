@@ -51,7 +51,7 @@ export interface TeamSlotSourceOptions {
   leaseMs?: number;
   /** Expiry of the queue's keys after the last use, ms (1 hour). */
   keyTtlMs?: number;
-  /** The team's pause after a 429, ms (1 s; the cap is cut at the same time). */
+  /** The team's pause after a 429, ms (0.5 s; the cap is cut at the same time). */
   cooldownMs?: number;
   /** How long DeepSeek's reported concurrency bounds the cap, ms (10 minutes). */
   hintTtlMs?: number;
@@ -101,6 +101,8 @@ export class TeamSlotSource implements SlotSource {
   private localCount = 0;
   private ticketSeq = 0;
   private lastLimit: number;
+  /** A waiter's heartbeat: also how soon a waiter notices a hung Redis (plus the command timeout). */
+  private readonly beatMs: number;
   private disposed = false;
 
   constructor(private readonly options: TeamSlotSourceOptions) {
@@ -113,13 +115,14 @@ export class TeamSlotSource implements SlotSource {
     this.o = {
       leaseMs: Math.min(5000, options.leaseMs ?? 5000),
       keyTtlMs: options.keyTtlMs ?? 3_600_000,
-      cooldownMs: options.cooldownMs ?? 1000,
+      cooldownMs: options.cooldownMs ?? 500,
       hintTtlMs: options.hintTtlMs ?? 600_000,
       editorTtlMs: options.editorTtlMs ?? 30_000,
       initialCap: options.initialCap ?? 2,
       maxCap: options.maxCap ?? 16,
       ownsConnections: options.ownsConnections ?? true,
     };
+    this.beatMs = Math.min(400, this.o.leaseMs / 3);
     this.status = {
       mode: 'connecting',
       queueId: this.keys.id,
@@ -309,7 +312,7 @@ export class TeamSlotSource implements SlotSource {
             if (ok) beat();
             else entry.toLocal?.();
           });
-        }, this.o.leaseMs / 3);
+        }, this.beatMs);
       };
       beat();
       // A completion that cannot start before its deadline leaves the queue then (the gate's
