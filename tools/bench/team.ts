@@ -40,6 +40,8 @@ interface RunMetrics {
   p50Ms: number;
   p95Ms: number;
   jain: number;
+  /** Switches of an editor to local pacing (Redis too slow or gone); 0 in a healthy team run. */
+  fallbacks?: number;
 }
 
 interface Worker {
@@ -105,7 +107,18 @@ async function startRun(
       maxCap: 16,
     }),
   );
-  await Promise.all(workers.map((w) => w.ready));
+  // A machine too busy to start the workers fails the section instead of hanging it.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.all(workers.map((w) => w.ready)),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('team bench: workers not ready within 60 s')), 60_000);
+    }),
+  ]).catch((error: unknown) => {
+    for (const w of workers) w.child.kill('SIGKILL');
+    throw error;
+  });
+  clearTimeout(timer);
   const startedAt = Date.now();
   for (const w of workers) w.child.stdin?.write(`go ${startedAt}\n`);
   return { workers, startedAt, done: Promise.all(workers.map((w) => w.result)) };
@@ -129,6 +142,7 @@ async function metrics(
     p50Ms: Math.round(percentile(latencies, 50)),
     p95Ms: Math.round(percentile(latencies, 95)),
     jain: round(jain(completed)),
+    fallbacks: live.reduce((n, r) => n + r.fallbacks.reduce((m, f) => m + f.length, 0), 0),
   };
 }
 
@@ -290,7 +304,9 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
   const redis = await startRedisServer();
   try {
     const durationMs = quick ? 3000 : 20_000;
-    const serviceMs = await calibrate(emu);
+    // Quick: the emulator's nominal service time (first token + tokens at its rate) instead of
+    // measuring it, which takes seconds; the full run measures, as the overload section does.
+    const serviceMs = quick ? EMULATOR.ttft + (EMULATOR.tokens / EMULATOR.tps) * 1000 : await calibrate(emu);
     const capacityPerS = CAP / (serviceMs / 1000);
     // Quick (CI smoke): the team rows only; SDK defaults and Pacer blind in the full run.
     const skipped: RunMetrics = {
@@ -305,7 +321,7 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
     const blind = quick ? skipped : await plainRun(emu, 'blind', durationMs, capacityPerS);
     const team = await plainRun(emu, 'team', durationMs, capacityPerS, redis);
     const killed = await editorKilled(emu, redis, quick ? 7000 : 20_000);
-    const down = await redisDown(emu, redis, quick ? 1500 : 5000);
+    const down = await redisDown(emu, redis, quick ? 1000 : 5000);
     const local = await acquireOverhead(redis.url, quick ? 200 : 2000);
     const proxy = await slowProxy(redis.port, 20);
     const distant = await acquireOverhead(`redis://127.0.0.1:${proxy.port}`, quick ? 10 : 50).finally(() =>
