@@ -35,6 +35,16 @@ const undiciOnDemand = {
     });
     build.onEnd((result) => {
       const inputs = Object.values(result.metafile?.outputs ?? {}).flatMap((o) => Object.keys(o.inputs));
+      // ioredis belongs in dist/team.cjs (src/vscode/team/teamMode.ts loads it when team mode is on).
+      const redisLeaked = inputs.filter((i) => i.includes('node_modules/ioredis/'));
+      if (redisLeaked.length > 0)
+        return {
+          errors: [
+            {
+              text: `ioredis is in dist/extension.cjs (${redisLeaked.length} files): load it through dist/team.cjs (src/vscode/team/teamMode.ts)`,
+            },
+          ],
+        };
       const leaked = inputs.filter((i) => i.includes('node_modules/undici/'));
       if (leaked.length > 0)
         return {
