@@ -49,6 +49,16 @@ const undiciOnDemand = {
     });
     build.onEnd((result) => {
       const inputs = Object.values(result.metafile?.outputs ?? {}).flatMap((o) => Object.keys(o.inputs));
+      // ioredis belongs in dist/team.cjs (src/vscode/team/teamMode.ts loads it when team mode is on).
+      const redisLeaked = inputs.filter((i) => i.includes('node_modules/ioredis/'));
+      if (redisLeaked.length > 0)
+        return {
+          errors: [
+            {
+              text: `ioredis is in dist/extension.cjs (${redisLeaked.length} files): load it through dist/team.cjs (src/vscode/team/teamMode.ts)`,
+            },
+          ],
+        };
       const leaked = inputs.filter((i) => i.includes('node_modules/undici/'));
       if (leaked.length > 0)
         return {
@@ -117,6 +127,14 @@ const builds = [
     ...node,
     entryPoints: ['src/core/providers/proxyFetch.ts'],
     outfile: 'dist/proxy.cjs',
+  },
+  // Team mode's Redis client (ioredis), loaded only when pacer.team.enabled is on (src/vscode/team/teamMode.ts).
+  {
+    ...common,
+    ...node,
+    entryPoints: ['src/vscode/team/teamBundle.ts'],
+    external: ['vscode'],
+    outfile: 'dist/team.cjs',
   },
   {
     ...common,

@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new CompletionContribution(settings, context.globalState, services, log.child('completion')),
   );
   markPhase('completion');
-  const status = add(new StatusBarController(services.router, completion.completionSwitch));
+  const status = add(new StatusBarController(services.router, completion.completionSwitch, services.team));
   add(new CompletionCommands(completion.completionSwitch, status));
   markPhase('status');
 

@@ -6,6 +6,7 @@ import { Disposable, MutableDisposable, toDisposable } from '../core/common/life
 import type { IDisposable } from '../core/common/lifecycle';
 import type { RouterState } from '../core/providers/routerState';
 import type { CompletionMode } from '../core/providers/statusView';
+import type { StatusView } from '../core/providers/statusView';
 import { renderStatus } from '../core/providers/statusView';
 import { StatusBarItem } from './statusBar';
 
@@ -19,6 +20,13 @@ export interface StatusSource {
 export interface CompletionModeSource {
   readonly mode: CompletionMode;
   onDidChange(listener: (mode: CompletionMode) => void): IDisposable;
+}
+
+/** What team mode offers the status bar (a structural slice of `TeamMode`). */
+export interface TeamStatusSource {
+  /** The view with the team queue's state added (unchanged when team mode is off). */
+  decorate(view: StatusView): StatusView;
+  onDidChange(listener: () => void): IDisposable;
 }
 
 /** Under heavy traffic the gates change many times a second: render at most this often. */
@@ -36,9 +44,11 @@ export class StatusBarController extends Disposable {
   constructor(
     private readonly router: StatusSource,
     private readonly completion: CompletionModeSource,
+    private readonly team?: TeamStatusSource,
   ) {
     super();
     this.state = router.state();
+    if (team) this._register(team.onDidChange(() => this.scheduleRender()));
     this._register(router.onDidChange(() => this.scheduleRender()));
     this._register(completion.onDidChange(() => this.render()));
     this.render();
@@ -61,7 +71,8 @@ export class StatusBarController extends Disposable {
 
   private render(): void {
     const view = renderStatus(this.state, this.completion.mode);
-    this.item.show(view);
+    const shown = this.team ? this.team.decorate(view) : view;
+    this.item.show(shown);
     this.setTicking(view.ticking);
   }
 

@@ -13,6 +13,8 @@ export const Commands = {
   topUp: 'pacer.topUp',
   newChat: 'pacer.newChat',
   showChatHistory: 'pacer.showChatHistory',
+  setTeamRedisPassword: 'pacer.setTeamRedisPassword',
+  leaveTeamQueue: 'pacer.leaveTeamQueue',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -265,7 +265,7 @@ export class Gate extends Disposable {
             reject(lastError);
             return SETTLED;
           }
-          return this.execute(task, scope, attempt, policy).then(resolve, reject);
+          return this.execute(task, scope, attempt, policy, cls).then(resolve, reject);
         },
         { priority: policy.priority },
       );
@@ -283,13 +283,19 @@ export class Gate extends Disposable {
     scope: RequestScope,
     attempt: number,
     policy: ClassPolicy,
+    cls: RequestClass,
   ): Promise<T> {
     const signal = policy.deadlineAbortsRunning ? scope.signal : scope.hardSignal;
     if (signal.aborted) throw abortReason(signal, this.providerId);
     // Too late for a useful attempt (a backlog draining at its deadline): drop it without a request.
     if (policy.minStartMs > 0 && scope.remainingMs() < policy.minStartMs)
       throw this.deadlineError(scope.deadlineMs);
-    const slot = await this.slots.acquire({ signal, waiting: this.waitingCount });
+    const slot = await this.slots.acquire({
+      signal,
+      waiting: this.waitingCount,
+      cls,
+      deadlineAt: scope.deadlineAt,
+    });
     const sentAt = this.clock.now();
     this.metrics.count('attempts');
     this.scheduleChange();

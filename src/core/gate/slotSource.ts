@@ -2,6 +2,7 @@
 // editor alone; a source shared by many editors (a Redis-backed semaphore, say) can replace it
 // without touching the gate's callers: the gate only asks for a slot and reports how it went.
 import type { Clock } from '../common/clock';
+import type { RequestClass } from '../providers/modelService';
 import type { AimdOptions } from './aimdLimiter';
 import { AimdLimiter, DEFAULT_AIMD } from './aimdLimiter';
 import type { Disposable } from '../common/event';
@@ -25,6 +26,10 @@ export interface AcquireOptions {
   signal?: AbortSignal;
   /** Requests still waiting in the gate's queue behind this one (demand beyond the limit). */
   waiting: number;
+  /** The request's class: a shared source serves chat before completions before background. */
+  cls?: RequestClass;
+  /** Clock time the request's deadline passes: a shared source drops a completion's place then. */
+  deadlineAt?: number;
 }
 
 export interface SlotSource {
@@ -32,7 +37,10 @@ export interface SlotSource {
   readonly limit: number;
   readonly inFlight: number;
   onDidChangeLimit(listener: () => void): Disposable;
-  /** Resolves with a slot; a shared source may make the caller wait for one. */
+  /**
+   * Resolves with a slot; a shared source may make the caller wait for one (and keeps the slot's
+   * lease renewed until it is released). Rejects with the signal's reason when it aborts.
+   */
   acquire(options: AcquireOptions): Slot | Promise<Slot>;
   configure?(options: { initial?: number; max?: number }): void;
   dispose(): void;

@@ -32,6 +32,10 @@ export interface SettingValues {
   'cache.maxMB': number;
   'cache.ttlMs': number;
   'health.probeIntervalMs': number;
+  'team.enabled': boolean;
+  'team.redisUrl': string;
+  'team.queueName': string;
+  'team.caFile': string;
   'budget.dailyLimitUsd': number;
   /** Checked against the schema only; `parseUserPrices` (core/usage) makes prices of it. */
   'budget.prices': Record<string, unknown>;
@@ -69,6 +73,10 @@ const KEYS: Record<SettingKey, true> = {
   'cache.maxMB': true,
   'cache.ttlMs': true,
   'health.probeIntervalMs': true,
+  'team.enabled': true,
+  'team.redisUrl': true,
+  'team.queueName': true,
+  'team.caFile': true,
   'budget.dailyLimitUsd': true,
   'budget.prices': true,
 };

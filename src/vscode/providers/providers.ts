@@ -13,6 +13,7 @@ import type { PacerSettings, Settings } from '../settings';
 import { ApiKeys } from './apiKeys';
 import type { LedgerPersistence } from './ledgerPersistence';
 import { ProxySettings } from './proxySettings';
+import { TeamMode } from '../team/teamMode';
 
 export function routerSettings(s: PacerSettings): RouterSettings {
   return {
@@ -35,6 +36,7 @@ const SERVICE_KEYS: readonly SettingKey[] = ['cache.maxMB', 'cache.ttlMs', 'gate
 export class Providers extends Disposable {
   readonly keys: ApiKeys;
   readonly router: Router;
+  readonly team: TeamMode;
   private settings: PacerSettings;
 
   constructor(
@@ -46,6 +48,7 @@ export class Providers extends Disposable {
     super();
     this.keys = this._register(new ApiKeys(context.secrets));
     const proxy = this._register(new ProxySettings(log.child('proxy')));
+    const team = (this.team = this._register(new TeamMode(context.secrets, this.keys, log.child('team'))));
     // Settings problems are reported by SettingsNotices, a contribution of its own.
     this.settings = allSettings.snapshot();
     this.router = this._register(
@@ -54,9 +57,16 @@ export class Providers extends Disposable {
         keys: this.keys,
         fetch: () => proxy.fetch,
         // Read when a service is (re)built: gate and cache sizes follow the settings of the moment.
-        serviceOptions: () => ({
+        serviceOptions: (info) => ({
           gate: {
             aimd: { initial: this.settings.gate.initialConcurrency, max: this.settings.gate.maxConcurrency },
+            // Team mode (pacer.team.*): DeepSeek's slots come from the team's queue in Redis.
+            slotSource: team.slotSourceFor(
+              info.id,
+              info.chatModel,
+              this.settings.gate.initialConcurrency,
+              this.settings.gate.maxConcurrency,
+            ),
           },
           cache: cacheOptions(this.settings.cache),
         }),
@@ -65,6 +75,7 @@ export class Providers extends Disposable {
         ledger: ledger.legacy,
       }),
     );
+    this._register(team.onDidNeedRebuild(() => this.router.recreateServices()));
     ledger.forgetLegacy();
     // Key presence first, so a provider without a key is skipped (and announced) before any request.
     void this.importKeyFromEnvironment()

@@ -13,6 +13,7 @@ import { LocalServerNotice } from './localServerNotice';
 import { Providers } from './providers';
 import { SpendNotifier } from './spendNotifier';
 import { UsageDocument } from './usageDocument';
+import type { TeamMode } from '../team/teamMode';
 
 export { routerSettings } from './providers';
 
@@ -23,6 +24,8 @@ export interface PacerServices {
   router: Router;
   /** Fires after `Pacer: Clear Cache`, so features drop their own caches of answers too. */
   onDidClearCache: vscode.Event<void>;
+  /** Team mode: the shared queue in Redis (status bar). */
+  team: TeamMode;
 }
 
 export function registerProviders(
@@ -45,5 +48,5 @@ export function registerProviders(
     new UsageDocument(router),
     cache,
   );
-  return { models: router, router, onDidClearCache: cache.onDidClear };
+  return { models: router, router, onDidClearCache: cache.onDidClear, team: providers.team };
 }

@@ -12,7 +12,7 @@ import { Commands } from '../../core/common/commands';
 import { ProviderActions, providerMessages } from '../../core/common/messages/providers';
 import { notify, notifyWithCommand } from '../notifications';
 
-type Action = 'automatic' | 'setKey' | 'usage' | 'log' | 'snooze';
+type Action = 'automatic' | 'setKey' | 'usage' | 'log' | 'snooze' | 'leaveTeam';
 
 interface Item extends vscode.QuickPickItem {
   action?: Action;
@@ -133,6 +133,8 @@ export async function switchProviderCommand(router: Router, keys: KeyStore, log:
     { label: '$(output) Show log', action: 'log' },
     { label: '$(clock) Snooze completions', action: 'snooze' },
   );
+  if (vscode.workspace.getConfiguration('pacer.team').get<boolean>('enabled'))
+    items.push({ label: '$(organization) Leave team queue', action: 'leaveTeam' });
 
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = 'Pacer: provider';
@@ -170,6 +172,9 @@ export async function switchProviderCommand(router: Router, keys: KeyStore, log:
       return;
     case 'usage':
       await vscode.commands.executeCommand(Commands.showUsage);
+      return;
+    case 'leaveTeam':
+      await vscode.commands.executeCommand(Commands.leaveTeamQueue);
       return;
     case 'log':
       await vscode.commands.executeCommand(Commands.showLog);

@@ -1,0 +1,514 @@
+// The gate's slot source for a team: a fair semaphore with leases in Redis (teamScripts.ts),
+// shared by every editor on the same account. A request takes a ticket; the scripts hand slots to
+// tickets in class order, then arrival order; a holder renews its lease every third of it while its
+// request runs, so a dead editor's slots come back within one lease. Wake-ups come over pub/sub;
+// a waiter's heartbeat (every third of a lease) is the backstop for a lost message.
+//
+// When Redis refuses, hangs (no answer within the command timeout) or drops the connection, every
+// request, waiting or new, moves to the local source at once; the team queue takes over again as
+// soon as Redis answers. A request is never lost in the switch: it only changes queues.
+import type Redis from 'ioredis';
+import type { Clock, TimerHandle } from '../common/clock';
+import { Emitter } from '../common/event';
+import type { Disposable } from '../common/event';
+import type { RequestClass } from '../providers/modelService';
+import type { AcquireOptions, Slot, SlotOutcome, SlotSource } from '../gate/slotSource';
+import type { TeamKeys } from './teamKeys';
+import type { RawStatus, TeamClient } from './teamRedis';
+
+export type TeamMode = 'connecting' | 'team' | 'fallback';
+
+export interface TeamStatus {
+  mode: TeamMode;
+  /** The queue's id (provider:model:hash), for people to compare. */
+  queueId: string;
+  /** Requests of the whole team waiting for a slot. */
+  queueLength: number;
+  /** The shared, learned limit. */
+  cap: number;
+  /** Slots held across the team. */
+  holders: number;
+  /** Editors seen in the last few seconds. */
+  editors: number;
+  /** 1-based place of this editor's first waiting request; undefined when none waits. */
+  place?: number;
+  /** Team cooldown left, ms (0 when none). */
+  cooldownMs: number;
+  /** Clock time the fallback started, while in fallback. */
+  fallbackSince?: number;
+}
+
+export interface TeamSlotSourceOptions {
+  client: TeamClient;
+  subscriber: Redis;
+  keys: TeamKeys;
+  /** The local pacing used while Redis is unreachable. */
+  local: SlotSource;
+  clock: Clock;
+  /** Random by default; only identifies this editor's tickets. */
+  editorId?: string;
+  /** Lease of a slot, ms (at most 5 s: a dead editor's slot comes back within it). */
+  leaseMs?: number;
+  /** Expiry of the queue's keys after the last use, ms (1 hour). */
+  keyTtlMs?: number;
+  /** The team's pause after a 429, ms (0.5 s; the cap is cut at the same time). */
+  cooldownMs?: number;
+  /** How long DeepSeek's reported concurrency bounds the cap, ms (10 minutes). */
+  hintTtlMs?: number;
+  /** How long an editor counts as active after its last request, ms (30 s). */
+  editorTtlMs?: number;
+  initialCap?: number;
+  maxCap?: number;
+  /** Quit both connections on dispose (default true). */
+  ownsConnections?: boolean;
+  /** Called on each switch between the team queue and the local fallback (logging). */
+  onModeChange?(mode: TeamMode, error?: unknown): void;
+}
+
+// Score rank per class: chat first, then completions, then background work.
+const RANK: Record<RequestClass, number> = { chat: 0, completion: 1, background: 2 };
+
+interface WaitEntry {
+  granted: boolean;
+  rank: number;
+  wake?(): void;
+  toLocal?(): void;
+}
+
+export class TeamSlotSource implements SlotSource {
+  private readonly o: Required<
+    Omit<
+      TeamSlotSourceOptions,
+      'editorId' | 'onModeChange' | 'client' | 'subscriber' | 'keys' | 'local' | 'clock'
+    >
+  >;
+  private readonly client: TeamClient;
+  private readonly subscriber: Redis;
+  private readonly keys: TeamKeys;
+  private readonly local: SlotSource;
+  private readonly clock: Clock;
+  private readonly editorId: string;
+  private readonly limitChanged = new Emitter<void>();
+  private readonly statusChanged = new Emitter<TeamStatus>();
+  private readonly waiting = new Map<string, WaitEntry>();
+  private readonly ranks = new Map<string, number>();
+  private readonly subscriptions: Disposable[] = [];
+  private modeValue: TeamMode = 'connecting';
+  private settled: Promise<void>;
+  private status: TeamStatus;
+  private probeTimer: TimerHandle | undefined;
+  private heldCount = 0;
+  private localCount = 0;
+  private ticketSeq = 0;
+  private lastLimit: number;
+  /** A waiter's heartbeat: also how soon a waiter notices a hung Redis (plus the command timeout). */
+  private readonly beatMs: number;
+  private disposed = false;
+
+  constructor(private readonly options: TeamSlotSourceOptions) {
+    this.client = options.client;
+    this.subscriber = options.subscriber;
+    this.keys = options.keys;
+    this.local = options.local;
+    this.clock = options.clock;
+    this.editorId = options.editorId ?? Math.random().toString(36).slice(2, 10);
+    this.o = {
+      leaseMs: Math.min(5000, options.leaseMs ?? 5000),
+      keyTtlMs: options.keyTtlMs ?? 3_600_000,
+      cooldownMs: options.cooldownMs ?? 500,
+      hintTtlMs: options.hintTtlMs ?? 600_000,
+      editorTtlMs: options.editorTtlMs ?? 30_000,
+      initialCap: options.initialCap ?? 2,
+      maxCap: options.maxCap ?? 16,
+      ownsConnections: options.ownsConnections ?? true,
+    };
+    this.beatMs = Math.min(400, this.o.leaseMs / 3);
+    this.status = {
+      mode: 'connecting',
+      queueId: this.keys.id,
+      queueLength: 0,
+      cap: this.o.initialCap,
+      holders: 0,
+      editors: 0,
+      cooldownMs: 0,
+    };
+    this.lastLimit = this.limit;
+    this.subscriptions.push(this.local.onDidChangeLimit(() => this.checkLimit()));
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.keys.channel) return;
+      for (const ticket of message.split(' ')) {
+        const entry = this.waiting.get(ticket);
+        if (!entry) continue;
+        entry.granted = true;
+        entry.wake?.();
+      }
+    });
+    this.client.on('ready', () => void this.checkUp());
+    this.client.on('close', () => this.down(new Error('connection closed')));
+    void this.subscriber.subscribe(this.keys.channel).catch(() => undefined);
+    // A connection handed over already open (tests, the bench) is checked instead of opened.
+    const connecting = this.client.status === 'wait' ? this.client.connect() : Promise.resolve();
+    this.settled = connecting.then(
+      () => this.checkUp(),
+      (error: unknown) => this.down(error),
+    );
+  }
+
+  get mode(): TeamMode {
+    return this.modeValue;
+  }
+
+  get limit(): number {
+    return this.modeValue === 'team' ? Math.max(1, Math.floor(this.status.cap)) : this.local.limit;
+  }
+
+  get inFlight(): number {
+    return this.heldCount + this.localCount;
+  }
+
+  readonly onDidChangeLimit = (listener: () => void): Disposable => this.limitChanged.event(listener);
+  readonly onDidChangeStatus = (listener: (status: TeamStatus) => void): Disposable =>
+    this.statusChanged.event(listener);
+
+  snapshot(): TeamStatus {
+    return { ...this.status };
+  }
+
+  /** Asks Redis for the queue's state now (the tooltip); stays quiet when Redis is down. */
+  async refresh(): Promise<TeamStatus> {
+    if (this.modeValue === 'team') {
+      try {
+        this.apply(
+          await this.client.pacerPeek(
+            ...this.keys.keys,
+            this.o.initialCap,
+            this.o.leaseMs,
+            this.keys.channel,
+          ),
+        );
+      } catch (error) {
+        this.down(error);
+      }
+    }
+    return this.snapshot();
+  }
+
+  acquire(options: AcquireOptions): Slot | Promise<Slot> {
+    if (this.disposed || this.modeValue === 'fallback') return this.localSlot(options);
+    return this.teamSlot(options);
+  }
+
+  configure(options: { initial?: number; max?: number }): void {
+    if (options.initial !== undefined) this.o.initialCap = options.initial;
+    if (options.max !== undefined) this.o.maxCap = options.max;
+    this.local.configure?.(options);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
+    for (const entry of this.waiting.values()) entry.toLocal?.();
+    for (const s of this.subscriptions) s.dispose();
+    if (this.o.ownsConnections) {
+      this.client.disconnect();
+      this.subscriber.disconnect();
+    }
+    this.limitChanged.dispose();
+    this.statusChanged.dispose();
+  }
+
+  private localSlot(options: AcquireOptions): Slot | Promise<Slot> {
+    const count = (slot: Slot): Slot => {
+      this.localCount++;
+      let done = false;
+      return {
+        release: (outcome) => {
+          if (done) return;
+          done = true;
+          this.localCount--;
+          slot.release(outcome);
+        },
+      };
+    };
+    const slot = this.local.acquire(options);
+    return slot instanceof Promise ? slot.then(count) : count(slot);
+  }
+
+  private async teamSlot(options: AcquireOptions): Promise<Slot> {
+    if (this.modeValue === 'connecting')
+      await this.settledWithin(this.options.client.options.commandTimeout ?? 500);
+    if (this.modeValue !== 'team' || this.disposed) return this.localSlot(options);
+    const ticket = `${this.editorId}.${(++this.ticketSeq).toString(36)}`;
+    const rank = RANK[options.cls ?? 'chat'];
+    // Registered before the script runs: a grant's message may overtake the script's reply.
+    const entry: WaitEntry = { granted: false, rank };
+    this.waiting.set(ticket, entry);
+    try {
+      const reply = await this.client.pacerAcquire(
+        ...this.keys.keys,
+        ticket,
+        rank,
+        this.editorId,
+        this.o.initialCap,
+        this.o.leaseMs,
+        this.o.keyTtlMs,
+        this.keys.channel,
+        this.o.editorTtlMs,
+      );
+      this.ranks.set(ticket, reply[1]);
+      this.apply(reply);
+      if (reply[0] === 1) entry.granted = true;
+    } catch (error) {
+      this.forget(ticket);
+      this.down(error);
+      return this.localSlot(options);
+    }
+    if (options.signal?.aborted) {
+      this.forget(ticket);
+      this.give(ticket, 'leave');
+      throw options.signal.reason;
+    }
+    if (entry.granted) {
+      this.forget(ticket);
+      return this.held(ticket);
+    }
+    return this.wait(ticket, entry, options);
+  }
+
+  private wait(ticket: string, entry: WaitEntry, options: AcquireOptions): Promise<Slot> {
+    const { signal } = options;
+    return new Promise<Slot>((resolve, reject) => {
+      let beatTimer: TimerHandle | undefined;
+      let deadlineTimer: TimerHandle | undefined;
+      let done = false;
+      const finish = (then: () => void) => {
+        if (done) return;
+        done = true;
+        if (beatTimer) this.clock.clearTimeout(beatTimer);
+        if (deadlineTimer) this.clock.clearTimeout(deadlineTimer);
+        signal?.removeEventListener('abort', onAbort);
+        this.forget(ticket);
+        this.publishStatus();
+        then();
+      };
+      const onAbort = () =>
+        finish(() => {
+          this.give(ticket, 'leave');
+          reject(signal?.reason);
+        });
+      entry.wake = () => finish(() => resolve(this.held(ticket)));
+      entry.toLocal = () =>
+        finish(() => {
+          this.give(ticket, 'leave');
+          Promise.resolve(this.localSlot(options)).then(resolve, reject);
+        });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // The heartbeat keeps the ticket in the queue and re-checks, in case a wake-up was lost.
+      const beat = () => {
+        beatTimer = this.clock.setTimeout(() => {
+          void this.beat(ticket, entry).then((ok) => {
+            if (done) return;
+            if (ok) beat();
+            else entry.toLocal?.();
+          });
+        }, this.beatMs);
+      };
+      beat();
+      // A completion that cannot start before its deadline leaves the queue then (the gate's
+      // signal ends the request itself).
+      if (options.cls === 'completion' && options.deadlineAt !== undefined) {
+        deadlineTimer = this.clock.setTimeout(
+          () => this.give(ticket, 'leave'),
+          Math.max(0, options.deadlineAt - this.clock.now()),
+        );
+      }
+      if (entry.granted) entry.wake();
+    });
+  }
+
+  /** One heartbeat of a waiting ticket; false when Redis failed (the waiter moves to local). */
+  private async beat(ticket: string, entry: WaitEntry): Promise<boolean> {
+    try {
+      let reply = await this.client.pacerBeat(
+        ...this.keys.keys,
+        ticket,
+        this.editorId,
+        this.o.initialCap,
+        this.o.leaseMs,
+        this.o.keyTtlMs,
+        this.keys.channel,
+        this.o.editorTtlMs,
+      );
+      if (reply[0] === 0 && reply[1] === -1 && !entry.granted && this.waiting.has(ticket)) {
+        // Neither waiting nor holding: Redis lost the ticket (a restart). Queue it again.
+        reply = await this.client.pacerAcquire(
+          ...this.keys.keys,
+          ticket,
+          entry.rank,
+          this.editorId,
+          this.o.initialCap,
+          this.o.leaseMs,
+          this.o.keyTtlMs,
+          this.keys.channel,
+          this.o.editorTtlMs,
+        );
+      }
+      this.ranks.set(ticket, reply[1]);
+      this.apply(reply);
+      if (reply[0] === 1) {
+        entry.granted = true;
+        entry.wake?.();
+      }
+      return true;
+    } catch (error) {
+      this.down(error);
+      return false;
+    }
+  }
+
+  /** A slot held through Redis: renewed every third of the lease until released. */
+  private held(ticket: string): Slot {
+    this.heldCount++;
+    let released = false;
+    let timer: TimerHandle | undefined;
+    const renew = () => {
+      timer = this.clock.setTimeout(() => {
+        this.client.pacerRenew(...this.keys.keys, ticket, this.o.leaseMs).then(
+          () => {
+            if (!released) renew();
+          },
+          (error: unknown) => this.down(error),
+        );
+      }, this.o.leaseMs / 3);
+    };
+    renew();
+    return {
+      release: (outcome: SlotOutcome) => {
+        if (released) return;
+        released = true;
+        if (timer) this.clock.clearTimeout(timer);
+        this.heldCount--;
+        this.give(ticket, outcome.kind, outcome.kind === 'rateLimited' ? outcome.reportedConcurrency : 0);
+        if (outcome.kind === 'rateLimited') {
+          // Someone must hand out slots when the team cooldown ends; waiters' heartbeats would too.
+          this.clock.setTimeout(() => void this.refresh(), this.o.cooldownMs + 20);
+        }
+      },
+    };
+  }
+
+  /** Gives a ticket back (held or waiting); failures only mean Redis is down, where it expires. */
+  private give(ticket: string, outcome: SlotOutcome['kind'] | 'leave', reported = 0): void {
+    if (this.modeValue === 'fallback') return;
+    this.client
+      .pacerRelease(
+        ...this.keys.keys,
+        ticket,
+        outcome,
+        reported ?? 0,
+        this.o.initialCap,
+        this.o.maxCap,
+        this.o.leaseMs,
+        this.o.keyTtlMs,
+        this.keys.channel,
+        this.o.cooldownMs,
+        this.o.hintTtlMs,
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => this.down(error),
+      );
+  }
+
+  private forget(ticket: string): void {
+    this.waiting.delete(ticket);
+    this.ranks.delete(ticket);
+  }
+
+  private apply(reply: RawStatus): void {
+    const [, , queueLength, cap, holders, editors, cooldownMs] = reply;
+    Object.assign(this.status, {
+      queueLength,
+      cap: Number(cap),
+      holders,
+      editors,
+      cooldownMs: Math.max(0, cooldownMs),
+    });
+    this.publishStatus();
+    this.checkLimit();
+  }
+
+  private publishStatus(): void {
+    const places = [...this.ranks.values()].filter((r) => r >= 0);
+    this.status.place = places.length > 0 ? Math.min(...places) + 1 : undefined;
+    this.status.mode = this.modeValue;
+    this.statusChanged.fire(this.snapshot());
+  }
+
+  private checkLimit(): void {
+    const limit = this.limit;
+    if (limit === this.lastLimit) return;
+    this.lastLimit = limit;
+    this.limitChanged.fire();
+  }
+
+  private async settledWithin(ms: number): Promise<void> {
+    let timer: TimerHandle | undefined;
+    await Promise.race([
+      this.settled,
+      new Promise<void>((resolve) => {
+        timer = this.clock.setTimeout(resolve, ms);
+      }),
+    ]);
+    if (timer) this.clock.clearTimeout(timer);
+    if (this.modeValue === 'connecting') this.down(new Error('no connection within the timeout'));
+  }
+
+  /** Redis answered: back to the team queue. */
+  private async checkUp(): Promise<void> {
+    if (this.disposed) return;
+    try {
+      const reply = await this.client.pacerPeek(
+        ...this.keys.keys,
+        this.o.initialCap,
+        this.o.leaseMs,
+        this.keys.channel,
+      );
+      if (this.modeValue !== 'team') {
+        this.modeValue = 'team';
+        this.status.fallbackSince = undefined;
+        if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
+        this.probeTimer = undefined;
+        this.options.onModeChange?.('team');
+      }
+      this.apply(reply);
+    } catch (error) {
+      this.down(error);
+    }
+  }
+
+  /** Redis failed: everything moves to local pacing now, and a probe looks for its return. */
+  private down(error: unknown): void {
+    if (this.disposed) return;
+    if (this.modeValue !== 'fallback') {
+      this.modeValue = 'fallback';
+      this.status.fallbackSince = this.clock.now();
+      this.options.onModeChange?.('fallback', error);
+      for (const entry of [...this.waiting.values()]) entry.toLocal?.();
+      this.publishStatus();
+      this.checkLimit();
+    }
+    this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    if (this.probeTimer || this.disposed) return;
+    // A hung Redis keeps its connection open: only an answered command shows it is back.
+    this.probeTimer = this.clock.setTimeout(() => {
+      this.probeTimer = undefined;
+      if (this.client.status === 'ready') void this.checkUp();
+      else this.scheduleProbe();
+    }, 500);
+  }
+}

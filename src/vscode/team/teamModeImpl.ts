@@ -1,0 +1,154 @@
+// Team mode's working part, bundled into dist/team.cjs with ioredis (src/vscode/team/teamBundle.ts)
+// and loaded by TeamMode (teamMode.ts) only once `pacer.team.enabled` is on or a team command
+// runs: reads the settings, moves a password pasted in the URL to SecretStorage, builds DeepSeek's
+// team slot source.
+import * as vscode from 'vscode';
+import { realClock } from '../../core/common/clock';
+import { Emitter } from '../../core/common/event';
+import { Disposable } from '../../core/common/lifecycle';
+import type { SlotSource } from '../../core/gate/slotSource';
+import { LocalSlotSource } from '../../core/gate/slotSource';
+import type { KeyStore } from '../../core/providers/keyStore';
+import { createTeamSource } from '../../core/team/createTeamSource';
+import type { TeamSlotSource, TeamStatus } from '../../core/team/teamSlotSource';
+import { splitRedisUrl } from '../../core/team/teamUrl';
+import { withTeamStatus } from '../../core/team/teamStatusView';
+import type { StatusView } from '../../core/providers/statusView';
+import type { Logger } from '../log';
+
+const PASSWORD_SECRET = 'pacer.team.redisPassword';
+/** Team mode applies to DeepSeek, whose limit is concurrency per account. */
+const TEAM_PROVIDERS = new Set(['deepseek']);
+
+interface TeamConfig {
+  url: string;
+  queueName: string;
+  caFile: string;
+}
+
+export class TeamModeImpl extends Disposable {
+  private readonly changed = this._register(new Emitter<void>());
+  private readonly rebuild = this._register(new Emitter<void>());
+  private config: TeamConfig | undefined;
+  private password: string | undefined;
+  private apiKey: string | undefined;
+  private current: TeamSlotSource | undefined;
+  private generation = 0;
+
+  /** The team status changed (status bar). */
+  readonly onDidChange = this.changed.event;
+  /** Team mode was turned on or off or reconfigured: provider services must be rebuilt. */
+  readonly onDidNeedRebuild = this.rebuild.event;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly keys: KeyStore,
+    private readonly log: Logger,
+  ) {
+    super();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('pacer.team')) void this.reload();
+      }),
+    );
+    this._register(keys.onDidChange((id) => TEAM_PROVIDERS.has(id) && void this.reload()));
+    this._register(secrets.onDidChange((e) => e.key === PASSWORD_SECRET && void this.reload()));
+    void this.reload();
+  }
+
+  /** This editor's view of its team queue; undefined when team mode is off. */
+  status(): TeamStatus | undefined {
+    return this.config ? this.current?.snapshot() : undefined;
+  }
+
+  decorate(view: StatusView): StatusView {
+    return withTeamStatus(view, this.status(), Date.now());
+  }
+
+  get enabled(): boolean {
+    return this.config !== undefined;
+  }
+
+  /** Read when a provider service is built: a team slot source while team mode is on. */
+  slotSourceFor(providerId: string, model: string, initial: number, max: number): SlotSource | undefined {
+    const config = this.config;
+    if (!config || !TEAM_PROVIDERS.has(providerId)) return undefined;
+    const local = new LocalSlotSource({ clock: realClock, initial, max });
+    const source = createTeamSource({
+      url: config.url,
+      password: this.password,
+      caFile: config.caFile || undefined,
+      identity: { providerId, model, apiKey: this.apiKey, queueName: config.queueName || undefined },
+      local,
+      clock: realClock,
+      initialCap: initial,
+      maxCap: max,
+      onModeChange: (mode, error) => {
+        if (mode === 'fallback')
+          this.log.warn(`team queue unreachable, pacing this editor alone: ${errorText(error)}`);
+        else this.log.info(`team queue in use (${source.snapshot().queueId})`);
+        this.changed.fire();
+      },
+    });
+    source.onDidChangeStatus(() => this.changed.fire());
+    this.current = source;
+    return source;
+  }
+
+  async reload(): Promise<void> {
+    const generation = ++this.generation;
+    const c = vscode.workspace.getConfiguration('pacer.team');
+    const enabled = c.get<boolean>('enabled', false);
+    const rawUrl = c.get<string>('redisUrl', '').trim();
+    let next: TeamConfig | undefined;
+    if (enabled && rawUrl) {
+      const parts = splitRedisUrl(rawUrl);
+      if (!parts) {
+        this.log.warn('pacer.team.redisUrl is not a redis:// or rediss:// URL: team mode stays off');
+      } else if (parts.password) {
+        // Moved to SecretStorage; the setting change that follows reloads again.
+        await this.secrets.store(PASSWORD_SECRET, parts.password);
+        await c.update('redisUrl', parts.url, vscode.ConfigurationTarget.Global);
+        void vscode.window.showInformationMessage(
+          'Pacer stored the Redis password from pacer.team.redisUrl in SecretStorage and removed it from your settings.',
+        );
+        return;
+      } else {
+        try {
+          next = {
+            url: parts.url,
+            queueName: c.get<string>('queueName', ''),
+            caFile: c.get<string>('caFile', ''),
+          };
+          this.password = await this.secrets.get(PASSWORD_SECRET);
+          this.apiKey = await this.keys.get('deepseek');
+        } catch (e) {
+          this.log.error(`team mode could not start: ${errorText(e)}`);
+          next = undefined;
+        }
+      }
+    }
+    if (generation !== this.generation || this.isDisposed) return;
+    this.config = next;
+    if (!next) this.current = undefined;
+    this.rebuild.fire();
+    this.changed.fire();
+  }
+
+  async setPasswordCommand(): Promise<void> {
+    const value = await vscode.window.showInputBox({
+      title: 'Pacer: team Redis password',
+      prompt: 'Stored in SecretStorage, never in settings. Empty: remove the stored password.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (value === undefined) return;
+    if (value) await this.secrets.store(PASSWORD_SECRET, value);
+    else await this.secrets.delete(PASSWORD_SECRET);
+    this.log.info(value ? 'team Redis password stored' : 'team Redis password removed');
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
