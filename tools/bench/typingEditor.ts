@@ -71,10 +71,17 @@ const TTFT_MS = 250;
 const ACCURACY = 0.35;
 
 /**
- * Pacer before #14's changes, measured with this bench (full run, 2026-12-03, load ~2 on 2
- * cores): the savedKeys target compares against it.
+ * Pacer before #14's changes (commit aecdc36), measured with this bench: full run, 3360 keys a
+ * row, load average 12-29 on 2 cores (other work on the machine). The savedKeys target compares
+ * against it. The whole run then:
+ *   naive          44.61 req/100 keys, 46932 tokens, saved 0.1863, p50/p95 400/1462 ms, ghost in 0.258 of 240 pauses
+ *   fixedDebounce   5.45,  5678, 0.1295,  908/2385, 0.121 of 247
+ *   continueLike    6.88,  6986, 0.3932,  446/1705, 0.348 of 198
+ *   pacer           5.68,  5757, 0.4518,  267/1624, 0.311 of 193
+ *     timeline p50 (18 pauses from a request): called 123, sent 542, first token 792,
+ *     returned 999, drawn 1058 ms after the pause began
  */
-export const PACER_BEFORE = { savedKeys: NaN, requestsPer100Keys: NaN };
+export const PACER_BEFORE = { savedKeys: 0.4518, requestsPer100Keys: 5.68 };
 
 /** Human timing for the editor trace: bursts in words, longer after punctuation, thinking pauses. */
 export const EDITOR_TIMING = {

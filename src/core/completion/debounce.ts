@@ -68,12 +68,18 @@ export interface AdaptiveDebounceOptions {
   minSamples?: number;
   /** Required chance that the pause outlasts the request; default 0.8. */
   threshold?: number;
-  /** Chance a pause at a cue must have of outlasting the shortest wait and a request; default 0.4. */
+  /**
+   * Chance a pause at a cue must have of outlasting the shortest wait, a request and 150 ms to
+   * read the answer; default 0.4.
+   */
   cueThreshold?: number;
   /** Latency assumed before any request was measured. */
   initialLatencyMs?: number;
   latencyWindow?: number;
 }
+
+/** Time to read a suggestion before taking it: a pause at a cue shorter than that gains nothing. */
+const CUE_READ_MS = 150;
 
 /** Longer gaps are the user away, not typing rhythm. */
 const MAX_GAP_MS = 10_000;
@@ -104,7 +110,8 @@ export class AdaptiveDebounce implements Debouncer {
   cueDelayMs(cue: FireCue): number | undefined {
     const gaps = this.cueGaps.get(cue) ?? [];
     const sorted = [...gaps].sort((a, b) => a - b);
-    const outlasts = countAbove(sorted, this.options.minMs + this.latencyMs());
+    // The pause must last the shortest wait, the request and the time to read the suggestion.
+    const outlasts = countAbove(sorted, this.options.minMs + this.latencyMs() + CUE_READ_MS);
     return (outlasts + 1) / (gaps.length + 2) >= this.cueThreshold ? this.options.minMs : undefined;
   }
 
