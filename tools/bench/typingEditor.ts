@@ -78,6 +78,7 @@ const ACCURACY = 0.35;
  *   fixedDebounce   5.45,  5678, 0.1295,  908/2385, 0.121 of 247
  *   continueLike    6.88,  6986, 0.3932,  446/1705, 0.348 of 198
  *   pacer           5.68,  5757, 0.4518,  267/1624, 0.311 of 193
+ * (naive had no mismatch then; two Tabs that took a newer suggestion are undone since.)
  *     timeline p50 (18 pauses from a request): called 123, sent 542, first token 792,
  *     returned 999, drawn 1058 ms after the pause began
  */
@@ -232,6 +233,8 @@ interface RowRun {
   promptTokens: number;
   requests: number;
   mismatches: number;
+  /** Tabs that took a suggestion other than the one read (undone, then typed on). */
+  raced: number;
 }
 
 interface RowSetup {
@@ -300,6 +303,7 @@ async function typeRow(
     promptTokens: 0,
     requests: 0,
     mismatches: 0,
+    raced: 0,
   };
   await page.evaluate(GHOST_OBSERVER);
   for (const session of sessions) {
@@ -332,6 +336,22 @@ async function typeRow(
             : -1;
         if (j >= 0) {
           await page.keyboard.press('Tab');
+          // On a loaded machine a newer suggestion can replace the one read just before Tab:
+          // then Tab took that one, so undo it and type on.
+          const replaced = await page.evaluate<boolean>(
+            `window.__pacerGhostLog.some(([t, text]) => t > ${ghost.since} && text !== '' && text !== ${JSON.stringify(s)} && t < ${now()})`,
+          );
+          if (replaced) {
+            await page.keyboard.press('Control+Z');
+            run.raced++;
+            if (key.text.length === 1 && key.text !== '\t') await page.keyboard.type(key.text);
+            else await page.keyboard.insertText(key.text);
+            run.typed++;
+            pos = key.pos;
+            k++;
+            last = t;
+            continue;
+          }
           run.accepted++;
           run.saved += j - k;
           pos = target;
@@ -386,6 +406,7 @@ interface RowSummary {
   pauseToGhostP95Ms: number;
   pausesWithGhost: number;
   mismatches: number;
+  raced: number;
   timeline?: Record<string, number>;
 }
 
@@ -419,6 +440,7 @@ function summarize(run: RowRun, withTimeline: boolean): RowSummary {
     pauseToGhostP95Ms: Math.round(percentile(shown, 95)),
     pausesWithGhost: round(shown.length / Math.max(1, run.pauses.length), 3),
     mismatches: run.mismatches,
+    raced: run.raced,
   };
   if (withTimeline) {
     // Where the time goes, for pauses whose ghost text came from a request sent during the pause:
@@ -622,6 +644,7 @@ function report(
       p95Ms: r.pauseToGhostP95Ms,
       withGhost: r.pausesWithGhost,
       mismatches: r.mismatches,
+      raced: r.raced,
     };
   });
   console.log(
