@@ -26,6 +26,7 @@ const SECTIONS: Array<{ name: string; run: SectionRunner }> = [
   { name: 'hostile', run: hostile },
   { name: 'activation', run: async (o) => (await import('./activation')).run(o) },
   { name: 'team', run: async (o) => (await import('./team')).run(o) },
+  { name: 'typingEditor', run: async (o) => (await import('./typingEditor')).run(o) },
 ];
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench-results.json');

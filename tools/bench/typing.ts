@@ -10,6 +10,17 @@
 // tools/emulator/server.ts) and the typing oracle (tools/emulator/typingOracle.ts) as the model:
 // the true rest of the line for 35 % of positions, a plausible wrong line otherwise. Traces are
 // the files in test/fixtures/typing typed with synthetic human timing (tools/bench/typingTrace.ts).
+//
+// Pause definitions. `p50Ms`/`p95Ms` (the targets below) are this bench's own: pauses of 500 ms
+// or more, a pause without a suggestion counted at its full length. `pauseToGhostP50Ms`,
+// `pauseToGhostP95Ms` and `pausesWithGhost` are typingEditor's (#14): pauses of 400 ms or more,
+// latencies over the pauses where a suggestion came. The simulation ends at the engine's answer
+// (no render), so its pauseToGhost is the real editor's minus VS Code's call and draw time
+// (typingEditor's timeline: provider called ~120 ms, returned-to-drawn ~60 ms after the key,
+// on a loaded machine). The `editor latency` profile uses typingEditor's emulator latency (250 ms
+// to the first token) so the two can be set side by side; the traces still differ (these
+// fixtures, thinking pauses at line starts; typingEditor: Debian/node_modules files, thinking
+// pauses mostly at line ends), so the calibration is of latency, not of the typist.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +45,8 @@ const LANGUAGE: Record<string, string> = {
 
 /** The emulator's defaults: 150 ms to the first token, 200 tokens a second. */
 export const EMULATOR_LATENCY: LatencyModel = { ttftMs: 150, tokensPerSecond: 200, networkMs: 2 };
+/** typingEditor's emulator: 250 ms to the first token (the profile set against that bench). */
+export const EDITOR_LATENCY: LatencyModel = { ttftMs: 250, tokensPerSecond: 200, networkMs: 2 };
 /** A loaded provider, for comparison: 600 ms to the first token, 60 tokens a second. */
 export const SLOW_LATENCY: LatencyModel = { ttftMs: 600, tokensPerSecond: 60, networkMs: 5 };
 
@@ -59,8 +72,14 @@ export interface StrategySummary {
   requests: number;
   requestsPer100Keys: number;
   savedKeys: number;
+  /** Wait in pauses of 500 ms or more: to the suggestion, or the whole pause when none came. */
   p50Ms: number;
   p95Ms: number;
+  /** typingEditor's definitions: pauses of 400 ms or more, over those where a suggestion came. */
+  pauseToGhostP50Ms: number;
+  pauseToGhostP95Ms: number;
+  /** Share of the pauses of 400 ms or more where a suggestion came. */
+  pausesWithGhost: number;
   servedWithoutRequest?: number;
 }
 
@@ -73,6 +92,9 @@ export function summarize(r: StrategyResult, withServed: boolean): StrategySumma
     savedKeys: round(r.savedKeys / r.keys, 4),
     p50Ms: Math.round(percentile(r.pauseLatencies, 50)),
     p95Ms: Math.round(percentile(r.pauseLatencies, 95)),
+    pauseToGhostP50Ms: Math.round(percentile(r.ghostLatencies, 50)),
+    pauseToGhostP95Ms: Math.round(percentile(r.ghostLatencies, 95)),
+    pausesWithGhost: round(r.ghostLatencies.length / Math.max(1, r.ghostPauses), 3),
     ...(withServed ? { servedWithoutRequest: served === 0 ? 0 : round(reused / served, 4) } : {}),
   };
 }
@@ -96,6 +118,7 @@ export async function runTyping(options: {
     vscodeDelayMs: 50,
     readMs: 150,
     pauseMs: 500,
+    ghostPauseMs: 400,
     latency: options.latency ?? EMULATOR_LATENCY,
     maxTokens: 128,
     deadlineMs: 1500,
@@ -122,6 +145,9 @@ function rowsFor(profile: string, run: Awaited<ReturnType<typeof runTyping>>): R
       savedKeys: s.savedKeys,
       p50Ms: s.p50Ms,
       p95Ms: s.p95Ms,
+      ghostP50Ms: s.pauseToGhostP50Ms,
+      ghostP95Ms: s.pauseToGhostP95Ms,
+      withGhost: s.pausesWithGhost,
       shownInPause: round(r.pausesWithSuggestion / Math.max(1, r.pauses), 3),
       accepted: r.accepted,
       noRequest: s.servedWithoutRequest,
@@ -135,6 +161,7 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
   if (!quick) {
     // How the numbers move: a loaded provider, and a typist who also hesitates mid-line (2 % of
     // keys, 0.4-1.2 s), which adds real pauses that every strategy must answer.
+    rows.push(...rowsFor('editor latency', await runTyping({ quick, latency: EDITOR_LATENCY })));
     rows.push(...rowsFor('slow provider', await runTyping({ quick, latency: SLOW_LATENCY })));
     rows.push(
       ...rowsFor(

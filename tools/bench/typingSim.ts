@@ -173,8 +173,16 @@ export interface SimOptions {
   vscodeDelayMs: number;
   /** How long a suggestion must have been on screen before the user takes it. */
   readMs: number;
-  /** A gap at least this long is a pause whose time to a suggestion is measured. */
+  /**
+   * A gap at least this long is a pause whose wait is measured (`pauseLatencies`): the time to a
+   * suggestion, or the whole pause when none came.
+   */
   pauseMs: number;
+  /**
+   * typingEditor's definition (#14): a gap at least this long (400 ms) is a pause; `ghostLatencies`
+   * holds the time to a suggestion over those where one came (`ghostPauses` counts them all).
+   */
+  ghostPauseMs?: number;
   latency: LatencyModel;
   maxTokens: number;
   deadlineMs: number;
@@ -192,6 +200,10 @@ export interface StrategyResult {
   pauses: number;
   pausesWithSuggestion: number;
   pauseLatencies: number[];
+  /** Pauses of `ghostPauseMs` or more (typingEditor's definition). */
+  ghostPauses: number;
+  /** Time to the suggestion over those of them where one came before the pause ended. */
+  ghostLatencies: number[];
   served: Record<string, number>;
 }
 
@@ -223,6 +235,8 @@ export async function simulate(
     },
     onEvent: options.onEngineEvent,
   });
+  const ghostPauseMs = options.ghostPauseMs ?? options.pauseMs;
+  const watchMs = Math.min(options.pauseMs, ghostPauseMs);
   const result: StrategyResult = {
     keys: 0,
     requests: 0,
@@ -232,6 +246,8 @@ export async function simulate(
     pauses: 0,
     pausesWithSuggestion: 0,
     pauseLatencies: [],
+    ghostPauses: 0,
+    ghostLatencies: [],
     served: {},
   };
 
@@ -306,12 +322,19 @@ export async function simulate(
       t += key.gapMs;
       await clock.runUntil(t);
       if (pause) {
-        result.pauses++;
-        if (pause.answeredAt !== undefined) {
-          result.pausesWithSuggestion++;
-          result.pauseLatencies.push(pause.answeredAt - pause.keyAt);
-        } else {
-          result.pauseLatencies.push(pause.until - pause.keyAt);
+        const gap = pause.until - pause.keyAt;
+        if (gap >= options.pauseMs) {
+          result.pauses++;
+          if (pause.answeredAt !== undefined) {
+            result.pausesWithSuggestion++;
+            result.pauseLatencies.push(pause.answeredAt - pause.keyAt);
+          } else {
+            result.pauseLatencies.push(gap);
+          }
+        }
+        if (gap >= ghostPauseMs) {
+          result.ghostPauses++;
+          if (pause.answeredAt !== undefined) result.ghostLatencies.push(pause.answeredAt - pause.keyAt);
         }
         pause = undefined;
       }
@@ -331,7 +354,7 @@ export async function simulate(
           visible = undefined;
           cancelCall();
           k = j + 1;
-          pause = nextPause(keys, k, t, options.pauseMs);
+          pause = nextPause(keys, k, t, watchMs);
           scheduleCall(t, pause);
           continue;
         }
@@ -354,7 +377,7 @@ export async function simulate(
       }
       cancelCall();
       k++;
-      pause = nextPause(keys, k, t, options.pauseMs);
+      pause = nextPause(keys, k, t, watchMs);
       scheduleCall(t, pause);
     }
     await clock.runUntil(t + 5000);

@@ -11,8 +11,8 @@ import type { CacheOptions } from './answerCache';
 import { AnswerCache, DEFAULT_CACHE_OPTIONS } from './answerCache';
 import type { ContextBudget, CursorLines } from './contextWindow';
 import { DEFAULT_BUDGET, buildContext, cursorLines } from './contextWindow';
-import type { Debouncer } from './debounce';
-import { classifyContext } from './debounce';
+import type { Debouncer, FireCue, KeyContext } from './debounce';
+import { classifyContext, lineEndCue } from './debounce';
 import type { ExclusionMatcher } from './exclusions';
 import { NOTHING_EXCLUDED, createExclusionMatcher } from './exclusions';
 import { InflightRequests } from './inflight';
@@ -191,8 +191,12 @@ export class CompletionEngine {
     const suffix = input.text.slice(offset);
     const lines = cursorLines(input.text, offset);
     const keyContext = classifyContext(lines.linePrefix);
+    // Checked before the line end: an accepted suggestion usually ends one.
+    const cue: FireCue | undefined = this.typeahead.finished(docKey, prefix, suffix)
+      ? 'accepted'
+      : lineEndCue(lines.linePrefix, lines.lineSuffix);
     if (input.version === undefined || this.versions.get(docKey) !== input.version) {
-      this.options.debouncer.observeKey(docKey, calledAt, keyContext);
+      this.options.debouncer.observeKey(docKey, calledAt, keyContext, cue);
       if (input.version !== undefined) {
         this.versions.delete(docKey);
         this.versions.set(docKey, input.version);
@@ -228,7 +232,7 @@ export class CompletionEngine {
     // Whatever is still on its way for this document answers another position now.
     this.inflight.supersedeOrphans(docKey);
 
-    const wait = input.explicit ? 0 : this.options.debouncer.delayMs(keyContext) - (clock.now() - calledAt);
+    const wait = input.explicit ? 0 : this.delayMs(keyContext, cue) - (clock.now() - calledAt);
     if (wait > 0) {
       try {
         await sleep(clock, wait, signal);
@@ -247,6 +251,14 @@ export class CompletionEngine {
     if (signal.aborted || text === undefined || text === '') return undefined;
     this.typeahead.show(docKey, prefix, suffix, text);
     return this.served(docKey, 'request', text);
+  }
+
+  /** The debounce's wait, or its shorter wait where the user is likely to stop (a cue). */
+  private delayMs(ctx: KeyContext, cue: FireCue | undefined): number {
+    const { debouncer } = this.options;
+    const wait = debouncer.delayMs(ctx);
+    const early = cue ? debouncer.cueDelayMs?.(cue) : undefined;
+    return early === undefined ? wait : Math.min(wait, early);
   }
 
   private async ask(

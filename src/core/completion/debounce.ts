@@ -23,12 +23,31 @@ export function classifyContext(linePrefix: string): KeyContext {
   return /[A-Za-z0-9_$]$/.test(linePrefix) ? 'word' : 'afterPunct';
 }
 
+/**
+ * Places where a user often stops, known from the text (#14): the end of a line just finished
+ * with `:`, `{`, `}`, `)`, `;` or `,`, and right after a suggestion was accepted (or typed to its
+ * end). Each cue keeps its own gaps: where this user does stop there often enough, the engine
+ * asks after the shortest wait instead of the learned one. The odds needed are lower than the
+ * debounce's (0.4, not 0.8): at a line end the next key is almost always the line break, and the
+ * request in flight (for the next line) then serves the line start, so it is seldom wasted.
+ */
+export type FireCue = 'lineEnd' | 'accepted';
+
+const LINE_END = /[:{});,]$/;
+
+/** The cue of a cursor position, from the text before and after it on its line. */
+export function lineEndCue(linePrefix: string, lineSuffix: string): 'lineEnd' | undefined {
+  return lineSuffix.trim() === '' && LINE_END.test(linePrefix) ? 'lineEnd' : undefined;
+}
+
 export interface Debouncer {
-  /** A keystroke (new document version) at `now` that left the cursor in `ctx`. */
-  observeKey(docKey: string, now: number, ctx: KeyContext): void;
+  /** A keystroke (new document version) at `now` that left the cursor in `ctx` (and at `cue`). */
+  observeKey(docKey: string, now: number, ctx: KeyContext, cue?: FireCue): void;
   /** Time a request took from sending to answer. */
   observeLatency(ms: number): void;
   delayMs(ctx: KeyContext): number;
+  /** The wait at a cue, when shorter than `delayMs`; strategies without cues leave it out. */
+  cueDelayMs?(cue: FireCue): number | undefined;
 }
 
 export class FixedDebounce implements Debouncer {
@@ -49,10 +68,18 @@ export interface AdaptiveDebounceOptions {
   minSamples?: number;
   /** Required chance that the pause outlasts the request; default 0.8. */
   threshold?: number;
+  /**
+   * Chance a pause at a cue must have of outlasting the shortest wait, a request and 150 ms to
+   * read the answer; default 0.4.
+   */
+  cueThreshold?: number;
   /** Latency assumed before any request was measured. */
   initialLatencyMs?: number;
   latencyWindow?: number;
 }
+
+/** Time to read a suggestion before taking it: a pause at a cue shorter than that gains nothing. */
+const CUE_READ_MS = 150;
 
 /** Longer gaps are the user away, not typing rhythm. */
 const MAX_GAP_MS = 10_000;
@@ -60,7 +87,9 @@ const MAX_GAP_MS = 10_000;
 export class AdaptiveDebounce implements Debouncer {
   private readonly gaps = new Map<KeyContext, number[]>();
   private readonly latencies: number[] = [];
-  private last: { docKey: string; at: number; ctx: KeyContext } | undefined;
+  private last: { docKey: string; at: number; ctx: KeyContext; cue?: FireCue } | undefined;
+  private readonly cueGaps = new Map<FireCue, number[]>();
+  private readonly cueThreshold: number;
   private readonly memo = new Map<KeyContext, number>();
   private readonly window: number;
   private readonly minSamples: number;
@@ -72,8 +101,18 @@ export class AdaptiveDebounce implements Debouncer {
     this.window = options.window ?? 64;
     this.minSamples = options.minSamples ?? 8;
     this.threshold = options.threshold ?? 0.8;
+    this.cueThreshold = options.cueThreshold ?? 0.4;
     this.initialLatencyMs = options.initialLatencyMs ?? 400;
     this.latencyWindow = options.latencyWindow ?? 16;
+  }
+
+  /** The shortest wait at a cue where this user stops often enough; else undefined (no cue). */
+  cueDelayMs(cue: FireCue): number | undefined {
+    const gaps = this.cueGaps.get(cue) ?? [];
+    const sorted = [...gaps].sort((a, b) => a - b);
+    // The pause must last the shortest wait, the request and the time to read the suggestion.
+    const outlasts = countAbove(sorted, this.options.minMs + this.latencyMs() + CUE_READ_MS);
+    return (outlasts + 1) / (gaps.length + 2) >= this.cueThreshold ? this.options.minMs : undefined;
   }
 
   setBounds(minMs: number, maxMs: number): void {
@@ -81,14 +120,13 @@ export class AdaptiveDebounce implements Debouncer {
     this.memo.clear();
   }
 
-  observeKey(docKey: string, now: number, ctx: KeyContext): void {
+  observeKey(docKey: string, now: number, ctx: KeyContext, cue?: FireCue): void {
     const last = this.last;
-    this.last = { docKey, at: now, ctx };
+    this.last = { docKey, at: now, ctx, ...(cue ? { cue } : {}) };
     if (!last || last.docKey !== docKey || now <= last.at) return;
-    const list = this.gaps.get(last.ctx) ?? [];
-    list.push(Math.min(now - last.at, MAX_GAP_MS));
-    if (list.length > this.window) list.shift();
-    this.gaps.set(last.ctx, list);
+    const gap = Math.min(now - last.at, MAX_GAP_MS);
+    push(this.gaps, last.ctx, gap, this.window);
+    if (last.cue) push(this.cueGaps, last.cue, gap, this.window);
     this.memo.clear();
   }
 
@@ -128,6 +166,13 @@ export class AdaptiveDebounce implements Debouncer {
     }
     return maxMs;
   }
+}
+
+function push<K>(map: Map<K, number[]>, key: K, value: number, window: number): void {
+  const list = map.get(key) ?? [];
+  list.push(value);
+  if (list.length > window) list.shift();
+  map.set(key, list);
 }
 
 function countAbove(sorted: number[], t: number): number {

@@ -32,6 +32,19 @@ export class Typeahead {
     return { text: s.text.slice(typed), typed };
   }
 
+  /** Whether the text typed or accepted since the suggestion was shown is all of it. */
+  finished(docKey: string, prefix: string, suffix: string): boolean {
+    const s = this.shown;
+    return (
+      !!s &&
+      s.docKey === docKey &&
+      prefix.length === s.prefix.length + s.text.length &&
+      prefix.endsWith(s.text) &&
+      prefix.startsWith(s.prefix) &&
+      suffix.slice(0, SUFFIX_HEAD) === s.suffixHead
+    );
+  }
+
   clear(): void {
     this.shown = undefined;
   }

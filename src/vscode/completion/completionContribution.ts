@@ -10,10 +10,12 @@ import type { CompletionSettings } from '../../core/completion/completionEngine'
 import { CompletionEngine } from '../../core/completion/completionEngine';
 import { CompletionSwitch } from '../../core/completion/completionSwitch';
 import { AdaptiveDebounce } from '../../core/completion/debounce';
+import type { Debouncer } from '../../core/completion/debounce';
 import type { ModelService } from '../../core/providers/modelService';
 import { exclusionsForKey, registerExclusionSettings } from '../exclusionSettings';
 import type { Logger } from '../log';
 import type { Settings } from '../settings';
+import { benchCompletionMode, benchStrategy, benchTimeline } from './benchMode';
 import { PacerInlineProvider } from './inlineProvider';
 
 const SNOOZE_KEY = 'pacer.completion.snoozeUntil';
@@ -56,12 +58,19 @@ export class CompletionContribution extends Disposable {
       minMs: settings.get('completion.debounceMinMs'),
       maxMs: settings.get('completion.debounceMaxMs'),
     });
+    // The typingEditor bench only (environment, no setting): another strategy and a timeline.
+    const benchMode = benchCompletionMode();
+    const bench = benchMode && benchMode !== 'pacer' ? benchStrategy(benchMode) : undefined;
+    const trace = benchMode ? benchTimeline() : undefined;
+    const engineDebouncer: Debouncer = bench?.debouncer ?? debouncer;
     this._register(registerExclusionSettings(log));
     const engine = (this.engine = this._register(
       new CompletionEngine({
         models: services.models,
         clock: realClock,
-        debouncer,
+        debouncer: engineDebouncer,
+        ...(bench ? { reuse: bench.reuse } : {}),
+        ...(trace ? { onEvent: (e) => e.type === 'request' && trace({ ev: 'request', id: e.id }) } : {}),
         settings: engineSettings(),
         // Exclusions are read for each document's folder and language, not once for the window.
         exclusionsFor: exclusionsForKey,
@@ -90,7 +99,7 @@ export class CompletionContribution extends Disposable {
     this._register(
       vscode.languages.registerInlineCompletionItemProvider(
         { pattern: '**' },
-        new PacerInlineProvider(engine, completionSwitch, log),
+        new PacerInlineProvider(engine, completionSwitch, log, trace),
       ),
     );
     this._register(settings.onDidChange(ENGINE_KEYS, () => engine.configure(engineSettings())));

@@ -8,6 +8,7 @@ import type { CompletionSwitch } from '../../core/completion/completionSwitch';
 import type { ContextDoc } from '../../core/completion/snippets';
 import { matchPath } from '../exclusionSettings';
 import type { Logger } from '../log';
+import type { BenchTrace } from './benchMode';
 
 // Schemes whose documents are the user's code. Output, SCM input, settings and the like are not.
 const CODE_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-notebook-cell']);
@@ -18,6 +19,8 @@ export class PacerInlineProvider implements vscode.InlineCompletionItemProvider 
     private readonly engine: CompletionEngine,
     private readonly completionSwitch: CompletionSwitch,
     private readonly log: Logger,
+    /** The typingEditor bench's timeline (benchMode.ts); undefined in normal use. */
+    private readonly trace?: BenchTrace,
   ) {}
 
   async provideInlineCompletionItems(
@@ -33,6 +36,7 @@ export class PacerInlineProvider implements vscode.InlineCompletionItemProvider 
     ) {
       return undefined;
     }
+    this.trace?.({ ev: 'called', version: document.version });
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {
@@ -66,6 +70,7 @@ export class PacerInlineProvider implements vscode.InlineCompletionItemProvider 
         controller.signal,
       );
       if (!out || token.isCancellationRequested) return undefined;
+      this.trace?.({ ev: 'returned', version: document.version, source: out.source, text: out.text });
       return [new vscode.InlineCompletionItem(lead + out.text, range)];
     } catch (error) {
       // The engine does not throw; this guards the editor against a bug turning into a popup.
