@@ -77,3 +77,12 @@ export interface GateSnapshot {
  * is down: the request moves instead.
  */
 export type RetryGuard = (cls: RequestClass) => boolean;
+
+/** One HTTP attempt the gate sent (or a probe): for the usage history. */
+export interface GateAttempt {
+  cls: RequestClass | 'probe';
+  outcome: 'answered' | PacerErrorKind;
+  latencyMs: number;
+  /** From entering the queue (or the retry's re-queue) to being sent; 0 for a probe. */
+  waitMs: number;
+}

@@ -62,6 +62,8 @@ export class ProviderService implements ModelService, Disposable {
 
   /** Each attempt the provider bills: answered, or stopped after it was sent (the spend ledger). */
   readonly onDidBill = this.billed.event;
+  /** Each HTTP attempt and probe, with its outcome, latency and queue wait (the usage history). */
+  readonly onDidAttempt: Gate['onDidAttempt'];
 
   constructor(
     readonly endpoint: ProviderEndpoint,
@@ -77,6 +79,7 @@ export class ProviderService implements ModelService, Disposable {
       clock: this.clock,
       random: options.random,
     });
+    this.onDidAttempt = this.gate.onDidAttempt;
     this.cache = new ResponseCache<CachedCompletion>({
       maxBytes: options.cache?.maxBytes ?? 16 * 1024 * 1024,
       ttlMs: options.cache?.ttlMs ?? 300_000,
