@@ -11,6 +11,7 @@ import { registerProviders } from './vscode/providers/registerProviders';
 import { Settings } from './vscode/settings';
 import { SettingsNotices } from './vscode/settingsNotices';
 import { StatusBarController } from './vscode/statusBarController';
+import { UsageDashboard } from './vscode/usage/usageDashboard';
 
 // deactivate() awaits this, so the last streamed answer and throttled saves reach disk on close.
 let flushChats: (() => Promise<void>) | undefined;
@@ -34,6 +35,16 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const status = add(new StatusBarController(services.router, completion.completionSwitch));
   add(new CompletionCommands(completion.completionSwitch, status));
+
+  add(
+    new UsageDashboard(
+      context.extensionUri,
+      services.usage.history,
+      services.router,
+      settings,
+      log.child('usage'),
+    ),
+  );
 
   const chat = registerChat(context, log.child('chat'), services);
   flushChats = () => chat.session.dispose();

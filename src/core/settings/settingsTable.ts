@@ -33,6 +33,8 @@ export interface SettingValues {
   'cache.ttlMs': number;
   'health.probeIntervalMs': number;
   'budget.dailyLimitUsd': number;
+  /** Record the usage history the dashboard draws (the spend limit counts either way). */
+  'usage.record': boolean;
   /** Checked against the schema only; `parseUserPrices` (core/usage) makes prices of it. */
   'budget.prices': Record<string, unknown>;
 }
@@ -70,6 +72,7 @@ const KEYS: Record<SettingKey, true> = {
   'cache.ttlMs': true,
   'health.probeIntervalMs': true,
   'budget.dailyLimitUsd': true,
+  'usage.record': true,
   'budget.prices': true,
 };
 

@@ -58,7 +58,8 @@ export function encodeHistory(file: HistoryFile): Buffer {
     ...(file.corruptAside ? { corruptAside: file.corruptAside } : {}),
     rows,
   };
-  return gzipSync(JSON.stringify(doc), { level: 6 });
+  // Level 1: a flush rewrites the whole file, and level 6 took ~7× as long for a file ~20 % smaller.
+  return gzipSync(JSON.stringify(doc), { level: 1 });
 }
 
 export class CorruptHistoryError extends Error {

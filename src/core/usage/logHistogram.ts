@@ -59,17 +59,22 @@ export function quantile(h: LogHistogram, q: number): number | undefined {
   return valueOf(bins[bins.length - 1] ?? 0);
 }
 
-/** Compact form: [first bin, count, count, ...] over the bins from the lowest to the highest used. */
+/**
+ * Compact form: [first bin, counts...] over the bins from the lowest used to the highest, where a
+ * run of k > 1 empty bins is written -k (an hour's few latencies spread over 60 s leave long runs).
+ */
 export function encodeHistogram(h: LogHistogram): number[] {
   if (h.size === 0) return [];
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const b of h.keys()) {
-    if (b < lo) lo = b;
-    if (b > hi) hi = b;
+  const bins = [...h.keys()].sort((a, b) => a - b);
+  const out: number[] = [bins[0]!];
+  let next = bins[0]!;
+  for (const b of bins) {
+    const gap = b - next;
+    if (gap === 1) out.push(0);
+    else if (gap > 1) out.push(-gap);
+    out.push(h.get(b)!);
+    next = b + 1;
   }
-  const out: number[] = [lo];
-  for (let b = lo; b <= hi; b++) out.push(h.get(b) ?? 0);
   return out;
 }
 
@@ -78,9 +83,16 @@ export function decodeHistogram(v: unknown): LogHistogram {
   if (!Array.isArray(v) || v.length < 2) return h;
   const lo = Number(v[0]);
   if (!Number.isInteger(lo) || lo < 0) return h;
+  let bin = lo;
   for (let i = 1; i < v.length; i++) {
     const c = Number(v[i]);
-    if (c > 0 && Number.isFinite(c)) h.set(lo + i - 1, c);
+    if (!Number.isFinite(c)) continue;
+    if (c < 0) {
+      bin += -c;
+      continue;
+    }
+    if (c > 0) h.set(bin, c);
+    bin++;
   }
   return h;
 }

@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { ModelService } from '../../core/providers/modelService';
 import type { Router } from '../../core/providers/router';
+import type { UsageStore } from '../../core/usage/usageStore';
 import type { Logger } from '../log';
 import { BalanceWatcher } from './balanceWatcher';
 import { ClearCacheCommand } from './clearCacheCommand';
@@ -11,7 +12,6 @@ import { LedgerPersistence } from './ledgerPersistence';
 import { LocalServerNotice } from './localServerNotice';
 import { Providers } from './providers';
 import { SpendNotifier } from './spendNotifier';
-import { UsageDocument } from './usageDocument';
 
 export { routerSettings } from './providers';
 
@@ -22,6 +22,8 @@ export interface PacerServices {
   router: Router;
   /** Fires after `Pacer: Clear Cache`, so features drop their own caches of answers too. */
   onDidClearCache: vscode.Event<void>;
+  /** The usage store every window shares: today's spend and the history the dashboard draws. */
+  usage: UsageStore;
 }
 
 export function registerProviders(context: vscode.ExtensionContext, log: Logger): PacerServices {
@@ -37,8 +39,7 @@ export function registerProviders(context: vscode.ExtensionContext, log: Logger)
     new KeyCommands(router, keys, log),
     new SpendNotifier(router),
     new LocalServerNotice(context, router),
-    new UsageDocument(router),
     cache,
   );
-  return { models: router, router, onDidClearCache: cache.onDidClear };
+  return { models: router, router, onDidClearCache: cache.onDidClear, usage: ledger.usage };
 }
