@@ -15,6 +15,8 @@ import { UsageDashboard } from './vscode/usage/usageDashboard';
 
 // deactivate() awaits this, so the last streamed answer and throttled saves reach disk on close.
 let flushChats: (() => Promise<void>) | undefined;
+// And the usage history this window recorded since its last flush (a reload keeps the hours).
+let flushUsage: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   activateEntered();
@@ -46,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
   );
 
+  flushUsage = () => services.usage.history.flush();
+
   const chat = registerChat(context, log.child('chat'), services);
   flushChats = () => chat.session.dispose();
   log.info(`Pacer ${context.extension.packageJSON.version as string} activated`);
@@ -53,5 +57,5 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export async function deactivate(): Promise<void> {
-  await flushChats?.();
+  await Promise.all([flushChats?.(), flushUsage?.()]);
 }
