@@ -327,8 +327,16 @@ export class Gate extends Disposable {
     const sentAt = this.clock.now();
     this.metrics.count('attempts');
     this.scheduleChange();
+    let sent = false;
     try {
-      const value = await task({ signal, attempt, reportHints: (hints) => this.applySuccessHints(hints) });
+      const value = await task({
+        signal,
+        attempt,
+        reportHints: (hints) => this.applySuccessHints(hints),
+        sent: () => {
+          sent = true;
+        },
+      });
       slot.release({ kind: 'success' });
       this.cooldown.onSuccess();
       this.metrics.latency(this.clock.now() - sentAt);
@@ -336,7 +344,7 @@ export class Gate extends Disposable {
       return value;
     } catch (caught) {
       const error = this.asPacerError(caught, signal);
-      this.attempted(cls, error.kind, sentAt, queuedAt);
+      if (sent || error.status !== undefined) this.attempted(cls, error.kind, sentAt, queuedAt);
       if (error.kind === 'rateLimited') {
         this.metrics.count('rateLimited');
         if (error.reportedConcurrency) this.reportedConcurrency = error.reportedConcurrency;

@@ -49,6 +49,11 @@ export interface AttemptContext {
   attempt: number;
   /** Rate-limit headers of a successful answer (a budget at 0 starts a cooldown before the refusal). */
   reportHints(hints: RetryHints): void;
+  /**
+   * The HTTP request goes out now. An attempt that failed without a status and without this call
+   * never reached the provider (aborted while the key was read): the usage history skips it.
+   */
+  sent(): void;
 }
 
 export interface GateSnapshot {

@@ -102,6 +102,7 @@ export class ProviderService implements ModelService, Disposable {
             { ...request, model },
             {
               signal: ctx.signal,
+              onSend: ctx.sent,
               onContent: (delta) => {
                 shownPartial = true;
                 meter.streamed(delta);
@@ -175,7 +176,7 @@ export class ProviderService implements ModelService, Disposable {
             this.mayBeSent();
             const prompt = estimateTokens(request.prompt.length + request.suffix.length);
             const meter = new AttemptMeter(endpoint.id, 'completion', model, prompt);
-            return client.fim({ ...request, model }, { signal: ctx.signal }).then(
+            return client.fim({ ...request, model }, { signal: ctx.signal, onSend: ctx.sent }).then(
               (result) => {
                 this.billed.fire(meter.answered(result.model, result.usage, result.text.length));
                 ctx.reportHints(result.hints);

@@ -500,10 +500,8 @@ function insights(
   // DeepSeek's prefix cache: what its hits would have cost as misses (off-peak prices).
   const price = DEEPSEEK_PRICING['*'];
   const hits = buckets.filter((b) => b.provider === 'deepseek').reduce((s, b) => s + b.cacheHitTokens, 0);
-  if (price && hits > 0)
-    out.push(
-      `DeepSeek's prefix cache saved at least ${usd((hits * (price.cacheMiss - price.cacheHit)) / 1_000_000)} ${when}.`,
-    );
+  const saved = price ? (hits * (price.cacheMiss - price.cacheHit)) / 1_000_000 : 0;
+  if (saved >= 0.0001) out.push(`DeepSeek's prefix cache saved at least ${usd(saved)} ${when}.`);
   // Spend, and how much of it is an estimate.
   const spent = buckets.reduce((s, b) => s + b.costUsd, 0);
   const est = buckets.reduce((s, b) => s + b.estimatedUsd, 0);

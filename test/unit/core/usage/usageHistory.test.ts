@@ -196,12 +196,32 @@ describe('usage history: the gate reports attempts', () => {
         { cls: 'completion' },
       ),
     );
+    // Aborted before it went out (no status, never marked sent): not an HTTP request.
+    await assert.rejects(
+      gate.run(
+        async () => {
+          throw new PacerError({ kind: 'superseded', message: 'newer keystroke' });
+        },
+        { cls: 'completion' },
+      ),
+    );
+    // Marked sent, then failed without a status (a reset connection): counted.
+    await assert.rejects(
+      gate.run(
+        async (ctx) => {
+          ctx.sent();
+          throw new PacerError({ kind: 'cancelled', message: 'stopped' });
+        },
+        { cls: 'chat' },
+      ),
+    );
     await gate.probe(async () => 'models');
     assert.deepEqual(
       seen.map((a) => [a.cls, a.outcome]),
       [
         ['chat', 'answered'],
         ['completion', 'server'],
+        ['chat', 'cancelled'],
         ['probe', 'answered'],
       ],
     );
