@@ -14,6 +14,8 @@ export class UsageActions {
   }
 
   ready(): void {
+    // Saved at once: VS Code restores a panel after a reload with the state it last had.
+    this.save();
     this.post({ type: 'ready' });
     this.query();
   }

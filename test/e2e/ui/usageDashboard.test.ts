@@ -172,6 +172,8 @@ describe('usage dashboard in the editor', () => {
 
   test('after a window reload the panel and the history are back', async () => {
     const before = emulatorCounts(editor.emulator!.stats().requestsByPath);
+    // The workbench stores its open editors (the panel among them) shortly after a change.
+    await editor.page.waitForTimeout(3000);
     await editor.page.reload({ waitUntil: 'domcontentloaded' });
     await editor.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await editor.waitForStatus(/DeepSeek/, 90_000);
