@@ -1,5 +1,6 @@
 // Builds the extension (Node, CJS, `vscode` external), the proxy agent it loads only when a proxy
-// needs it (dist/proxy.cjs: undici), the chat webview (browser, IIFE) and the extension-host test
+// needs it (dist/proxy.cjs: undici), the chat webview and the usage dashboard (browser, IIFE, one
+// bundle each) and the extension-host test
 // suites. `--production` minifies without sourcemaps (what `npm run package`
 // ships); `--watch` rebuilds on change; `--analyze` prints what fills dist/extension.cjs.
 import * as esbuild from 'esbuild';
@@ -140,6 +141,16 @@ const builds = [
     ...common,
     entryPoints: ['src/webview/main.ts'],
     outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+  // The usage dashboard: its own bundle, so uPlot (~50 KB) loads only with the dashboard. The
+  // uPlot style sheet it imports comes out as dist/usage.css.
+  {
+    ...common,
+    entryPoints: ['src/webview/usage/main.ts'],
+    outfile: 'dist/usage.js',
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

@@ -11,11 +11,14 @@ import { registerProviders } from './vscode/providers/registerProviders';
 import { Settings } from './vscode/settings';
 import { SettingsNotices } from './vscode/settingsNotices';
 import { StatusBarController } from './vscode/statusBarController';
+import { UsageDashboard } from './vscode/usage/usageDashboard';
 
 modulesEvaluated();
 
 // deactivate() awaits this, so the last streamed answer and throttled saves reach disk on close.
 let flushChats: (() => Promise<void>) | undefined;
+// And the usage history this window recorded since its last flush (a reload keeps the hours).
+let flushUsage: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   activateEntered();
@@ -44,6 +47,19 @@ export function activate(context: vscode.ExtensionContext): void {
   add(new CompletionCommands(completion.completionSwitch, status));
   markPhase('status');
 
+  add(
+    new UsageDashboard(
+      context.extensionUri,
+      services.usage.history,
+      services.router,
+      settings,
+      log.child('usage'),
+    ),
+  );
+
+  flushUsage = () => services.usage.history.flush();
+  markPhase('usage');
+
   const chat = add(new ChatContribution(context, settings, log.child('chat'), services));
   flushChats = () => chat.session.dispose();
   markPhase('chat');
@@ -52,5 +68,5 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export async function deactivate(): Promise<void> {
-  await flushChats?.();
+  await Promise.all([flushChats?.(), flushUsage?.()]);
 }

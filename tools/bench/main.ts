@@ -14,6 +14,7 @@ import { run as typing } from './typing';
 import { run as failover } from './failover';
 import { run as chatRender } from './chatRender';
 import { run as hostile } from './hostile';
+import { run as usage } from './usage';
 
 // One line per section; other sections (typing, chatRender, failover) plug in here.
 const SECTIONS: Array<{ name: string; run: SectionRunner }> = [
@@ -24,6 +25,7 @@ const SECTIONS: Array<{ name: string; run: SectionRunner }> = [
   { name: 'failover', run: failover },
   { name: 'chatRender', run: chatRender },
   { name: 'hostile', run: hostile },
+  { name: 'usage', run: usage },
   { name: 'activation', run: async (o) => (await import('./activation')).run(o) },
   { name: 'team', run: async (o) => (await import('./team')).run(o) },
   { name: 'typingEditor', run: async (o) => (await import('./typingEditor')).run(o) },

@@ -6,6 +6,7 @@ export const Commands = {
   clearApiKey: 'pacer.clearApiKey',
   showLog: 'pacer.showLog',
   showUsage: 'pacer.showUsage',
+  clearUsageHistory: 'pacer.clearUsageHistory',
   clearCache: 'pacer.clearCache',
   toggleCompletions: 'pacer.toggleCompletions',
   snoozeCompletions: 'pacer.snoozeCompletions',

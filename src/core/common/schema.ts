@@ -57,6 +57,10 @@ export const int =
     return v;
   };
 
+/** A finite number (NaN and the infinities are not JSON and would not survive the trip). */
+export const num: Parser<number> = (v, path) =>
+  typeof v === 'number' && Number.isFinite(v) ? v : fail(path, 'expected a finite number');
+
 export const bool: Parser<boolean> = (v, path) =>
   typeof v === 'boolean' ? v : fail(path, 'expected a boolean');
 

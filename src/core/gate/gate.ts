@@ -25,10 +25,24 @@ import type { SlotSource } from './slotSource';
 import { LocalSlotSource } from './slotSource';
 import type { Waiter } from './waiters';
 import { Waiters } from './waiters';
-import type { AttemptContext, GateOptions, GateSnapshot, RetryGuard, RunOptions } from './gateTypes';
+import type {
+  AttemptContext,
+  GateAttempt,
+  GateOptions,
+  GateSnapshot,
+  RetryGuard,
+  RunOptions,
+} from './gateTypes';
 import { gateErrors } from './gateErrors';
 
-export type { AttemptContext, GateOptions, GateSnapshot, RetryGuard, RunOptions } from './gateTypes';
+export type {
+  AttemptContext,
+  GateAttempt,
+  GateOptions,
+  GateSnapshot,
+  RetryGuard,
+  RunOptions,
+} from './gateTypes';
 export { DEFAULT_COOLDOWN_BACKOFF, DEFAULT_RETRY_BACKOFF } from './backoff';
 
 const SETTLED: Promise<void> = Promise.resolve();
@@ -54,6 +68,10 @@ export class Gate extends Disposable {
   private reportedConcurrency: number | undefined;
   private lastError: GateSnapshot['lastError'];
   private retryGuard: RetryGuard | undefined;
+
+  private readonly attempts = this._register(new Emitter<GateAttempt>());
+  /** Each HTTP attempt sent and each probe, once it ended (the usage history). */
+  readonly onDidAttempt = this.attempts.event;
 
   /** Fires (batched per microtask) whenever the snapshot may have changed. */
   readonly onDidChange = (listener: () => void): IDisposable => this.changed.event(listener);
@@ -165,10 +183,23 @@ export class Gate extends Disposable {
    * cooldown can end). Failures come back as PacerErrors and do not touch the gate's state.
    */
   probe<T>(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const sentAt = this.clock.now();
+    const ended = (outcome: GateAttempt['outcome']) => {
+      if (this.attempts.hasListeners)
+        this.attempts.fire({ cls: 'probe', outcome, latencyMs: this.clock.now() - sentAt, waitMs: 0 });
+    };
     return withLinkedSignal(signal, (linked) =>
-      task(linked).catch((caught: unknown) => {
-        throw this.asPacerError(caught, linked);
-      }),
+      task(linked).then(
+        (value) => {
+          ended('answered');
+          return value;
+        },
+        (caught: unknown) => {
+          const error = this.asPacerError(caught, linked);
+          ended(error.kind);
+          throw error;
+        },
+      ),
     );
   }
 
@@ -240,6 +271,7 @@ export class Gate extends Disposable {
     cls: RequestClass,
   ): Promise<T> {
     if (scope.ended) return Promise.reject(scope.reason);
+    const queuedAt = this.clock.now();
     return new Promise<T>((resolve, reject) => {
       let waiting = true;
       const waiter: Waiter | undefined = onWait ? { onWait, attempt, error: lastError } : undefined;
@@ -265,7 +297,7 @@ export class Gate extends Disposable {
             reject(lastError);
             return SETTLED;
           }
-          return this.execute(task, scope, attempt, policy, cls).then(resolve, reject);
+          return this.execute(task, scope, attempt, policy, queuedAt, cls).then(resolve, reject);
         },
         { priority: policy.priority },
       );
@@ -283,6 +315,7 @@ export class Gate extends Disposable {
     scope: RequestScope,
     attempt: number,
     policy: ClassPolicy,
+    queuedAt: number,
     cls: RequestClass,
   ): Promise<T> {
     const signal = policy.deadlineAbortsRunning ? scope.signal : scope.hardSignal;
@@ -299,14 +332,24 @@ export class Gate extends Disposable {
     const sentAt = this.clock.now();
     this.metrics.count('attempts');
     this.scheduleChange();
+    let sent = false;
     try {
-      const value = await task({ signal, attempt, reportHints: (hints) => this.applySuccessHints(hints) });
+      const value = await task({
+        signal,
+        attempt,
+        reportHints: (hints) => this.applySuccessHints(hints),
+        sent: () => {
+          sent = true;
+        },
+      });
       slot.release({ kind: 'success' });
       this.cooldown.onSuccess();
       this.metrics.latency(this.clock.now() - sentAt);
+      this.attempted(cls, 'answered', sentAt, queuedAt);
       return value;
     } catch (caught) {
       const error = this.asPacerError(caught, signal);
+      if (sent || error.status !== undefined) this.attempted(cls, error.kind, sentAt, queuedAt);
       if (error.kind === 'rateLimited') {
         this.metrics.count('rateLimited');
         if (error.reportedConcurrency) this.reportedConcurrency = error.reportedConcurrency;
@@ -320,6 +363,17 @@ export class Gate extends Disposable {
     } finally {
       this.scheduleChange();
     }
+  }
+
+  private attempted(
+    cls: RequestClass,
+    outcome: GateAttempt['outcome'],
+    sentAt: number,
+    queuedAt: number,
+  ): void {
+    if (!this.attempts.hasListeners) return;
+    const now = this.clock.now();
+    this.attempts.fire({ cls, outcome, latencyMs: now - sentAt, waitMs: sentAt - queuedAt });
   }
 
   /** Waits before attempt `next`; throws when that wait cannot end before the deadline. */

@@ -49,6 +49,11 @@ export interface AttemptContext {
   attempt: number;
   /** Rate-limit headers of a successful answer (a budget at 0 starts a cooldown before the refusal). */
   reportHints(hints: RetryHints): void;
+  /**
+   * The HTTP request goes out now. An attempt that failed without a status and without this call
+   * never reached the provider (aborted while the key was read): the usage history skips it.
+   */
+  sent(): void;
 }
 
 export interface GateSnapshot {
@@ -77,3 +82,12 @@ export interface GateSnapshot {
  * is down: the request moves instead.
  */
 export type RetryGuard = (cls: RequestClass) => boolean;
+
+/** One HTTP attempt the gate sent (or a probe): for the usage history. */
+export interface GateAttempt {
+  cls: RequestClass | 'probe';
+  outcome: 'answered' | PacerErrorKind;
+  latencyMs: number;
+  /** From entering the queue (or the retry's re-queue) to being sent; 0 for a probe. */
+  waitMs: number;
+}

@@ -24,6 +24,8 @@ export interface FailoverDeps {
   settings(): RouterSettings;
   /** The router's state changed (a probe may open a circuit while a request waits). */
   onDidChange(listener: () => void): IDisposable;
+  /** A request was answered; `isFallback` when not by the first choice (the usage history). */
+  served?(providerId: string, cls: RouteClass, isFallback: boolean): void;
 }
 
 /** One provider hop of a request. */
@@ -88,6 +90,7 @@ export async function runWithFailover<R>(
     const started = clock.now();
     try {
       const result = await policy.attempt(hop);
+      deps.served?.(member.id, policy.cls, hop.isFallback);
       return policy.succeeded(hop, result, clock.now() - started);
     } catch (caught) {
       const error =

@@ -32,6 +32,8 @@ export interface ProviderClientOptions {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** The request is about to go out (the key was found, nothing aborted it): the usage history counts it. */
+  onSend?(): void;
 }
 
 export interface StreamCallbacks extends CallOptions {
@@ -118,6 +120,7 @@ export class ProviderClient {
   /** Streams a chat answer; resolves with the whole text once the provider says it is finished. */
   async streamChat(request: ChatRequest, callbacks: StreamCallbacks = {}): Promise<ChatAttemptResult> {
     const { chat } = await this.clients();
+    if (!callbacks.signal?.aborted) callbacks.onSend?.();
     const watchdog = this.watchdog(this.chatLimits, callbacks.signal);
     const model = request.model ?? this.endpoint.chatModel;
     const body = {
@@ -183,6 +186,7 @@ export class ProviderClient {
   async fim(request: FimRequest, options: CallOptions = {}): Promise<FimAttemptResult> {
     if (!this.endpoint.supportsFim) return this.fimViaChat(request, options);
     const { fim } = await this.clients();
+    if (!options.signal?.aborted) options.onSend?.();
     const watchdog = this.watchdog({ totalMs: this.fimTimeoutMs }, options.signal);
     const model = request.model ?? this.endpoint.completionModel;
     const body = {
@@ -222,6 +226,7 @@ export class ProviderClient {
   /** For providers without FIM: a chat prompt asking for the missing middle; raw text back. */
   async fimViaChat(request: FimRequest, options: CallOptions = {}): Promise<FimAttemptResult> {
     const { chat } = await this.clients();
+    if (!options.signal?.aborted) options.onSend?.();
     const watchdog = this.watchdog({ totalMs: this.fimTimeoutMs }, options.signal);
     const model = request.model ?? this.endpoint.completionModel;
     const body = {

@@ -63,6 +63,8 @@ export class ProviderService extends Disposable implements ModelService {
 
   /** Each attempt the provider bills: answered, or stopped after it was sent (the spend ledger). */
   readonly onDidBill = this.billed.event;
+  /** Each HTTP attempt and probe, with its outcome, latency and queue wait (the usage history). */
+  readonly onDidAttempt: Gate['onDidAttempt'];
 
   constructor(
     readonly endpoint: ProviderEndpoint,
@@ -81,6 +83,7 @@ export class ProviderService extends Disposable implements ModelService {
         random: options.random,
       }),
     );
+    this.onDidAttempt = this.gate.onDidAttempt;
     this.cache = new ResponseCache<CachedCompletion>({
       maxBytes: options.cache?.maxBytes ?? 16 * 1024 * 1024,
       ttlMs: options.cache?.ttlMs ?? 300_000,
@@ -103,6 +106,7 @@ export class ProviderService extends Disposable implements ModelService {
             { ...request, model },
             {
               signal: ctx.signal,
+              onSend: ctx.sent,
               onContent: (delta) => {
                 shownPartial = true;
                 meter.streamed(delta);
@@ -176,7 +180,7 @@ export class ProviderService extends Disposable implements ModelService {
             this.mayBeSent();
             const prompt = estimateTokens(request.prompt.length + request.suffix.length);
             const meter = new AttemptMeter(endpoint.id, 'completion', model, prompt);
-            return client.fim({ ...request, model }, { signal: ctx.signal }).then(
+            return client.fim({ ...request, model }, { signal: ctx.signal, onSend: ctx.sent }).then(
               (result) => {
                 this.billed.fire(meter.answered(result.model, result.usage, result.text.length));
                 ctx.reportHints(result.hints);

@@ -7,7 +7,7 @@ import { realClock } from '../common/clock';
 import { silentLogger } from '../common/logger';
 import { Emitter } from '../common/event';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import { UsageStore } from '../usage/usageStore';
+import { historyClassOf, UsageStore } from '../usage/usageStore';
 import { ChatPolicy } from './chatPolicy';
 import { CompletionPolicy } from './completionPolicy';
 import type { FailoverDeps } from './failoverLoop';
@@ -41,6 +41,7 @@ export class Router extends Disposable implements ModelService {
   private readonly changed = this._register(new Emitter<void>());
   private changePending = false;
   private readonly keyStore: KeyStore | undefined;
+  private readonly usage: UsageStore;
 
   /** The state may have changed (batched per microtask). */
   readonly onDidChange = this.changed.event;
@@ -57,6 +58,7 @@ export class Router extends Disposable implements ModelService {
     const log = options.log ?? silentLogger;
     this.settings = options.settings;
     const usage = options.usage ?? this._register(new UsageStore({ clock }));
+    this.usage = usage;
     usage.importLegacy(options.ledger);
     // Disposed after the pool (the store goes in reverse): retiring services bill their last requests.
     this.spend = new RouterSpend(usage, options.settings.dailyLimitUsd, clock, log, () =>
@@ -76,6 +78,9 @@ export class Router extends Disposable implements ModelService {
       localUse: this.localUse,
       settings: () => this.settings,
       onDidChange: this.onDidChange,
+      served: (providerId, cls, isFallback) => {
+        if (isFallback) usage.history.recordFallback(providerId, cls);
+      },
     };
     this._register(this.pool.onDidChange(() => this.scheduleChange()));
     this._register(toDisposable(() => this.spend.dispose()));
@@ -179,6 +184,16 @@ export class Router extends Disposable implements ModelService {
     // Lives as long as the service (also while it retires): its last requests are billed too.
     service.onDidBill((attempt) => this.spend.account(member.info, attempt, this.settings.prices));
     service.setSendCheck(() => this.spend.refusal(member.info));
+    const { history } = this.usage;
+    service.onDidAttempt((a) =>
+      history.recordAttempt({
+        provider: member.id,
+        cls: historyClassOf(a.cls),
+        outcome: a.outcome,
+        latencyMs: a.latencyMs,
+        waitMs: a.cls === 'probe' ? undefined : a.waitMs,
+      }),
+    );
   }
 
   private scheduleChange(): void {

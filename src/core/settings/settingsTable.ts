@@ -37,6 +37,8 @@ export interface SettingValues {
   'team.queueName': string;
   'team.caFile': string;
   'budget.dailyLimitUsd': number;
+  /** Record the usage history the dashboard draws (the spend limit counts either way). */
+  'usage.record': boolean;
   /** Checked against the schema only; `parseUserPrices` (core/usage) makes prices of it. */
   'budget.prices': Record<string, unknown>;
 }
@@ -78,6 +80,7 @@ const KEYS: Record<SettingKey, true> = {
   'team.queueName': true,
   'team.caFile': true,
   'budget.dailyLimitUsd': true,
+  'usage.record': true,
   'budget.prices': true,
 };
 

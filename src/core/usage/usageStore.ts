@@ -27,6 +27,9 @@ import type { DayUsage, LedgerSnapshot } from '../providers/cost';
 import { emptyDayUsage, localDayKey } from '../providers/cost';
 import type { UsageRecord } from './usageRecord';
 import { addToDay, compactRecords, parseRecord } from './usageRecord';
+import type { HistoryClass } from './historyBuckets';
+import type { UsageHistoryOptions } from './usageHistory';
+import { UsageHistory } from './usageHistory';
 
 export type NewUsage = Omit<UsageRecord, 'window' | 'seq' | 'at' | 'requests' | 'estimatedUsd'>;
 
@@ -42,6 +45,8 @@ export interface UsageStoreOptions {
   /** Days of history kept on disk; 90 by default. */
   keepDays?: number;
   log?: { warn(message: string): void };
+  /** The hourly history's folder and tuning (zone, flush interval, bound); memory only without a dir. */
+  history?: Omit<UsageHistoryOptions, 'clock' | 'log'>;
 }
 
 const RAW = /^usage-(\d{4}-\d{2}-\d{2})\.jsonl$/;
@@ -53,6 +58,8 @@ const DAY_MS = 24 * 3600_000;
 
 export class UsageStore implements Disposable {
   readonly windowId: string;
+  /** The hourly history the dashboard draws (requests, outcomes, latency, tokens, cost). */
+  readonly history: UsageHistory;
   private readonly clock: Clock;
   private readonly dayKey: (atMs: number) => string;
   private readonly pollMs: number;
@@ -83,6 +90,11 @@ export class UsageStore implements Disposable {
     this.keepDays = options.keepDays ?? 90;
     this.windowId = options.windowId ?? randomUUID().slice(0, 12);
     this.day = this.dayKey(this.clock.wallNow());
+    this.history = new UsageHistory({
+      ...options.history,
+      clock: this.clock,
+      log: options.log,
+    });
     if (options.dir) {
       void this.refresh();
       void this.compact();
@@ -102,6 +114,16 @@ export class UsageStore implements Disposable {
     };
     this.count(record);
     this.write(record);
+    this.history.recordBilled({
+      provider: record.provider,
+      cls: historyClassOf(record.cls),
+      promptTokens: record.promptTokens,
+      cacheHitTokens: record.cacheHitTokens,
+      cacheMissTokens: record.cacheMissTokens,
+      outputTokens: record.completionTokens,
+      costUsd: record.costUsd,
+      estimatedUsd: record.estimated ? record.costUsd : 0,
+    });
     return record;
   }
 
@@ -260,6 +282,7 @@ export class UsageStore implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.history.dispose();
     this.changed.dispose();
   }
 
@@ -360,6 +383,11 @@ export class UsageStore implements Disposable {
   private fileFor(day: string): string {
     return join(this.options.dir ?? '', `usage-${day}.jsonl`);
   }
+}
+
+/** The history's classes: background requests are chat-like (no ghost text waits for them). */
+export function historyClassOf(cls: string): HistoryClass {
+  return cls === 'completion' ? 'completion' : cls === 'probe' ? 'probe' : 'chat';
 }
 
 function text(e: unknown): string {

@@ -19,9 +19,8 @@ export class LedgerPersistence extends Disposable {
     log: Logger,
   ) {
     super();
-    this.usage = this._register(
-      new UsageStore({ dir: vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath, log }),
-    );
+    const dir = vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath;
+    this.usage = this._register(new UsageStore({ dir, log, history: { dir } }));
     this.legacy = context.globalState.get<LedgerSnapshot>(LEDGER_KEY);
   }
 

@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { ModelService } from '../../core/providers/modelService';
 import type { Router } from '../../core/providers/router';
+import type { UsageStore } from '../../core/usage/usageStore';
 import type { Logger } from '../log';
 import type { Settings } from '../settings';
 import { BalanceWatcher } from './balanceWatcher';
@@ -12,7 +13,6 @@ import { LedgerPersistence } from './ledgerPersistence';
 import { LocalServerNotice } from './localServerNotice';
 import { Providers } from './providers';
 import { SpendNotifier } from './spendNotifier';
-import { UsageDocument } from './usageDocument';
 import type { TeamMode } from '../team/teamMode';
 
 export { routerSettings } from './providers';
@@ -26,6 +26,8 @@ export interface PacerServices {
   onDidClearCache: vscode.Event<void>;
   /** Team mode: the shared queue in Redis (status bar). */
   team: TeamMode;
+  /** The usage store every window shares: today's spend and the history the dashboard draws. */
+  usage: UsageStore;
 }
 
 export function registerProviders(
@@ -45,8 +47,13 @@ export function registerProviders(
     new KeyCommands(router, keys, log),
     new SpendNotifier(router),
     new LocalServerNotice(context, router),
-    new UsageDocument(router),
     cache,
   );
-  return { models: router, router, onDidClearCache: cache.onDidClear, team: providers.team };
+  return {
+    models: router,
+    router,
+    onDidClearCache: cache.onDidClear,
+    team: providers.team,
+    usage: ledger.usage,
+  };
 }
