@@ -137,6 +137,14 @@ const builds = [
     external: ['vscode'],
     outfile: 'dist/team.cjs',
   },
+  // The usage dashboard's host side, loaded with the first Show Usage (src/vscode/usage/usageDashboard.ts).
+  {
+    ...common,
+    ...node,
+    entryPoints: ['src/vscode/usage/dashboardBundle.ts'],
+    external: ['vscode'],
+    outfile: 'dist/dashboard.cjs',
+  },
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],

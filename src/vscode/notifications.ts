@@ -34,3 +34,11 @@ export function notifyWithCommand(
     if (choice) void vscode.commands.executeCommand(command, ...args).then(undefined, () => undefined);
   });
 }
+
+/** A modal question with one action: true when the user chose it (never throws). */
+export function confirm(question: string, action: string): Promise<boolean> {
+  return Promise.resolve(vscode.window.showWarningMessage(question, { modal: true }, action)).then(
+    (choice) => choice === action,
+    () => false,
+  );
+}

@@ -1,41 +1,23 @@
-// `Pacer: Show Usage`: the usage dashboard, a webview panel. The host reads the history (this
-// window's pending hours and the file every window writes), builds the view for the range and
-// provider the panel asks for, and posts it; the panel only draws. While it is open a new view
-// goes out when this window records (at most every 2 s) or another window's flush changes the
-// file. The panel comes back after a reload (a WebviewPanelSerializer), and the commands to clear
-// the history and export a table's CSV live here too.
+// `Pacer: Show Usage` and `Pacer: Clear Usage History`: the commands, the recording switch and
+// the panel's restore after a reload. The panel itself (the view builder, the webview host) is
+// dist/dashboard.cjs (dashboardPanel.ts), loaded on first use so the extension bundle does not
+// carry it for the many sessions that never open it.
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../core/common/commands';
-import { dispatch, tryParse, type MessageHandlers } from '../../core/common/chatProtocol';
-import { Disposable, DisposableStore, toDisposable } from '../../core/common/lifecycle';
-import type {
-  ChartId,
-  DashboardView,
-  UsageHostMessage,
-  UsageRange,
-  UsageWebviewMessage,
-} from '../../core/common/usageProtocol';
-import { parseUsageWebviewMessage, tableToCsv } from '../../core/common/usageProtocol';
+import { Disposable } from '../../core/common/lifecycle';
 import type { Router } from '../../core/providers/router';
-import { buildDashboardView } from '../../core/usage/dashboardView';
 import type { UsageHistory } from '../../core/usage/usageHistory';
 import type { Logger } from '../log';
 import type { Settings } from '../settings';
-import { usageHtml } from './usageHtml';
+import type * as DashboardBundle from './dashboardBundle';
+import type { DashboardPanel } from './dashboardPanel';
 
+/** The panel's view type (package.json's `onWebviewPanel:` activation event names it too). */
 export const USAGE_PANEL_TYPE = 'pacer.usageDashboard';
-const LIVE_MS = 2000;
 
 export class UsageDashboard extends Disposable implements vscode.WebviewPanelSerializer {
-  private panel: vscode.WebviewPanel | undefined;
-  private readonly panelSubs = this._register(new DisposableStore());
-  private range: UsageRange = '7d';
-  private provider = '';
-  private lastView: DashboardView | undefined;
-  private liveTimer: ReturnType<typeof setTimeout> | undefined;
-  private pollTimer: ReturnType<typeof setInterval> | undefined;
-  /** When the last `Show Usage` ran, for the time until the first view is posted (logged). */
-  private openedAt: number | undefined;
+  private panel: DashboardPanel | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -49,161 +31,36 @@ export class UsageDashboard extends Disposable implements vscode.WebviewPanelSer
     this._register(
       settings.onDidChange(['usage.record', 'budget.dailyLimitUsd'], () => {
         this.history.enabled = settings.get('usage.record');
-        this.scheduleUpdate();
+        this.panel?.scheduleUpdate();
       }),
     );
-    this._register(vscode.commands.registerCommand(Commands.showUsage, () => this.show()));
-    this._register(vscode.commands.registerCommand(Commands.clearUsageHistory, () => this.clear()));
+    this._register(vscode.commands.registerCommand(Commands.showUsage, () => this.host().show()));
+    this._register(vscode.commands.registerCommand(Commands.clearUsageHistory, () => this.host().clear()));
     this._register(vscode.window.registerWebviewPanelSerializer(USAGE_PANEL_TYPE, this));
-    this._register(this.history.onDidChange(() => this.scheduleUpdate()));
-    this._register(
-      toDisposable(() => {
-        clearTimeout(this.liveTimer);
-        clearInterval(this.pollTimer);
-      }),
-    );
+    this._register(this.history.onDidChange(() => this.panel?.scheduleUpdate()));
   }
 
-  show(): void {
-    this.openedAt = Date.now();
-    if (this.panel) {
-      this.panel.reveal();
-      return;
+  deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    this.host().restore(panel, state);
+    return Promise.resolve();
+  }
+
+  /** dist/dashboard.cjs, next to this bundle: required once, then kept. */
+  private host(): DashboardPanel {
+    if (!this.panel) {
+      // A runtime path, so esbuild leaves the panel out of dist/extension.cjs.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const bundle = require(join(__dirname, 'dashboard.cjs')) as typeof DashboardBundle;
+      this.panel = this._register(
+        new bundle.DashboardPanel({
+          extensionUri: this.extensionUri,
+          history: this.history,
+          router: this.router,
+          settings: this.settings,
+          log: this.log,
+        }),
+      );
     }
-    const panel = vscode.window.createWebviewPanel(
-      USAGE_PANEL_TYPE,
-      'Pacer Usage',
-      vscode.ViewColumn.Active,
-      {
-        enableScripts: true,
-        enableCommandUris: false,
-        retainContextWhenHidden: false,
-        localResourceRoots: this.roots(),
-      },
-    );
-    this.attach(panel);
-  }
-
-  /** A reload brings the panel back: its HTML anew, its range and provider from the webview's state. */
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const s = (state ?? {}) as { range?: UsageRange; provider?: string };
-    if (s.range) this.range = s.range;
-    if (typeof s.provider === 'string') this.provider = s.provider;
-    this.attach(panel);
-  }
-
-  private roots(): vscode.Uri[] {
-    return [vscode.Uri.joinPath(this.extensionUri, 'media'), vscode.Uri.joinPath(this.extensionUri, 'dist')];
-  }
-
-  private attach(panel: vscode.WebviewPanel): void {
-    this.panelSubs.clear();
-    this.panel = panel;
-    const { webview } = panel;
-    webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: this.roots() };
-    const uri = (...p: string[]) =>
-      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'pacer.svg');
-    webview.html = usageHtml({
-      cspSource: webview.cspSource,
-      scriptUri: uri('dist', 'usage.js'),
-      styleUris: [uri('dist', 'usage.css'), uri('media', 'usage.css')],
-    });
-    const handlers = this.handlers();
-    this.panelSubs.add(
-      webview.onDidReceiveMessage((raw: unknown) => {
-        const parsed = tryParse(parseUsageWebviewMessage, raw);
-        if (!parsed.ok) {
-          this.log.warn(`usage panel sent a bad message: ${parsed.error}`);
-          return;
-        }
-        void Promise.resolve(
-          dispatch<UsageWebviewMessage, void | Promise<void>>(handlers, parsed.message),
-        ).catch((e: unknown) => this.log.warn(`usage panel: ${e instanceof Error ? e.message : String(e)}`));
-      }),
-    );
-    this.panelSubs.add(
-      panel.onDidDispose(() => {
-        if (this.panel === panel) this.panel = undefined;
-        clearInterval(this.pollTimer);
-        this.pollTimer = undefined;
-        this.panelSubs.clear();
-      }),
-    );
-    // Another window's flush changes the file: look every few seconds while the panel is open.
-    clearInterval(this.pollTimer);
-    this.pollTimer = setInterval(() => {
-      void this.history.changedOnDisk().then((changed) => {
-        if (changed) this.scheduleUpdate();
-      });
-    }, 5000);
-  }
-
-  private handlers(): MessageHandlers<UsageWebviewMessage, void | Promise<void>> {
-    return {
-      ready: () => undefined,
-      query: (msg) => {
-        this.range = msg.range;
-        this.provider = msg.provider;
-        return this.update();
-      },
-      exportCsv: (msg) => this.exportCsv(msg.chart),
-      clearHistory: () => this.clear(),
-    };
-  }
-
-  private scheduleUpdate(): void {
-    if (!this.panel || this.liveTimer) return;
-    this.liveTimer = setTimeout(() => {
-      this.liveTimer = undefined;
-      void this.update();
-    }, LIVE_MS);
-  }
-
-  private async update(): Promise<void> {
-    const panel = this.panel;
-    if (!panel) return;
-    const snapshot = await this.history.snapshot();
-    const labels = new Map(this.router.knownProviders().map((p) => [p.id, p.label]));
-    const view = buildDashboardView(snapshot, {
-      now: Date.now(),
-      range: this.range,
-      provider: this.provider,
-      zone: this.history.zone,
-      timeZoneName: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      dailyLimitUsd: this.settings.get('budget.dailyLimitUsd'),
-      labels,
-      recording: this.history.enabled,
-    });
-    this.lastView = view;
-    const message: UsageHostMessage = { type: 'view', view };
-    await panel.webview.postMessage(message);
-    if (this.openedAt !== undefined) {
-      this.log.info(`usage dashboard: view posted ${Date.now() - this.openedAt} ms after Show Usage`);
-      this.openedAt = undefined;
-    }
-  }
-
-  private async exportCsv(chart: ChartId): Promise<void> {
-    const table = this.lastView?.charts.find((c) => c.id === chart)?.table;
-    if (!table) return;
-    const target = await vscode.window.showSaveDialog({
-      title: 'Export usage table as CSV',
-      defaultUri: vscode.Uri.file(`pacer-usage-${chart}-${this.range}.csv`),
-      filters: { CSV: ['csv'] },
-    });
-    if (!target) return;
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(tableToCsv(table)));
-  }
-
-  private async clear(): Promise<void> {
-    const choice = await vscode.window.showWarningMessage(
-      "Clear Pacer's usage history? The charts of every window start empty. Today's spend (for the daily limit) is kept.",
-      { modal: true },
-      'Clear History',
-    );
-    if (choice !== 'Clear History') return;
-    await this.history.clear();
-    await this.update();
+    return this.panel;
   }
 }

@@ -172,9 +172,13 @@ describe('usage dashboard in the editor', () => {
 
   test('after a window reload the panel and the history are back', async () => {
     const before = emulatorCounts(editor.emulator!.stats().requestsByPath);
-    // The workbench stores its open editors (the panel among them) shortly after a change.
-    await editor.page.waitForTimeout(3000);
-    await editor.page.reload({ waitUntil: 'domcontentloaded' });
+    // Reload as a user does, through the workbench: it stores its open editors (the panel among
+    // them) on the way out. A browser reload skips that, and the editors come back only if the
+    // workbench happened to have stored them already.
+    await focusWorkbench();
+    const navigated = editor.page.waitForEvent('framenavigated', { timeout: 60_000 });
+    await editor.runCommand('Developer: Reload Window');
+    await navigated;
     await editor.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await editor.waitForStatus(/DeepSeek/, 90_000);
     const frame = await dashboardFrame(60_000);
