@@ -16,6 +16,7 @@ import { Cooldown } from './cooldown';
 import type { IDisposable } from '../common/lifecycle';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { Emitter } from '../common/event';
+import { AttemptOutcomes } from './attemptOutcomes';
 import { Metrics } from './metrics';
 import { DeadlineScheduler } from './deadlines';
 import { RequestScope } from './requestScope';
@@ -65,13 +66,12 @@ export class Gate extends Disposable {
   private sleeping = 0;
   private waitingCount = 0;
   private changePending = false;
-  private reportedConcurrency: number | undefined;
   private lastError: GateSnapshot['lastError'];
   private retryGuard: RetryGuard | undefined;
 
-  private readonly attempts = this._register(new Emitter<GateAttempt>());
+  private readonly outcomes: AttemptOutcomes;
   /** Each HTTP attempt sent and each probe, once it ended (the usage history). */
-  readonly onDidAttempt = this.attempts.event;
+  readonly onDidAttempt: AttemptOutcomes['onDidAttempt'];
 
   /** Fires (batched per microtask) whenever the snapshot may have changed. */
   readonly onDidChange = (listener: () => void): IDisposable => this.changed.event(listener);
@@ -95,6 +95,8 @@ export class Gate extends Disposable {
       hintJitter: options.hintJitter,
     });
     this.waiters = new Waiters(this.providerId, this.cooldown);
+    this.outcomes = this._register(new AttemptOutcomes(this.clock, this.metrics, this.cooldown));
+    this.onDidAttempt = this.outcomes.onDidAttempt;
     // Disposed in reverse: running and waiting requests end first, the emitter last.
     this._register(this.slots);
     this._register(this.cooldown);
@@ -184,10 +186,7 @@ export class Gate extends Disposable {
    */
   probe<T>(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const sentAt = this.clock.now();
-    const ended = (outcome: GateAttempt['outcome']) => {
-      if (this.attempts.hasListeners)
-        this.attempts.fire({ cls: 'probe', outcome, latencyMs: this.clock.now() - sentAt, waitMs: 0 });
-    };
+    const ended = (outcome: GateAttempt['outcome']) => this.outcomes.probed(outcome, sentAt);
     return withLinkedSignal(signal, (linked) =>
       task(linked).then(
         (value) => {
@@ -250,7 +249,7 @@ export class Gate extends Disposable {
       cooldownReason: this.cooldown.reason,
       cooldownRemainingMs: this.cooldown.remainingMs(),
       consecutive429: this.cooldown.consecutive,
-      reportedConcurrency: this.reportedConcurrency,
+      reportedConcurrency: this.outcomes.reportedConcurrency,
       lastError: this.lastError,
       stats: this.metrics.snapshot(),
     };
@@ -329,7 +328,7 @@ export class Gate extends Disposable {
       cls,
       deadlineAt: scope.deadlineAt,
     });
-    const sentAt = this.clock.now();
+    const times = { queuedAt, sentAt: this.clock.now() };
     this.metrics.count('attempts');
     this.scheduleChange();
     let sent = false;
@@ -342,38 +341,15 @@ export class Gate extends Disposable {
           sent = true;
         },
       });
-      slot.release({ kind: 'success' });
-      this.cooldown.onSuccess();
-      this.metrics.latency(this.clock.now() - sentAt);
-      this.attempted(cls, 'answered', sentAt, queuedAt);
+      this.outcomes.succeeded(slot, cls, times);
       return value;
     } catch (caught) {
       const error = this.asPacerError(caught, signal);
-      if (sent || error.status !== undefined) this.attempted(cls, error.kind, sentAt, queuedAt);
-      if (error.kind === 'rateLimited') {
-        this.metrics.count('rateLimited');
-        if (error.reportedConcurrency) this.reportedConcurrency = error.reportedConcurrency;
-        slot.release({ kind: 'rateLimited', reportedConcurrency: error.reportedConcurrency });
-        this.cooldown.trigger({ hintMs: error.retryAfterMs, sentAt });
-      } else {
-        if (!isAbandoned(error.kind)) this.metrics.count('attemptsFailed');
-        slot.release({ kind: isAbandoned(error.kind) ? 'aborted' : 'failed' });
-      }
+      this.outcomes.failed(slot, error, sent, cls, times);
       throw error;
     } finally {
       this.scheduleChange();
     }
-  }
-
-  private attempted(
-    cls: RequestClass,
-    outcome: GateAttempt['outcome'],
-    sentAt: number,
-    queuedAt: number,
-  ): void {
-    if (!this.attempts.hasListeners) return;
-    const now = this.clock.now();
-    this.attempts.fire({ cls, outcome, latencyMs: now - sentAt, waitMs: sentAt - queuedAt });
   }
 
   /** Waits before attempt `next`; throws when that wait cannot end before the deadline. */
