@@ -2,7 +2,7 @@
 // and 7 d, days for 30 d and 90 d), a table under each chart with the same numbers, the 429 grid
 // by weekday and hour in the user's zone with DeepSeek's peak hours, and a few sentences computed
 // from the numbers. The webview only draws this.
-import type { ChartView, DashboardView, SeriesView, TableView, UsageRange } from '../common/usageProtocol';
+import type { ChartView, DashboardView, UsageRange } from '../common/usageProtocol';
 import { DEEPSEEK_PRICING } from '../providers/providerEndpoint';
 import type { Bucket } from './historyBuckets';
 import { errorCount, HISTORY_CLASSES } from './historyBuckets';
@@ -10,9 +10,11 @@ import type { LogHistogram } from './logHistogram';
 import { mergeInto, newHistogram, quantile } from './logHistogram';
 import type { HistorySnapshot } from './usageHistory';
 import type { TimeZone } from './timeZone';
+import { pad, pct, round } from './dashboardFormat';
+import { insights } from './dashboardInsights';
+import { perSlot, RANGE_DAYS, series, slotsOf, table } from './dashboardSlots';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+import { DAY, HOUR } from './dashboardFormat';
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 export interface DashboardOptions {
@@ -26,93 +28,6 @@ export interface DashboardOptions {
   /** Labels of the providers the settings know; others show by id. */
   labels: ReadonlyMap<string, string>;
   recording: boolean;
-}
-
-interface Slot {
-  key: string;
-  x: number;
-  label: string;
-}
-
-const RANGE_DAYS: Record<UsageRange, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 };
-
-const pad = (n: number) => String(n).padStart(2, '0');
-const usd = (v: number) => `$${v.toFixed(v >= 0.01 || v === 0 ? 2 : 4)}`;
-const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
-const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
-
-/** Hour slots for 24 h / 7 d, day slots for 30 d / 90 d, oldest first. */
-function slotsOf(o: DashboardOptions, daily: boolean): Slot[] {
-  const { zone, now } = o;
-  const days = RANGE_DAYS[o.range];
-  const out: Slot[] = [];
-  if (!daily) {
-    const seen = new Set<number>();
-    for (let t = now - (days * 24 - 1) * HOUR; t <= now; t += HOUR) {
-      const start = zone.hourStart(t);
-      if (seen.has(start)) continue;
-      seen.add(start);
-      out.push({
-        key: String(start),
-        x: start / 1000,
-        label: `${zone.dayKey(start)} ${pad(zone.hourOfDay(start))}:00`,
-      });
-    }
-    return out;
-  }
-  const seen = new Set<string>();
-  for (let t = now - (days - 1) * DAY; t <= now + 1; t += DAY) {
-    const key = zone.dayKey(t);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const startOfDay = zone.hourStart(t) - zone.hourOfDay(t) * HOUR;
-    out.push({ key, x: startOfDay / 1000, label: key });
-  }
-  return out;
-}
-
-function slotKeyOf(b: Bucket, zone: TimeZone, daily: boolean): string {
-  return daily ? (b.day ?? zone.dayKey(b.start)) : b.day !== undefined ? '' : String(b.start);
-}
-
-/** Per slot, a reducer over the buckets that fall in it. */
-function perSlot<T>(
-  slots: Slot[],
-  buckets: readonly Bucket[],
-  o: DashboardOptions,
-  daily: boolean,
-  init: () => T,
-  add: (acc: T, b: Bucket) => void,
-): T[] {
-  const index = new Map(slots.map((s, i) => [s.key, i]));
-  const acc = slots.map(() => init());
-  for (const b of buckets) {
-    const i = index.get(slotKeyOf(b, o.zone, daily));
-    if (i !== undefined) add(acc[i]!, b);
-  }
-  return acc;
-}
-
-function series(
-  label: string,
-  color: number,
-  style: SeriesView['style'],
-  dash: number[],
-  marker: string,
-  values: (number | null)[],
-  percent?: boolean,
-): SeriesView {
-  return { label, color, style, dash, marker, values, ...(percent ? { percent } : {}) };
-}
-
-function table(first: string, slots: Slot[], list: SeriesView[], extra?: TableView): TableView {
-  const columns = [first, ...list.map((s) => `${s.marker} ${s.label}`), ...(extra?.columns ?? [])];
-  const rows = slots.map((slot, i) => [
-    slot.label,
-    ...list.map((s) => s.values[i] ?? ''),
-    ...(extra?.rows[i] ?? []),
-  ]);
-  return { columns, rows };
 }
 
 export function buildDashboardView(snapshot: HistorySnapshot, o: DashboardOptions): DashboardView {
@@ -454,78 +369,4 @@ function localPeakHours(o: DashboardOptions): number[] {
     if (peaks.some(([s, e]) => utc >= s && utc < e)) out.push(h);
   }
   return out;
-}
-
-const RANGE_WORDS: Record<UsageRange, string> = {
-  '24h': 'in the last 24 hours',
-  '7d': 'this week',
-  '30d': 'in the last 30 days',
-  '90d': 'in the last 90 days',
-};
-
-/** Sentences computed from the numbers; a sentence whose number is zero is left out. */
-function insights(
-  buckets: readonly Bucket[],
-  grid: number[][],
-  o: DashboardOptions,
-  labelOf: (id: string) => string,
-): string[] {
-  const out: string[] = [];
-  const when = RANGE_WORDS[o.range];
-  // The two-hour window of the day with the most 429s.
-  const byHour = Array.from({ length: 24 }, (_, h) => grid.reduce((s, row) => s + row[h]!, 0));
-  const total429 = byHour.reduce((a, b) => a + b, 0);
-  if (total429 > 0) {
-    let best = 0;
-    // Ties go to the window that starts with more 429s (it starts where they start).
-    const score = (h: number) => (byHour[h]! + byHour[(h + 1) % 24]!) * 1e6 + byHour[h]!;
-    for (let h = 1; h < 24; h++) if (score(h) > score(best)) best = h;
-    const share = pct(byHour[best]! + byHour[(best + 1) % 24]!, total429);
-    out.push(`${share} % of the 429s ${when} came between ${pad(best)}:00 and ${pad((best + 2) % 24)}:00.`);
-  }
-  // What the fallback served and (in proportion to its answers) cost.
-  let chats = 0;
-  let fbChats = 0;
-  let fbUsd = 0;
-  for (const b of buckets) {
-    if (b.cls === 'chat') {
-      chats += b.answered;
-      fbChats += b.fallback;
-    }
-    if (b.fallback > 0 && b.answered > 0)
-      fbUsd += (b.costUsd * Math.min(b.fallback, b.answered)) / b.answered;
-  }
-  if (fbChats > 0)
-    out.push(`The fallback served ${pct(fbChats, chats)} % of chats ${when} and cost about ${usd(fbUsd)}.`);
-  // DeepSeek's prefix cache: what its hits would have cost as misses (off-peak prices).
-  const price = DEEPSEEK_PRICING['*'];
-  const hits = buckets.filter((b) => b.provider === 'deepseek').reduce((s, b) => s + b.cacheHitTokens, 0);
-  const saved = price ? (hits * (price.cacheMiss - price.cacheHit)) / 1_000_000 : 0;
-  if (saved >= 0.0001) out.push(`DeepSeek's prefix cache saved at least ${usd(saved)} ${when}.`);
-  // Spend, and how much of it is an estimate.
-  const spent = buckets.reduce((s, b) => s + b.costUsd, 0);
-  const est = buckets.reduce((s, b) => s + b.estimatedUsd, 0);
-  if (spent > 0) {
-    const top = [
-      ...groupSum(
-        buckets,
-        (b) => b.provider,
-        (b) => b.costUsd,
-      ),
-    ].sort((a, b) => b[1] - a[1])[0];
-    out.push(
-      `${usd(spent)} spent ${when}${top ? `, ${pct(top[1], spent)} % of it on ${labelOf(top[0])}` : ''}${est > 0 ? ` (${usd(est)} of it estimated)` : ''}.`,
-    );
-  }
-  return out.slice(0, 5);
-}
-
-function groupSum(
-  buckets: readonly Bucket[],
-  key: (b: Bucket) => string,
-  value: (b: Bucket) => number,
-): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const b of buckets) m.set(key(b), (m.get(key(b)) ?? 0) + value(b));
-  return m;
 }
