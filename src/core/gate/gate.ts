@@ -1,8 +1,7 @@
-// The gate: every request to one provider passes here. A priority queue (p-queue) whose
+// The gate: every request to one provider passes here. A priority queue (gateQueue.ts) whose
 // concurrency follows the slot source's adaptive limit, one cooldown that pauses the whole queue
 // after a 429, per-class deadlines and retries, and end-to-end cancellation. The gate is generic:
 // a task is "one HTTP attempt"; the gate decides when (and whether) to run it again.
-import PQueue from 'p-queue';
 import type { Clock } from '../common/clock';
 import { realClock } from '../common/clock';
 import { isAbandoned, PacerError } from '../common/errors';
@@ -26,6 +25,7 @@ import type { SlotSource } from './slotSource';
 import { LocalSlotSource } from './slotSource';
 import type { Waiter } from './waiters';
 import { Waiters } from './waiters';
+import { GateQueue } from './gateQueue';
 import type {
   AttemptContext,
   GateAttempt,
@@ -46,15 +46,13 @@ export type {
 } from './gateTypes';
 export { DEFAULT_COOLDOWN_BACKOFF, DEFAULT_RETRY_BACKOFF } from './backoff';
 
-const SETTLED: Promise<void> = Promise.resolve();
-
 export class Gate extends Disposable {
   readonly providerId: string;
   private readonly errors: ReturnType<typeof gateErrors>;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly slots: SlotSource;
-  private readonly queue: PQueue;
+  private readonly queue: GateQueue;
   private readonly cooldown: Cooldown;
   private readonly metrics = new Metrics();
   private readonly changed = this._register(new Emitter<void>());
@@ -64,7 +62,6 @@ export class Gate extends Disposable {
   private policies: ClassPolicies;
   private retryBackoff: BackoffOptions;
   private sleeping = 0;
-  private waitingCount = 0;
   private changePending = false;
   private lastError: GateSnapshot['lastError'];
   private retryGuard: RetryGuard | undefined;
@@ -86,8 +83,6 @@ export class Gate extends Disposable {
     this.retryBackoff = options.retryBackoff ?? DEFAULT_RETRY_BACKOFF;
     this.deadlines = new DeadlineScheduler(this.clock);
     this.slots = options.slotSource ?? new LocalSlotSource({ clock: this.clock, ...options.aimd });
-    // A shared source may report 0 while it has no slots; p-queue throws on concurrency < 1.
-    this.queue = new PQueue({ concurrency: Math.max(1, this.slots.limit) });
     this.cooldown = new Cooldown({
       clock: this.clock,
       random: this.random,
@@ -95,6 +90,7 @@ export class Gate extends Disposable {
       hintJitter: options.hintJitter,
     });
     this.waiters = new Waiters(this.providerId, this.cooldown);
+    this.queue = new GateQueue(this.slots.limit, this.waiters, () => this.scheduleChange());
     this.outcomes = this._register(new AttemptOutcomes(this.clock, this.metrics, this.cooldown));
     this.onDidAttempt = this.outcomes.onDidAttempt;
     // Disposed in reverse: running and waiting requests end first, the emitter last.
@@ -102,7 +98,7 @@ export class Gate extends Disposable {
     this._register(this.cooldown);
     this._register(
       this.slots.onDidChangeLimit(() => {
-        this.queue.concurrency = Math.max(1, this.slots.limit);
+        this.queue.setConcurrency(this.slots.limit);
         this.scheduleChange();
       }),
     );
@@ -242,7 +238,7 @@ export class Gate extends Disposable {
     const active = this.cooldown.active;
     return {
       providerId: this.providerId,
-      queued: this.waitingCount + this.sleeping,
+      queued: this.queue.waitingCount + this.sleeping,
       inFlight: this.slots.inFlight,
       limit: this.slots.limit,
       cooldownUntil: active ? this.cooldown.until : undefined,
@@ -255,11 +251,7 @@ export class Gate extends Disposable {
     };
   }
 
-  /**
-   * Waits for the queue to run the attempt. The queue entry is not removed when the request ends
-   * while it waits: it stays as a tombstone that does nothing when its turn comes, which spares
-   * every waiting request an AbortSignal and p-queue's listener on it.
-   */
+  /** Waits for the queue to run the attempt (see GateQueue for a request that ends while it waits). */
   private enqueue<T>(
     task: (ctx: AttemptContext) => Promise<T>,
     scope: RequestScope,
@@ -269,43 +261,12 @@ export class Gate extends Disposable {
     lastError: PacerError | undefined,
     cls: RequestClass,
   ): Promise<T> {
-    if (scope.ended) return Promise.reject(scope.reason);
     const queuedAt = this.clock.now();
-    return new Promise<T>((resolve, reject) => {
-      let waiting = true;
-      const waiter: Waiter | undefined = onWait ? { onWait, attempt, error: lastError } : undefined;
-      const stopWaiting = () => {
-        waiting = false;
-        this.waitingCount--;
-        if (waiter) this.waiters.delete(waiter);
-        scope.setOnEnd(undefined);
-      };
-      this.waitingCount++;
-      scope.setOnEnd((reason) => {
-        if (!waiting) return;
-        stopWaiting();
-        this.scheduleChange();
-        reject(reason);
-      });
-      void this.queue.add(
-        () => {
-          if (!waiting) return SETTLED; // a tombstone: the request left while it waited
-          stopWaiting();
-          // The provider may have gone down while this retry waited (a probe opened its circuit).
-          if (lastError && this.retryGuard && !this.retryGuard(cls)) {
-            reject(lastError);
-            return SETTLED;
-          }
-          return this.execute(task, scope, attempt, policy, queuedAt, cls).then(resolve, reject);
-        },
-        { priority: policy.priority },
-      );
-      if (waiting) {
-        if (waiter) {
-          this.waiters.add(waiter);
-        }
-        this.scheduleChange();
-      }
+    const waiter: Waiter | undefined = onWait ? { onWait, attempt, error: lastError } : undefined;
+    return this.queue.enter(scope, policy.priority, waiter, () => {
+      // The provider may have gone down while this retry waited (a probe opened its circuit).
+      if (lastError && this.retryGuard && !this.retryGuard(cls)) return Promise.reject(lastError);
+      return this.execute(task, scope, attempt, policy, queuedAt, cls);
     });
   }
 
@@ -324,7 +285,7 @@ export class Gate extends Disposable {
       throw this.deadlineError(scope.deadlineMs);
     const slot = await this.slots.acquire({
       signal,
-      waiting: this.waitingCount,
+      waiting: this.queue.waitingCount,
       cls,
       deadlineAt: scope.deadlineAt,
     });
