@@ -10,60 +10,17 @@
 import type Redis from 'ioredis';
 import type { Clock, TimerHandle } from '../common/clock';
 import { Emitter } from '../common/event';
-import type { Disposable } from '../common/event';
+import type { IDisposable } from '../common/lifecycle';
+import { Disposable, toDisposable } from '../common/lifecycle';
 import type { RequestClass } from '../providers/modelService';
 import type { AcquireOptions, Slot, SlotOutcome, SlotSource } from '../gate/slotSource';
 import type { TeamKeys } from './teamKeys';
 import type { RawStatus, TeamClient } from './teamRedis';
+import { TeamCalls } from './teamCalls';
+import type { TeamMode, TeamSlotSourceOptions, TeamStatus, TeamTuning } from './teamTypes';
+import { teamTuning } from './teamTypes';
 
-export type TeamMode = 'connecting' | 'team' | 'fallback';
-
-export interface TeamStatus {
-  mode: TeamMode;
-  /** The queue's id (provider:model:hash), for people to compare. */
-  queueId: string;
-  /** Requests of the whole team waiting for a slot. */
-  queueLength: number;
-  /** The shared, learned limit. */
-  cap: number;
-  /** Slots held across the team. */
-  holders: number;
-  /** Editors seen in the last few seconds. */
-  editors: number;
-  /** 1-based place of this editor's first waiting request; undefined when none waits. */
-  place?: number;
-  /** Team cooldown left, ms (0 when none). */
-  cooldownMs: number;
-  /** Clock time the fallback started, while in fallback. */
-  fallbackSince?: number;
-}
-
-export interface TeamSlotSourceOptions {
-  client: TeamClient;
-  subscriber: Redis;
-  keys: TeamKeys;
-  /** The local pacing used while Redis is unreachable. */
-  local: SlotSource;
-  clock: Clock;
-  /** Random by default; only identifies this editor's tickets. */
-  editorId?: string;
-  /** Lease of a slot, ms (at most 5 s: a dead editor's slot comes back within it). */
-  leaseMs?: number;
-  /** Expiry of the queue's keys after the last use, ms (1 hour). */
-  keyTtlMs?: number;
-  /** The team's pause after a 429, ms (0.5 s; the cap is cut at the same time). */
-  cooldownMs?: number;
-  /** How long DeepSeek's reported concurrency bounds the cap, ms (10 minutes). */
-  hintTtlMs?: number;
-  /** How long an editor counts as active after its last request, ms (30 s). */
-  editorTtlMs?: number;
-  initialCap?: number;
-  maxCap?: number;
-  /** Quit both connections on dispose (default true). */
-  ownsConnections?: boolean;
-  /** Called on each switch between the team queue and the local fallback (logging). */
-  onModeChange?(mode: TeamMode, error?: unknown): void;
-}
+export type { TeamMode, TeamSlotSourceOptions, TeamStatus } from './teamTypes';
 
 // Score rank per class: chat first, then completions, then background work.
 const RANK: Record<RequestClass, number> = { chat: 0, completion: 1, background: 2 };
@@ -75,24 +32,19 @@ interface WaitEntry {
   toLocal?(): void;
 }
 
-export class TeamSlotSource implements SlotSource {
-  private readonly o: Required<
-    Omit<
-      TeamSlotSourceOptions,
-      'editorId' | 'onModeChange' | 'client' | 'subscriber' | 'keys' | 'local' | 'clock'
-    >
-  >;
+export class TeamSlotSource extends Disposable implements SlotSource {
+  private readonly o: TeamTuning;
+  private readonly calls: TeamCalls;
   private readonly client: TeamClient;
   private readonly subscriber: Redis;
   private readonly keys: TeamKeys;
   private readonly local: SlotSource;
   private readonly clock: Clock;
   private readonly editorId: string;
-  private readonly limitChanged = new Emitter<void>();
-  private readonly statusChanged = new Emitter<TeamStatus>();
+  private readonly limitChanged = this._register(new Emitter<void>());
+  private readonly statusChanged = this._register(new Emitter<TeamStatus>());
   private readonly waiting = new Map<string, WaitEntry>();
   private readonly ranks = new Map<string, number>();
-  private readonly subscriptions: Disposable[] = [];
   private modeValue: TeamMode = 'connecting';
   private settled: Promise<void>;
   private status: TeamStatus;
@@ -103,25 +55,17 @@ export class TeamSlotSource implements SlotSource {
   private lastLimit: number;
   /** A waiter's heartbeat: also how soon a waiter notices a hung Redis (plus the command timeout). */
   private readonly beatMs: number;
-  private disposed = false;
 
   constructor(private readonly options: TeamSlotSourceOptions) {
+    super();
     this.client = options.client;
     this.subscriber = options.subscriber;
     this.keys = options.keys;
     this.local = options.local;
     this.clock = options.clock;
     this.editorId = options.editorId ?? Math.random().toString(36).slice(2, 10);
-    this.o = {
-      leaseMs: Math.min(5000, options.leaseMs ?? 5000),
-      keyTtlMs: options.keyTtlMs ?? 3_600_000,
-      cooldownMs: options.cooldownMs ?? 500,
-      hintTtlMs: options.hintTtlMs ?? 600_000,
-      editorTtlMs: options.editorTtlMs ?? 30_000,
-      initialCap: options.initialCap ?? 2,
-      maxCap: options.maxCap ?? 16,
-      ownsConnections: options.ownsConnections ?? true,
-    };
+    this.o = teamTuning(options);
+    this.calls = new TeamCalls(this.client, this.keys, this.editorId, this.o);
     this.beatMs = Math.min(400, this.o.leaseMs / 3);
     this.status = {
       mode: 'connecting',
@@ -133,7 +77,17 @@ export class TeamSlotSource implements SlotSource {
       cooldownMs: 0,
     };
     this.lastLimit = this.limit;
-    this.subscriptions.push(this.local.onDidChangeLimit(() => this.checkLimit()));
+    this._register(this.local.onDidChangeLimit(() => this.checkLimit()));
+    this._register(
+      toDisposable(() => {
+        if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
+        for (const entry of this.waiting.values()) entry.toLocal?.();
+        if (this.o.ownsConnections) {
+          this.client.disconnect();
+          this.subscriber.disconnect();
+        }
+      }),
+    );
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.keys.channel) return;
       for (const ticket of message.split(' ')) {
@@ -166,8 +120,8 @@ export class TeamSlotSource implements SlotSource {
     return this.heldCount + this.localCount;
   }
 
-  readonly onDidChangeLimit = (listener: () => void): Disposable => this.limitChanged.event(listener);
-  readonly onDidChangeStatus = (listener: (status: TeamStatus) => void): Disposable =>
+  readonly onDidChangeLimit = (listener: () => void): IDisposable => this.limitChanged.event(listener);
+  readonly onDidChangeStatus = (listener: (status: TeamStatus) => void): IDisposable =>
     this.statusChanged.event(listener);
 
   snapshot(): TeamStatus {
@@ -178,14 +132,7 @@ export class TeamSlotSource implements SlotSource {
   async refresh(): Promise<TeamStatus> {
     if (this.modeValue === 'team') {
       try {
-        this.apply(
-          await this.client.pacerPeek(
-            ...this.keys.keys,
-            this.o.initialCap,
-            this.o.leaseMs,
-            this.keys.channel,
-          ),
-        );
+        this.apply(await this.calls.peek());
       } catch (error) {
         this.down(error);
       }
@@ -194,7 +141,7 @@ export class TeamSlotSource implements SlotSource {
   }
 
   acquire(options: AcquireOptions): Slot | Promise<Slot> {
-    if (this.disposed || this.modeValue === 'fallback') return this.localSlot(options);
+    if (this.isDisposed || this.modeValue === 'fallback') return this.localSlot(options);
     return this.teamSlot(options);
   }
 
@@ -202,20 +149,6 @@ export class TeamSlotSource implements SlotSource {
     if (options.initial !== undefined) this.o.initialCap = options.initial;
     if (options.max !== undefined) this.o.maxCap = options.max;
     this.local.configure?.(options);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
-    for (const entry of this.waiting.values()) entry.toLocal?.();
-    for (const s of this.subscriptions) s.dispose();
-    if (this.o.ownsConnections) {
-      this.client.disconnect();
-      this.subscriber.disconnect();
-    }
-    this.limitChanged.dispose();
-    this.statusChanged.dispose();
   }
 
   private localSlot(options: AcquireOptions): Slot | Promise<Slot> {
@@ -238,24 +171,14 @@ export class TeamSlotSource implements SlotSource {
   private async teamSlot(options: AcquireOptions): Promise<Slot> {
     if (this.modeValue === 'connecting')
       await this.settledWithin(this.options.client.options.commandTimeout ?? 500);
-    if (this.modeValue !== 'team' || this.disposed) return this.localSlot(options);
+    if (this.modeValue !== 'team' || this.isDisposed) return this.localSlot(options);
     const ticket = `${this.editorId}.${(++this.ticketSeq).toString(36)}`;
     const rank = RANK[options.cls ?? 'chat'];
     // Registered before the script runs: a grant's message may overtake the script's reply.
     const entry: WaitEntry = { granted: false, rank };
     this.waiting.set(ticket, entry);
     try {
-      const reply = await this.client.pacerAcquire(
-        ...this.keys.keys,
-        ticket,
-        rank,
-        this.editorId,
-        this.o.initialCap,
-        this.o.leaseMs,
-        this.o.keyTtlMs,
-        this.keys.channel,
-        this.o.editorTtlMs,
-      );
+      const reply = await this.calls.acquire(ticket, rank);
       this.ranks.set(ticket, reply[1]);
       this.apply(reply);
       if (reply[0] === 1) entry.granted = true;
@@ -330,29 +253,10 @@ export class TeamSlotSource implements SlotSource {
   /** One heartbeat of a waiting ticket; false when Redis failed (the waiter moves to local). */
   private async beat(ticket: string, entry: WaitEntry): Promise<boolean> {
     try {
-      let reply = await this.client.pacerBeat(
-        ...this.keys.keys,
-        ticket,
-        this.editorId,
-        this.o.initialCap,
-        this.o.leaseMs,
-        this.o.keyTtlMs,
-        this.keys.channel,
-        this.o.editorTtlMs,
-      );
+      let reply = await this.calls.beat(ticket);
       if (reply[0] === 0 && reply[1] === -1 && !entry.granted && this.waiting.has(ticket)) {
         // Neither waiting nor holding: Redis lost the ticket (a restart). Queue it again.
-        reply = await this.client.pacerAcquire(
-          ...this.keys.keys,
-          ticket,
-          entry.rank,
-          this.editorId,
-          this.o.initialCap,
-          this.o.leaseMs,
-          this.o.keyTtlMs,
-          this.keys.channel,
-          this.o.editorTtlMs,
-        );
+        reply = await this.calls.acquire(ticket, entry.rank);
       }
       this.ranks.set(ticket, reply[1]);
       this.apply(reply);
@@ -374,7 +278,7 @@ export class TeamSlotSource implements SlotSource {
     let timer: TimerHandle | undefined;
     const renew = () => {
       timer = this.clock.setTimeout(() => {
-        this.client.pacerRenew(...this.keys.keys, ticket, this.o.leaseMs).then(
+        this.calls.renew(ticket).then(
           () => {
             if (!released) renew();
           },
@@ -401,24 +305,10 @@ export class TeamSlotSource implements SlotSource {
   /** Gives a ticket back (held or waiting); failures only mean Redis is down, where it expires. */
   private give(ticket: string, outcome: SlotOutcome['kind'] | 'leave', reported = 0): void {
     if (this.modeValue === 'fallback') return;
-    this.client
-      .pacerRelease(
-        ...this.keys.keys,
-        ticket,
-        outcome,
-        reported ?? 0,
-        this.o.initialCap,
-        this.o.maxCap,
-        this.o.leaseMs,
-        this.o.keyTtlMs,
-        this.keys.channel,
-        this.o.cooldownMs,
-        this.o.hintTtlMs,
-      )
-      .then(
-        () => undefined,
-        (error: unknown) => this.down(error),
-      );
+    this.calls.release(ticket, outcome, reported).then(
+      () => undefined,
+      (error: unknown) => this.down(error),
+    );
   }
 
   private forget(ticket: string): void {
@@ -467,14 +357,9 @@ export class TeamSlotSource implements SlotSource {
 
   /** Redis answered: back to the team queue. */
   private async checkUp(): Promise<void> {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     try {
-      const reply = await this.client.pacerPeek(
-        ...this.keys.keys,
-        this.o.initialCap,
-        this.o.leaseMs,
-        this.keys.channel,
-      );
+      const reply = await this.calls.peek();
       if (this.modeValue !== 'team') {
         this.modeValue = 'team';
         this.status.fallbackSince = undefined;
@@ -490,7 +375,7 @@ export class TeamSlotSource implements SlotSource {
 
   /** Redis failed: everything moves to local pacing now, and a probe looks for its return. */
   private down(error: unknown): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     if (this.modeValue !== 'fallback') {
       this.modeValue = 'fallback';
       this.status.fallbackSince = this.clock.now();
@@ -503,7 +388,7 @@ export class TeamSlotSource implements SlotSource {
   }
 
   private scheduleProbe(): void {
-    if (this.probeTimer || this.disposed) return;
+    if (this.probeTimer || this.isDisposed) return;
     // A hung Redis keeps its connection open: only an answered command shows it is back.
     this.probeTimer = this.clock.setTimeout(() => {
       this.probeTimer = undefined;

@@ -1,0 +1,77 @@
+// What a team slot source is told and tells: its options with their defaults, its mode and the
+// status the status bar shows.
+import type Redis from 'ioredis';
+import type { Clock } from '../common/clock';
+import type { SlotSource } from '../gate/slotSource';
+import type { TeamKeys } from './teamKeys';
+import type { TeamClient } from './teamRedis';
+
+export type TeamMode = 'connecting' | 'team' | 'fallback';
+
+export interface TeamStatus {
+  mode: TeamMode;
+  /** The queue's id (provider:model:hash), for people to compare. */
+  queueId: string;
+  /** Requests of the whole team waiting for a slot. */
+  queueLength: number;
+  /** The shared, learned limit. */
+  cap: number;
+  /** Slots held across the team. */
+  holders: number;
+  /** Editors seen in the last few seconds. */
+  editors: number;
+  /** 1-based place of this editor's first waiting request; undefined when none waits. */
+  place?: number;
+  /** Team cooldown left, ms (0 when none). */
+  cooldownMs: number;
+  /** Clock time the fallback started, while in fallback. */
+  fallbackSince?: number;
+}
+
+export interface TeamSlotSourceOptions {
+  client: TeamClient;
+  subscriber: Redis;
+  keys: TeamKeys;
+  /** The local pacing used while Redis is unreachable. */
+  local: SlotSource;
+  clock: Clock;
+  /** Random by default; only identifies this editor's tickets. */
+  editorId?: string;
+  /** Lease of a slot, ms (at most 5 s: a dead editor's slot comes back within it). */
+  leaseMs?: number;
+  /** Expiry of the queue's keys after the last use, ms (1 hour). */
+  keyTtlMs?: number;
+  /** The team's pause after a 429, ms (0.5 s; the cap is cut at the same time). */
+  cooldownMs?: number;
+  /** How long DeepSeek's reported concurrency bounds the cap, ms (10 minutes). */
+  hintTtlMs?: number;
+  /** How long an editor counts as active after its last request, ms (30 s). */
+  editorTtlMs?: number;
+  initialCap?: number;
+  maxCap?: number;
+  /** Quit both connections on dispose (default true). */
+  ownsConnections?: boolean;
+  /** Called on each switch between the team queue and the local fallback (logging). */
+  onModeChange?(mode: TeamMode, error?: unknown): void;
+}
+
+/** The tunable options, defaults filled in. */
+export type TeamTuning = Required<
+  Omit<
+    TeamSlotSourceOptions,
+    'editorId' | 'onModeChange' | 'client' | 'subscriber' | 'keys' | 'local' | 'clock'
+  >
+>;
+
+export function teamTuning(options: TeamSlotSourceOptions): TeamTuning {
+  return {
+    leaseMs: Math.min(5000, options.leaseMs ?? 5000),
+    keyTtlMs: options.keyTtlMs ?? 3_600_000,
+    cooldownMs: options.cooldownMs ?? 500,
+    hintTtlMs: options.hintTtlMs ?? 600_000,
+    editorTtlMs: options.editorTtlMs ?? 30_000,
+    initialCap: options.initialCap ?? 2,
+    maxCap: options.maxCap ?? 16,
+    ownsConnections: options.ownsConnections ?? true,
+  };
+}
