@@ -15,6 +15,7 @@ import { RENAMED_SETTINGS, renamesInUse } from '../core/settings/renamedSettings
 import { layersAt } from '../core/settings/settingLayers';
 import { isSet } from '../core/settings/settingsReader';
 import { SETTING_KEYS } from '../core/settings/settingsTable';
+import { afterActivation } from './afterActivation';
 import type { Logger } from './log';
 import { notifyWithCommand } from './notifications';
 import type { SettingIssue, Settings } from './settings';
@@ -31,8 +32,14 @@ export class SettingsNotices extends Disposable {
     private readonly log: Logger,
   ) {
     super();
-    this.report(settings.issues());
-    this.announceRenames();
+    // The first look waits until activate() has returned: reading every setting's layers and
+    // showing a popup are not what the editor should wait for.
+    this._register(
+      afterActivation(() => {
+        this.report(settings.issues());
+        this.announceRenames();
+      }),
+    );
     this._register(settings.onDidChange(SETTING_KEYS, () => this.report(settings.issues())));
     this._register(
       settings.onDidChange(

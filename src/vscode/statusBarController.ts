@@ -8,6 +8,7 @@ import type { RouterState } from '../core/providers/routerState';
 import type { CompletionMode } from '../core/providers/statusView';
 import type { StatusView } from '../core/providers/statusView';
 import { renderStatus } from '../core/providers/statusView';
+import { afterActivation } from './afterActivation';
 import { StatusBarItem } from './statusBar';
 
 /** What the router offers the status bar (a structural slice of `Router`). */
@@ -51,7 +52,8 @@ export class StatusBarController extends Disposable {
     if (team) this._register(team.onDidChange(() => this.scheduleRender()));
     this._register(router.onDidChange(() => this.scheduleRender()));
     this._register(completion.onDidChange(() => this.render()));
-    this.render();
+    // The first render (state, tooltip, countdown) waits until activate() has returned.
+    this._register(afterActivation(() => this.render()));
   }
 
   /** A short confirmation beside the item, for a command the user just ran. */
