@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import type { HostMessage, ViewConversation, WebviewMessage } from '../../src/core/common/chatProtocol';
+import type {
+  HostMessage,
+  ViewConversation,
+  ViewMessage,
+  WebviewMessage,
+} from '../../src/core/common/chatProtocol';
 import { chatHtml } from '../../src/vscode/chat/chatHtml';
 import { chromiumPath } from '../../tools/editor/installEditor.mjs';
 
@@ -152,6 +157,19 @@ export async function openChatPage(browser: Browser, server: ChatPageServer): Pr
     reload,
     close: () => context.close(),
   };
+}
+
+/** The fixed creation time of the messages below: the page shows times, tests compare them. */
+export const MESSAGE_TIME = 1_700_000_000_000;
+
+/** A finished user message as the host sends it. */
+export function userMessage(id: string, text: string): ViewMessage {
+  return { id, role: 'user', text, status: 'done', createdMs: MESSAGE_TIME };
+}
+
+/** A finished assistant answer as the host sends it; `over` sets status, error, note, … */
+export function answerMessage(id: string, text: string, over: Partial<ViewMessage> = {}): ViewMessage {
+  return { id, role: 'assistant', text, status: 'done', createdMs: MESSAGE_TIME, ...over };
 }
 
 export function emptyConversation(id = 'c1'): ViewConversation {

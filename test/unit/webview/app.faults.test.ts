@@ -5,11 +5,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { ViewMessage } from '../../../src/core/common/chatProtocol';
 import {
   chatPageSkip,
   emptyConversation,
   initMessage,
+  answerMessage,
+  userMessage,
   launchBrowser,
   openChatPage,
   startChatPageServer,
@@ -36,22 +37,8 @@ after(async () => {
   await server?.close();
 });
 
-const T = 1_700_000_000_000;
-const user = (id: string, text: string): ViewMessage => ({
-  id,
-  role: 'user',
-  text,
-  status: 'done',
-  createdMs: T,
-});
-const answer = (id: string, text: string, over: Partial<ViewMessage> = {}): ViewMessage => ({
-  id,
-  role: 'assistant',
-  text,
-  status: 'done',
-  createdMs: T,
-  ...over,
-});
+const user = userMessage;
+const answer = answerMessage;
 
 async function fresh(): Promise<ChatPage> {
   await page.reload(server);

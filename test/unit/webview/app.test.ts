@@ -5,12 +5,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { HostMessage, ViewMessage } from '../../../src/core/common/chatProtocol';
+import type { HostMessage } from '../../../src/core/common/chatProtocol';
 import { chatCsp, chatHtml } from '../../../src/vscode/chat/chatHtml';
 import {
   chatPageSkip,
   emptyConversation,
   initMessage,
+  MESSAGE_TIME,
+  answerMessage,
+  userMessage,
   launchBrowser,
   openChatPage,
   startChatPageServer,
@@ -45,22 +48,9 @@ after(async () => {
   await withoutCsp?.close();
 });
 
-const T = 1_700_000_000_000;
-const user = (id: string, text: string): ViewMessage => ({
-  id,
-  role: 'user',
-  text,
-  status: 'done',
-  createdMs: T,
-});
-const answer = (id: string, text: string, over: Partial<ViewMessage> = {}): ViewMessage => ({
-  id,
-  role: 'assistant',
-  text,
-  status: 'done',
-  createdMs: T,
-  ...over,
-});
+const T = MESSAGE_TIME;
+const user = userMessage;
+const answer = answerMessage;
 
 // Each payload tries to set window.__pwned (or open a dialog) if it ever runs.
 const PAYLOADS = [
