@@ -1,7 +1,14 @@
 // activate(): a list of contributions, each a Disposable that owns its subscriptions. Order is
 // what each one needs from the ones above it; VS Code disposes them all on deactivation.
 // activationTiming stays the first import: it notes when the bundle started to load.
-import { activateEntered, markPhase, modulesEvaluated, reportActivation } from './vscode/activationTiming';
+import {
+  activateEntered,
+  markPhase,
+  modulesEvaluated,
+  reportActivation,
+  reportHostWait,
+} from './vscode/activationTiming';
+import { afterActivation } from './vscode/afterActivation';
 import type * as vscode from 'vscode';
 import { ChatContribution } from './vscode/chat/chatContribution';
 import { CompletionCommands } from './vscode/completion/completionCommands';
@@ -65,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
   markPhase('chat');
   log.info(`Pacer ${context.extension.packageJSON.version as string} activated`);
   reportActivation(log);
+  add(afterActivation(() => reportHostWait(log, context.extension.id)));
 }
 
 export async function deactivate(): Promise<void> {
