@@ -17,6 +17,7 @@ import type { AcquireOptions, Slot, SlotOutcome, SlotSource } from '../gate/slot
 import type { TeamKeys } from './teamKeys';
 import type { RawStatus, TeamClient } from './teamRedis';
 import { TeamCalls } from './teamCalls';
+import { describeTeamError } from './teamErrors';
 import type { TeamMode, TeamSlotSourceOptions, TeamStatus, TeamTuning } from './teamTypes';
 import { teamTuning } from './teamTypes';
 
@@ -53,6 +54,8 @@ export class TeamSlotSource extends Disposable implements SlotSource {
   private localCount = 0;
   private ticketSeq = 0;
   private lastLimit: number;
+  /** The connection's last error since it was ready: the cause behind "Connection is closed.". */
+  private connectionError: unknown;
   /** A waiter's heartbeat: also how soon a waiter notices a hung Redis (plus the command timeout). */
   private readonly beatMs: number;
 
@@ -97,7 +100,15 @@ export class TeamSlotSource extends Disposable implements SlotSource {
         entry.wake?.();
       }
     });
-    this.client.on('ready', () => void this.checkUp());
+    // A failed handshake (an untrusted certificate, a refused password) shows only here; the
+    // command or the close that follows just says the connection is closed.
+    this.client.on('error', (error: unknown) => {
+      this.connectionError = error;
+    });
+    this.client.on('ready', () => {
+      this.connectionError = undefined;
+      void this.checkUp();
+    });
     this.client.on('close', () => this.down(new Error('connection closed')));
     void this.subscriber.subscribe(this.keys.channel).catch(() => undefined);
     // A connection handed over already open (tests, the bench) is checked instead of opened.
@@ -363,6 +374,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
       if (this.modeValue !== 'team') {
         this.modeValue = 'team';
         this.status.fallbackSince = undefined;
+        this.status.reason = undefined;
         if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
         this.probeTimer = undefined;
         this.options.onModeChange?.('team');
@@ -377,9 +389,11 @@ export class TeamSlotSource extends Disposable implements SlotSource {
   private down(error: unknown): void {
     if (this.isDisposed) return;
     if (this.modeValue !== 'fallback') {
+      const cause = this.connectionError ?? error;
       this.modeValue = 'fallback';
       this.status.fallbackSince = this.clock.now();
-      this.options.onModeChange?.('fallback', error);
+      this.status.reason = describeTeamError(cause, this.options.errorContext);
+      this.options.onModeChange?.('fallback', cause);
       for (const entry of [...this.waiting.values()]) entry.toLocal?.();
       this.publishStatus();
       this.checkLimit();

@@ -10,6 +10,7 @@ import type { SlotSource } from '../../core/gate/slotSource';
 import { LocalSlotSource } from '../../core/gate/slotSource';
 import type { KeyStore } from '../../core/providers/keyStore';
 import { createTeamSource } from '../../core/team/createTeamSource';
+import { describeTeamError } from '../../core/team/teamErrors';
 import type { TeamSlotSource, TeamStatus } from '../../core/team/teamSlotSource';
 import { splitRedisUrl } from '../../core/team/teamUrl';
 import { withTeamStatus } from '../../core/team/teamStatusView';
@@ -74,22 +75,34 @@ export class TeamModeImpl extends Disposable {
     const config = this.config;
     if (!config || !TEAM_PROVIDERS.has(providerId)) return undefined;
     const local = new LocalSlotSource({ clock: realClock, initial, max });
-    const source = createTeamSource({
-      url: config.url,
-      password: this.password,
-      caFile: config.caFile || undefined,
-      identity: { providerId, model, apiKey: this.apiKey, queueName: config.queueName || undefined },
-      local,
-      clock: realClock,
-      initialCap: initial,
-      maxCap: max,
-      onModeChange: (mode, error) => {
-        if (mode === 'fallback')
-          this.log.warn(`team queue unreachable, pacing this editor alone: ${errorText(error)}`);
-        else this.log.info(`team queue in use (${source.snapshot().queueId})`);
-        this.changed.fire();
-      },
-    });
+    const caFile = config.caFile || undefined;
+    let source: TeamSlotSource;
+    try {
+      source = createTeamSource({
+        url: config.url,
+        password: this.password,
+        caFile,
+        identity: { providerId, model, apiKey: this.apiKey, queueName: config.queueName || undefined },
+        local,
+        clock: realClock,
+        initialCap: initial,
+        maxCap: max,
+        onModeChange: (mode, error) => {
+          if (mode === 'fallback')
+            this.log.warn(
+              `team queue unreachable, pacing this editor alone: ${describeTeamError(error, { caFile })}`,
+            );
+          else this.log.info(`team queue in use (${source.snapshot().queueId})`);
+          this.changed.fire();
+        },
+      });
+    } catch (e) {
+      // An unreadable CA file: the gate paces this editor alone, and the log says why.
+      this.log.error(
+        `team mode could not start, pacing this editor alone: ${describeTeamError(e, { caFile })}`,
+      );
+      return undefined;
+    }
     source.onDidChangeStatus(() => this.changed.fire());
     this.current = source;
     return source;
