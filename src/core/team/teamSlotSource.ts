@@ -50,6 +50,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
   private settled: Promise<void>;
   private status: TeamStatus;
   private probeTimer: TimerHandle | undefined;
+  private idleTimer: TimerHandle | undefined;
   private heldCount = 0;
   private localCount = 0;
   private ticketSeq = 0;
@@ -84,6 +85,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
     this._register(
       toDisposable(() => {
         if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
+        if (this.idleTimer) this.clock.clearTimeout(this.idleTimer);
         for (const entry of this.waiting.values()) entry.toLocal?.();
         if (this.o.ownsConnections) {
           this.client.disconnect();
@@ -308,7 +310,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
         if (outcome.kind === 'rateLimited') {
           // Someone must hand out slots when the team cooldown ends; waiters' heartbeats would too.
           this.clock.setTimeout(() => void this.refresh(), this.o.cooldownMs + 20);
-        }
+        } else this.refreshWhenIdle();
       },
     };
   }
@@ -320,6 +322,18 @@ export class TeamSlotSource extends Disposable implements SlotSource {
       () => undefined,
       (error: unknown) => this.down(error),
     );
+  }
+
+  /**
+   * The status is the last script reply's, taken while this editor held its slot: once it is idle,
+   * one look at the queue, so the tooltip does not go on showing our own finished request.
+   */
+  private refreshWhenIdle(): void {
+    if (this.idleTimer || this.isDisposed) return;
+    this.idleTimer = this.clock.setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.inFlight === 0 && this.waiting.size === 0) void this.refresh();
+    }, 250);
   }
 
   private forget(ticket: string): void {
