@@ -1,5 +1,6 @@
-// The team queue in the real editor: two VS Code windows (two code-servers, each with its own
-// profile) on one DeepSeek account (the emulator, which takes one request at a time and answers
+// The team queue in the real editor: two VS Code windows on one code-server (each with its own
+// extension host, so its own Pacer and Redis connections as on two machines, and its own browser
+// profile; one server instead of two keeps the run short) on one DeepSeek account (the emulator, which takes one request at a time and answers
 // a second with 429) and one Redis, the shared limit starting at 1. Both windows send a chat at
 // the same moment: the team queue lets one through and holds the other, so both are answered and
 // the emulator never has two requests in flight nor sends a 429. Alone, each window would have
@@ -12,7 +13,7 @@ import { startEmulator } from '../../../tools/emulator/server';
 import type { Emulator } from '../../../tools/emulator/server';
 import type { RedisServer } from '../../helpers/redisServer';
 import { startRedisServer } from '../../helpers/redisServer';
-import { startPacerEditor } from './harness';
+import { openAnotherWindow, startPacerEditor } from './harness';
 import type { PacerEditor } from './harness';
 
 const ANSWER = 'Both windows share one queue, so the account never sees two requests at once.';
@@ -41,12 +42,12 @@ describe('team queue in two editor windows', () => {
       'pacer.team.redisUrl': redis.url,
       'pacer.team.queueName': 'ui-test-team',
     };
-    windows = await Promise.all(
-      [0, 1].map(() => startPacerEditor({ emulator: false, settings, width: 1100, height: 700 })),
-    );
+    const first = await startPacerEditor({ emulator: false, settings, width: 1100, height: 700 });
+    windows = [first, await openAnotherWindow(first, { width: 1100, height: 700 })];
   });
   after(async () => {
-    await Promise.all(windows.map((w) => w.close()));
+    // The second window first: the first one's close ends the server and the browser.
+    for (const w of [...windows].reverse()) await w.close();
     await redis?.close();
     await emulator?.close();
   });
@@ -87,12 +88,19 @@ describe('team queue in two editor windows', () => {
     assert.equal(stats.sent429, 0, 'the emulator sent no 429');
     assert.equal(stats.maxInFlight, 1, 'never two requests at once');
 
-    // Window A's tooltip: the team queue with its shared limit.
+    // Window A's tooltip: one queue with its shared limit, and both windows in it.
     const [a, b] = windows;
-    await a.statusItem().hover();
     const hover = a.page.locator('.monaco-hover', { hasText: 'Team queue:' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 10_000 });
-    assert.match((await hover.innerText()) ?? '', /Team queue: \d+ waiting · shared limit \d+/);
+    const expected = /Team queue: \d+ waiting · shared limit \d+ · \d+ in flight · 2 editors active/;
+    let tooltip = '';
+    // A tooltip shows the status of its last look at the queue: hover again until it has both.
+    for (let tries = 0; tries < 20 && !expected.test(tooltip); tries++) {
+      if (tries > 0) await a.page.mouse.move(24, 300);
+      await a.statusItem().hover();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      tooltip = (await hover.innerText()) ?? '';
+    }
+    assert.match(tooltip, expected);
     await a.screenshot('team-window-a');
     await b.screenshot('team-window-b', { parkMouse: true });
   });
