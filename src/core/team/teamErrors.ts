@@ -45,6 +45,8 @@ export function describeTeamError(error: unknown, context: TeamErrorContext = {}
     return `pacer.team.caFile cannot be read: ${detail}.`;
   if (/WRONGPASS|NOAUTH|invalid password/i.test(message))
     return `Redis refused the password: ${message}. Set it with "Pacer: Set Team Redis Password".`;
+  if (/^(MOVED|ASK|CLUSTERDOWN)\b/.test(message))
+    return `pacer.team.redisUrl points at a Redis Cluster node that does not hold this queue (${message}). The team queue talks to one Redis: point it at a standalone Redis (or a primary that is not in a Cluster).`;
   if (/NOPERM/i.test(message))
     return `The Redis user may not run the team queue's commands: ${message}. See the README's team section for the ACL.`;
   return detail;
