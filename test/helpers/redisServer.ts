@@ -1,14 +1,37 @@
 // A real `redis-server` (Debian package; `.ci/run` installs it) for the team-queue tests and the
 // bench: its own process on a free loopback port, persistence off, no config file. Supports the
 // faults the tests need: stop (connections refused), start again on the same port, and freeze
-// (SIGSTOP: connections accepted, nothing answered) / thaw.
-import { spawn } from 'node:child_process';
+// (SIGSTOP: connections accepted, nothing answered) / thaw. With `tls`, it serves `rediss://` only,
+// with a certificate from a private CA made for the run (openssl), as a team's own Redis would.
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
+
+export interface RedisServerOptions {
+  /** More `redis-server` arguments. */
+  args?: string[];
+  /** Serve TLS only (`rediss://`), with a server certificate signed by a CA made for this run. */
+  tls?: boolean;
+}
+
+export interface RedisTlsFiles {
+  /** PEM of the CA that signed the server's certificate: what `pacer.team.caFile` points at. */
+  caFile: string;
+  /** PEM of another CA, which signed nothing this server shows: a wrong `caFile`. */
+  otherCaFile: string;
+}
 
 export interface RedisServer {
   readonly port: number;
+  /** `redis://127.0.0.1:port`, or `rediss://localhost:port` with `tls`. */
   readonly url: string;
+  /** The CA files, with `tls`. */
+  readonly tls?: RedisTlsFiles;
   /** Stops the server (SIGTERM, then SIGKILL); the port refuses connections until `start`. */
   stop(): Promise<void>;
   /** Starts it again on the same port (an empty data set: persistence is off). */
@@ -33,12 +56,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function waitForPort(port: number, timeoutMs: number): Promise<void> {
+function waitForPort(port: number, timeoutMs: number, caFile?: string): Promise<void> {
   const until = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
+      const socket: Socket = caFile
+        ? connectTls({ port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(caFile) })
+        : connect(port, '127.0.0.1');
+      socket.once(caFile ? 'secureConnect' : 'connect', () => {
         // A PING answered means the server loaded and serves commands.
         socket.write('PING\r\n');
         socket.once('data', () => {
@@ -57,17 +82,92 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
   });
 }
 
-export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServer> {
+function openssl(dir: string, args: string[]): void {
+  try {
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    throw new Error(
+      `openssl ${args[0]} failed (is the Debian package openssl installed?): ${(error as Error).message}`,
+    );
+  }
+}
+
+/** A CA, a server certificate it signed for localhost and 127.0.0.1, and an unrelated CA. */
+function makeCertificates(dir: string): RedisTlsFiles & { certFile: string; keyFile: string } {
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  for (const ca of ['ca', 'other-ca'])
+    openssl(dir, [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      `${ca}.key`,
+      '-out',
+      `${ca}.pem`,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=pacer test ${ca}`,
+    ]);
+  openssl(dir, ['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'server.ext',
+  ]);
+  return {
+    caFile: join(dir, 'ca.pem'),
+    otherCaFile: join(dir, 'other-ca.pem'),
+    certFile: join(dir, 'server.pem'),
+    keyFile: join(dir, 'server.key'),
+  };
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
+  const certDir = options.tls ? mkdtempSync(join(tmpdir(), 'pacer-redis-tls-')) : undefined;
+  const certs = certDir ? makeCertificates(certDir) : undefined;
+  const portArgs = certs
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        certs.certFile,
+        '--tls-key-file',
+        certs.keyFile,
+        '--tls-ca-cert-file',
+        certs.caFile,
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
   let child: ChildProcess | undefined;
-  const killOnExit = () => child?.kill('SIGKILL');
+  const killOnExit = () => {
+    child?.kill('SIGKILL');
+    if (certDir) rmSync(certDir, { recursive: true, force: true });
+  };
   process.once('exit', killOnExit);
 
   const start = async () => {
     if (child) return;
     const proc = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
+      [...portArgs, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(options.args ?? [])],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     child = proc;
@@ -80,7 +180,7 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
           new Error(`redis-server could not start (is the Debian package installed?): ${error.message}`),
         ),
       );
-      waitForPort(port, 10_000).then(resolve, reject);
+      waitForPort(port, 10_000, certs?.caFile).then(resolve, reject);
     });
   };
 
@@ -99,7 +199,8 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
   await start();
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: certs ? `rediss://localhost:${port}` : `redis://127.0.0.1:${port}`,
+    ...(certs ? { tls: { caFile: certs.caFile, otherCaFile: certs.otherCaFile } } : {}),
     stop,
     start,
     freeze: () => child?.kill('SIGSTOP'),
@@ -107,6 +208,7 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
     close: async () => {
       await stop();
       process.off('exit', killOnExit);
+      if (certDir) rmSync(certDir, { recursive: true, force: true });
     },
   };
 }

@@ -36,6 +36,7 @@ export interface SettingValues {
   'team.redisUrl': string;
   'team.queueName': string;
   'team.caFile': string;
+  'team.providers': string[];
   'budget.dailyLimitUsd': number;
   /** Record the usage history the dashboard draws (the spend limit counts either way). */
   'usage.record': boolean;
@@ -79,6 +80,7 @@ const KEYS: Record<SettingKey, true> = {
   'team.redisUrl': true,
   'team.queueName': true,
   'team.caFile': true,
+  'team.providers': true,
   'budget.dailyLimitUsd': true,
   'usage.record': true,
   'budget.prices': true,

@@ -19,6 +19,7 @@ export function createTeamSource(options: CreateTeamSourceOptions): TeamSlotSour
   const { url, password, caFile, commandTimeoutMs, identity, ...rest } = options;
   const redis = { url, password, caFile, commandTimeoutMs };
   return new TeamSlotSource({
+    errorContext: { caFile },
     ...rest,
     client: createTeamClient(redis),
     subscriber: createSubscriber(redis),
@@ -31,3 +32,4 @@ export type { SlotSource };
 export { TeamSlotSource } from './teamSlotSource';
 export type { TeamMode, TeamStatus } from './teamSlotSource';
 export { teamKeys, teamQueueId } from './teamKeys';
+export { describeTeamError } from './teamErrors';

@@ -31,8 +31,29 @@ interface ScriptCommands {
 
 export type TeamClient = Redis & ScriptCommands;
 
+/**
+ * The URL without credentials, and the credentials as options. ioredis lets a URL's user name
+ * with an empty password (`redis://pacer@host`, as settings keep it) override the password given
+ * in the options, and then authenticates with an empty one.
+ */
+export function splitCredentials(url: string): { url: string; username?: string; password?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  const username = decodeURIComponent(parsed.username) || undefined;
+  const password = decodeURIComponent(parsed.password) || undefined;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), username, password };
+}
+
 export function redisOptions(options: TeamRedisOptions): RedisOptions {
   const timeout = options.commandTimeoutMs ?? 500;
+  const credentials = splitCredentials(options.url);
+  const password = options.password ?? credentials.password;
   const tls = options.url.startsWith('rediss:')
     ? { ...(options.caFile ? { ca: readFileSync(options.caFile) } : {}) }
     : undefined;
@@ -44,14 +65,15 @@ export function redisOptions(options: TeamRedisOptions): RedisOptions {
     maxRetriesPerRequest: 0,
     // Keep trying in the background; the slot source falls back to local pacing meanwhile.
     retryStrategy: () => 500,
-    ...(options.password ? { password: options.password } : {}),
+    ...(credentials.username ? { username: credentials.username } : {}),
+    ...(password ? { password } : {}),
     ...(tls ? { tls } : {}),
   };
 }
 
 /** A command connection with the queue's scripts (EVALSHA, EVAL on a fresh server). */
 export function createTeamClient(options: TeamRedisOptions): TeamClient {
-  const client = new Redis(options.url, redisOptions(options));
+  const client = new Redis(splitCredentials(options.url).url, redisOptions(options));
   client.defineCommand('pacerAcquire', { numberOfKeys: 8, lua: ACQUIRE });
   client.defineCommand('pacerBeat', { numberOfKeys: 8, lua: BEAT });
   client.defineCommand('pacerRenew', { numberOfKeys: 8, lua: RENEW });
@@ -64,7 +86,7 @@ export function createTeamClient(options: TeamRedisOptions): TeamClient {
 
 export function createSubscriber(options: TeamRedisOptions): Redis {
   // It only listens: SUBSCRIBE may wait for a connection (and is repeated after a reconnect).
-  const client = new Redis(options.url, {
+  const client = new Redis(splitCredentials(options.url).url, {
     ...redisOptions(options),
     commandTimeout: undefined,
     enableOfflineQueue: true,

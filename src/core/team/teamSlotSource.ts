@@ -17,6 +17,7 @@ import type { AcquireOptions, Slot, SlotOutcome, SlotSource } from '../gate/slot
 import type { TeamKeys } from './teamKeys';
 import type { RawStatus, TeamClient } from './teamRedis';
 import { TeamCalls } from './teamCalls';
+import { describeTeamError } from './teamErrors';
 import type { TeamMode, TeamSlotSourceOptions, TeamStatus, TeamTuning } from './teamTypes';
 import { teamTuning } from './teamTypes';
 
@@ -49,10 +50,13 @@ export class TeamSlotSource extends Disposable implements SlotSource {
   private settled: Promise<void>;
   private status: TeamStatus;
   private probeTimer: TimerHandle | undefined;
+  private idleTimer: TimerHandle | undefined;
   private heldCount = 0;
   private localCount = 0;
   private ticketSeq = 0;
   private lastLimit: number;
+  /** The connection's last error since it was ready: the cause behind "Connection is closed.". */
+  private connectionError: unknown;
   /** A waiter's heartbeat: also how soon a waiter notices a hung Redis (plus the command timeout). */
   private readonly beatMs: number;
 
@@ -81,6 +85,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
     this._register(
       toDisposable(() => {
         if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
+        if (this.idleTimer) this.clock.clearTimeout(this.idleTimer);
         for (const entry of this.waiting.values()) entry.toLocal?.();
         if (this.o.ownsConnections) {
           this.client.disconnect();
@@ -97,7 +102,15 @@ export class TeamSlotSource extends Disposable implements SlotSource {
         entry.wake?.();
       }
     });
-    this.client.on('ready', () => void this.checkUp());
+    // A failed handshake (an untrusted certificate, a refused password) shows only here; the
+    // command or the close that follows just says the connection is closed.
+    this.client.on('error', (error: unknown) => {
+      this.connectionError = error;
+    });
+    this.client.on('ready', () => {
+      this.connectionError = undefined;
+      void this.checkUp();
+    });
     this.client.on('close', () => this.down(new Error('connection closed')));
     void this.subscriber.subscribe(this.keys.channel).catch(() => undefined);
     // A connection handed over already open (tests, the bench) is checked instead of opened.
@@ -297,7 +310,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
         if (outcome.kind === 'rateLimited') {
           // Someone must hand out slots when the team cooldown ends; waiters' heartbeats would too.
           this.clock.setTimeout(() => void this.refresh(), this.o.cooldownMs + 20);
-        }
+        } else this.refreshWhenIdle();
       },
     };
   }
@@ -309,6 +322,18 @@ export class TeamSlotSource extends Disposable implements SlotSource {
       () => undefined,
       (error: unknown) => this.down(error),
     );
+  }
+
+  /**
+   * The status is the last script reply's, taken while this editor held its slot: once it is idle,
+   * one look at the queue, so the tooltip does not go on showing our own finished request.
+   */
+  private refreshWhenIdle(): void {
+    if (this.idleTimer || this.isDisposed) return;
+    this.idleTimer = this.clock.setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.inFlight === 0 && this.waiting.size === 0) void this.refresh();
+    }, 250);
   }
 
   private forget(ticket: string): void {
@@ -363,6 +388,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
       if (this.modeValue !== 'team') {
         this.modeValue = 'team';
         this.status.fallbackSince = undefined;
+        this.status.reason = undefined;
         if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
         this.probeTimer = undefined;
         this.options.onModeChange?.('team');
@@ -377,9 +403,11 @@ export class TeamSlotSource extends Disposable implements SlotSource {
   private down(error: unknown): void {
     if (this.isDisposed) return;
     if (this.modeValue !== 'fallback') {
+      const cause = this.connectionError ?? error;
       this.modeValue = 'fallback';
       this.status.fallbackSince = this.clock.now();
-      this.options.onModeChange?.('fallback', error);
+      this.status.reason = describeTeamError(cause, this.options.errorContext);
+      this.options.onModeChange?.('fallback', cause);
       for (const entry of [...this.waiting.values()]) entry.toLocal?.();
       this.publishStatus();
       this.checkLimit();

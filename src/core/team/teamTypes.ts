@@ -3,6 +3,7 @@
 import type Redis from 'ioredis';
 import type { Clock } from '../common/clock';
 import type { SlotSource } from '../gate/slotSource';
+import type { TeamErrorContext } from './teamErrors';
 import type { TeamKeys } from './teamKeys';
 import type { TeamClient } from './teamRedis';
 
@@ -26,6 +27,8 @@ export interface TeamStatus {
   cooldownMs: number;
   /** Clock time the fallback started, while in fallback. */
   fallbackSince?: number;
+  /** Why Redis is unreachable, in words (teamErrors.ts), while in fallback. */
+  reason?: string;
 }
 
 export interface TeamSlotSourceOptions {
@@ -53,13 +56,15 @@ export interface TeamSlotSourceOptions {
   ownsConnections?: boolean;
   /** Called on each switch between the team queue and the local fallback (logging). */
   onModeChange?(mode: TeamMode, error?: unknown): void;
+  /** What the fallback's reason names (the CA file). */
+  errorContext?: TeamErrorContext;
 }
 
 /** The tunable options, defaults filled in. */
 export type TeamTuning = Required<
   Omit<
     TeamSlotSourceOptions,
-    'editorId' | 'onModeChange' | 'client' | 'subscriber' | 'keys' | 'local' | 'clock'
+    'editorId' | 'onModeChange' | 'errorContext' | 'client' | 'subscriber' | 'keys' | 'local' | 'clock'
   >
 >;
 

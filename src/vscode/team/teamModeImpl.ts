@@ -10,6 +10,8 @@ import type { SlotSource } from '../../core/gate/slotSource';
 import { LocalSlotSource } from '../../core/gate/slotSource';
 import type { KeyStore } from '../../core/providers/keyStore';
 import { createTeamSource } from '../../core/team/createTeamSource';
+import { describeTeamError } from '../../core/team/teamErrors';
+import { teamProviders } from '../../core/team/teamProviders';
 import type { TeamSlotSource, TeamStatus } from '../../core/team/teamSlotSource';
 import { splitRedisUrl } from '../../core/team/teamUrl';
 import { withTeamStatus } from '../../core/team/teamStatusView';
@@ -17,22 +19,28 @@ import type { StatusView } from '../../core/providers/statusView';
 import type { Logger } from '../log';
 
 const PASSWORD_SECRET = 'pacer.team.redisPassword';
-/** Team mode applies to DeepSeek, whose limit is concurrency per account. */
-const TEAM_PROVIDERS = new Set(['deepseek']);
 
 interface TeamConfig {
   url: string;
   queueName: string;
   caFile: string;
+  /** `pacer.team.providers`: DeepSeek unless others opt in. */
+  providers: ReadonlySet<string>;
 }
+
+/** The providers in team mode as the settings say now (also before team mode is on). */
+const configuredProviders = () =>
+  teamProviders(vscode.workspace.getConfiguration('pacer.team').get<unknown>('providers'));
 
 export class TeamModeImpl extends Disposable {
   private readonly changed = this._register(new Emitter<void>());
   private readonly rebuild = this._register(new Emitter<void>());
   private config: TeamConfig | undefined;
   private password: string | undefined;
-  private apiKey: string | undefined;
-  private current: TeamSlotSource | undefined;
+  /** Each team provider's API key, read at reload: its HMAC picks the queue. */
+  private apiKeys = new Map<string, string | undefined>();
+  /** The latest team slot source of each provider. */
+  private readonly sources = new Map<string, TeamSlotSource>();
   private generation = 0;
 
   /** The team status changed (status bar). */
@@ -51,14 +59,22 @@ export class TeamModeImpl extends Disposable {
         if (e.affectsConfiguration('pacer.team')) void this.reload();
       }),
     );
-    this._register(keys.onDidChange((id) => TEAM_PROVIDERS.has(id) && void this.reload()));
+    this._register(keys.onDidChange((id) => configuredProviders().has(id) && void this.reload()));
     this._register(secrets.onDidChange((e) => e.key === PASSWORD_SECRET && void this.reload()));
     void this.reload();
   }
 
-  /** This editor's view of its team queue; undefined when team mode is off. */
+  /**
+   * This editor's view of its team queue; undefined when team mode is off. With several team
+   * providers, the first in `pacer.team.providers` that has a queue.
+   */
   status(): TeamStatus | undefined {
-    return this.config ? this.current?.snapshot() : undefined;
+    if (!this.config) return undefined;
+    for (const id of this.config.providers) {
+      const source = this.sources.get(id);
+      if (source) return source.snapshot();
+    }
+    return undefined;
   }
 
   decorate(view: StatusView): StatusView {
@@ -72,34 +88,51 @@ export class TeamModeImpl extends Disposable {
   /** Read when a provider service is built: a team slot source while team mode is on. */
   slotSourceFor(providerId: string, model: string, initial: number, max: number): SlotSource | undefined {
     const config = this.config;
-    if (!config || !TEAM_PROVIDERS.has(providerId)) return undefined;
+    if (!config || !config.providers.has(providerId)) return undefined;
     const local = new LocalSlotSource({ clock: realClock, initial, max });
-    const source = createTeamSource({
-      url: config.url,
-      password: this.password,
-      caFile: config.caFile || undefined,
-      identity: { providerId, model, apiKey: this.apiKey, queueName: config.queueName || undefined },
-      local,
-      clock: realClock,
-      initialCap: initial,
-      maxCap: max,
-      onModeChange: (mode, error) => {
-        if (mode === 'fallback')
-          this.log.warn(`team queue unreachable, pacing this editor alone: ${errorText(error)}`);
-        else this.log.info(`team queue in use (${source.snapshot().queueId})`);
-        this.changed.fire();
-      },
-    });
+    const caFile = config.caFile || undefined;
+    let source: TeamSlotSource;
+    try {
+      source = createTeamSource({
+        url: config.url,
+        password: this.password,
+        caFile,
+        identity: {
+          providerId,
+          model,
+          apiKey: this.apiKeys.get(providerId),
+          queueName: config.queueName || undefined,
+        },
+        local,
+        clock: realClock,
+        initialCap: initial,
+        maxCap: max,
+        onModeChange: (mode, error) => {
+          if (mode === 'fallback')
+            this.log.warn(
+              `team queue unreachable, pacing this editor alone: ${describeTeamError(error, { caFile })}`,
+            );
+          else this.log.info(`team queue in use (${source.snapshot().queueId})`);
+          this.changed.fire();
+        },
+      });
+    } catch (e) {
+      // An unreadable CA file: the gate paces this editor alone, and the log says why.
+      this.log.error(
+        `team mode could not start, pacing this editor alone: ${describeTeamError(e, { caFile })}`,
+      );
+      return undefined;
+    }
     source.onDidChangeStatus(() => this.changed.fire());
-    this.current = source;
+    this.sources.set(providerId, source);
     return source;
   }
 
   async reload(): Promise<void> {
     const generation = ++this.generation;
     const c = vscode.workspace.getConfiguration('pacer.team');
-    const enabled = c.get<boolean>('enabled', false);
-    const rawUrl = c.get<string>('redisUrl', '').trim();
+    const enabled = c.get<unknown>('enabled') === true;
+    const rawUrl = text(c.get<unknown>('redisUrl')).trim();
     let next: TeamConfig | undefined;
     if (enabled && rawUrl) {
       const parts = splitRedisUrl(rawUrl);
@@ -117,11 +150,14 @@ export class TeamModeImpl extends Disposable {
         try {
           next = {
             url: parts.url,
-            queueName: c.get<string>('queueName', ''),
-            caFile: c.get<string>('caFile', ''),
+            queueName: text(c.get<unknown>('queueName')),
+            caFile: text(c.get<unknown>('caFile')),
+            providers: teamProviders(c.get<unknown>('providers')),
           };
           this.password = await this.secrets.get(PASSWORD_SECRET);
-          this.apiKey = await this.keys.get('deepseek');
+          const providers = [...next.providers];
+          const keys = await Promise.all(providers.map((id) => this.keys.get(id)));
+          this.apiKeys = new Map(providers.map((id, i) => [id, keys[i]]));
         } catch (e) {
           this.log.error(`team mode could not start: ${errorText(e)}`);
           next = undefined;
@@ -130,7 +166,8 @@ export class TeamModeImpl extends Disposable {
     }
     if (generation !== this.generation || this.isDisposed) return;
     this.config = next;
-    if (!next) this.current = undefined;
+    // The rebuild below asks for new sources; the old ones belong to the services it retires.
+    this.sources.clear();
     this.rebuild.fire();
     this.changed.fire();
   }
@@ -147,6 +184,11 @@ export class TeamModeImpl extends Disposable {
     else await this.secrets.delete(PASSWORD_SECRET);
     this.log.info(value ? 'team Redis password stored' : 'team Redis password removed');
   }
+}
+
+/** A hand-edited setting of the wrong type reads as empty (not a crash in reload). */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function errorText(e: unknown): string {

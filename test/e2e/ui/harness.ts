@@ -214,3 +214,48 @@ export async function startPacerEditor(options: PacerEditorOptions = {}): Promis
     throw err;
   }
 }
+
+export interface AnotherWindowOptions {
+  /** Folder copied as this window's workspace (default test/fixtures/workspace). */
+  workspace?: string;
+  width?: number;
+  height?: number;
+}
+
+/** A second window of an editor: closing it closes only that window and its workspace copy. */
+class PacerWindow extends PacerEditor {
+  override async close(): Promise<void> {
+    await this.page
+      .context()
+      .close()
+      .catch(() => undefined);
+    this.workspace.remove();
+  }
+}
+
+/**
+ * Another VS Code window on the same code-server, with Pacer loaded from source: its own
+ * extension host (so its own Pacer, as on a second machine), its own browser context (its own
+ * browser storage) and its own workspace copy, without the cost of a second server and browser.
+ * The user settings are the first window's. Close it before the first one.
+ */
+export async function openAnotherWindow(
+  editor: PacerEditor,
+  options: AnotherWindowOptions = {},
+): Promise<PacerEditor> {
+  const workspace = copyWorkspace(options.workspace);
+  try {
+    const url = workbenchUrl(editor.server.url, {
+      folder: workspace.path,
+      extensionDevelopmentPath: [repoRoot],
+    });
+    const page = await openWorkbench(editor.browser, url, {
+      ...(options.width ? { width: options.width } : {}),
+      ...(options.height ? { height: options.height } : {}),
+    });
+    return new PacerWindow(page, editor.browser, editor.server, editor.emulator, workspace);
+  } catch (err) {
+    workspace.remove();
+    throw err;
+  }
+}

@@ -52,6 +52,21 @@ describe('team slot source', () => {
     assert.equal(a.inFlight, 0);
   });
 
+  test('idle again, an editor looks at the queue once: its tooltip does not keep its own finished request', async () => {
+    const [a, b] = [await editor(), await editor()];
+    const first = await a.acquire({ waiting: 0, cls: 'chat' });
+    assert.equal(a.snapshot().holders, 1);
+    const next = Promise.resolve(b.acquire({ waiting: 0, cls: 'chat' }));
+    await waitFor(() => b.snapshot().place === 1);
+    first.release({ kind: 'success' });
+    (await next).release({ kind: 'success' });
+    await waitFor(() => a.snapshot().holders === 0 && a.snapshot().editors === 2, {
+      timeoutMs: 2000,
+      what: `editor A's status updated after release: ${JSON.stringify(a.snapshot())}`,
+    });
+    assert.equal(a.snapshot().queueLength, 0);
+  });
+
   test('FIFO within a class across editors', async () => {
     const [a, b, c, d] = [await editor(), await editor(), await editor(), await editor()];
     const order: string[] = [];

@@ -43,6 +43,20 @@ test('fallen back: amber, and the tooltip says this editor paces alone and for h
   assert.match(view.ariaLabel, /pacing alone/);
 });
 
+test('fallen back with a reason: the tooltip gives it, its codes and paths without markdown', () => {
+  const reason =
+    "Redis's TLS certificate is not signed by the CA in pacer.team.caFile (/etc/team_ca.pem): x (SELF_SIGNED_CERT_IN_CHAIN).";
+  const view = withTeamStatus(VIEW, { ...TEAM, mode: 'fallback', fallbackSince: 0, reason }, 0);
+  assert.ok(
+    view.tooltip.includes('pacer.team.caFile (/etc/team\\_ca.pem): x (SELF\\_SIGNED\\_CERT\\_IN\\_CHAIN).'),
+    view.tooltip,
+  );
+  assert.ok(
+    !withTeamStatus(VIEW, { ...TEAM, reason }, 0).tooltip.includes('caFile'),
+    'only while fallen back',
+  );
+});
+
 test('a Redis URL keeps its host and user; the password is split off for SecretStorage', () => {
   assert.deepEqual(splitRedisUrl('redis://pacer:s3cr%40t@redis.internal:6379/2'), {
     url: 'redis://pacer@redis.internal:6379/2',
