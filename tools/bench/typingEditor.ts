@@ -235,6 +235,8 @@ interface RowRun {
   mismatches: number;
   /** Tabs that took a suggestion other than the one read (undone, then typed on). */
   raced: number;
+  /** Each key sent (its time and text; a Tab is '\t'), for PACER_TYPING_EDITOR_DUMP. */
+  keyLog: Array<[number, string]>;
 }
 
 interface RowSetup {
@@ -304,6 +306,7 @@ async function typeRow(
     requests: 0,
     mismatches: 0,
     raced: 0,
+    keyLog: [],
   };
   await page.evaluate(GHOST_OBSERVER);
   for (const session of sessions) {
@@ -335,6 +338,7 @@ async function typeRow(
             ? keys.findIndex((kk, i) => i >= k && kk.pos === target)
             : -1;
         if (j >= 0) {
+          run.keyLog.push([now(), '\t']);
           await page.keyboard.press('Tab');
           // On a loaded machine a newer suggestion can replace the one read just before Tab:
           // then Tab took that one, so undo it and type on.
@@ -360,6 +364,7 @@ async function typeRow(
           continue;
         }
       }
+      run.keyLog.push([now(), key.text]);
       if (key.text.length === 1 && key.text !== '\t') await page.keyboard.type(key.text);
       else await page.keyboard.insertText(key.text);
       run.typed++;
@@ -499,7 +504,9 @@ export const run: SectionRunner = async ({ quick }): Promise<SectionOutput> => {
       text: readFileSync(s.path, 'utf8'),
     }));
   const chosen = quick ? files.slice(0, 2) : files;
-  const sessions = buildEditorSessions(chosen, quick ? 25 : 3200 / chosen.length, 14);
+  // PACER_TYPING_EDITOR_KEYS: keys a row in all (a shorter trace to look into something).
+  const rowKeys = Number(process.env.PACER_TYPING_EDITOR_KEYS) || (quick ? 50 : 3200);
+  const sessions = buildEditorSessions(chosen, rowKeys / chosen.length, 14);
   const oracle = new TypingOracle(
     chosen.map((f) => ({ path: f.name, text: f.text })),
     { accuracy: ACCURACY, seed: 5 },
@@ -561,6 +568,12 @@ export const run: SectionRunner = async ({ quick }): Promise<SectionOutput> => {
             .filter((l) => l.trim() !== '')
             .map((l) => JSON.parse(l) as RowRun['timeline'][number])
         : [];
+    }
+    // PACER_TYPING_EDITOR_DUMP=dir: each row's keys, pauses, requests and timeline, to look into.
+    const dump = process.env.PACER_TYPING_EDITOR_DUMP;
+    if (dump) {
+      mkdirSync(dump, { recursive: true });
+      for (const r of runs) writeFileSync(join(dump, `${r.name}.json`), JSON.stringify(r));
     }
     const summaries = Object.fromEntries(runs.map((r) => [r.name, summarize(r, true)])) as Record<
       RowName,

@@ -133,6 +133,8 @@ export class OracleModel implements ModelService {
 
   complete(request: FimRequest, options: RequestOptions = {}): Promise<CompletionResult> {
     this.requests++;
+    // Sent at once: the simulated host has no queue (typingEditor's, busy, has one).
+    options.onSent?.();
     let text = this.oracle.answer(request.prompt, request.suffix);
     for (const stop of request.stop ?? []) {
       const i = text.indexOf(stop);
@@ -151,7 +153,7 @@ export class OracleModel implements ModelService {
       };
       const handle = this.clock.setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
-        resolve({ text, providerId: 'emulator', model: request.model ?? 'deepseek-flash', fromCache: false });
+        resolve({ text, providerId: 'emulator', model: request.model ?? 'deepseek-flash' });
       }, ms);
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });

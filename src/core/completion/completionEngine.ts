@@ -7,7 +7,7 @@ import type { Clock } from '../common/clock';
 import { sleep } from '../common/clock';
 import { PacerError, isAbandoned } from '../common/errors';
 import type { ModelService } from '../providers/modelService';
-import type { CacheOptions } from './answerCache';
+import type { CacheLimits, CacheOptions } from './answerCache';
 import { AnswerCache, DEFAULT_CACHE_OPTIONS } from './answerCache';
 import type { ContextBudget, CursorLines } from './contextWindow';
 import { DEFAULT_BUDGET, buildContext, cursorLines } from './contextWindow';
@@ -15,6 +15,7 @@ import type { Debouncer, FireCue, KeyContext } from './debounce';
 import { classifyContext, lineEndCue } from './debounce';
 import type { ExclusionMatcher } from './exclusions';
 import { NOTHING_EXCLUDED, createExclusionMatcher } from './exclusions';
+import { EditWatch } from './editWatch';
 import { InflightRequests } from './inflight';
 import { decideLineMode, postProcess } from './postProcess';
 import type { ContextDoc, Snippet, SnippetOptions } from './snippets';
@@ -67,8 +68,18 @@ export interface CompletionOutput {
   source: CompletionSource;
 }
 
+/** Why a request went out (the typingEditor bench's timeline counts them by cause). */
+export interface RequestCause {
+  /** A new document version, not VS Code asking again at the same one. */
+  keystroke: boolean;
+  explicit: boolean;
+  /** The cue whose shorter wait was used, if any. */
+  cue?: FireCue;
+  waitMs: number;
+}
+
 export type EngineEvent =
-  | { type: 'request'; docKey: string; id: number }
+  | { type: 'request'; docKey: string; id: number; cause?: RequestCause }
   | { type: 'answer'; docKey: string; id: number; latencyMs: number; text: string }
   | { type: 'served'; docKey: string; source: CompletionSource; text: string }
   | { type: 'error'; docKey: string; error: PacerError }
@@ -114,6 +125,7 @@ export class CompletionEngine {
   private readonly cache: AnswerCache;
   private readonly typeahead = new Typeahead();
   private readonly inflight: InflightRequests;
+  private readonly edits = new EditWatch();
   private readonly versions = new Map<string, number>();
   private readonly snippetMemo = new Map<string, Snippet[]>();
   private lastErrorKind: string | undefined;
@@ -157,15 +169,30 @@ export class CompletionEngine {
     return (scoped ?? NOTHING_EXCLUDED).excludes(path);
   }
 
+  /** `pacer.cache.maxMB` / `pacer.cache.ttlMs`: the answer cache's memory and lifetime. */
+  setCacheLimits(limits: CacheLimits): void {
+    this.cache.setLimits(limits);
+  }
+
+  /** `Pacer: Clear Cache`: the answers kept and the suggestion on screen are forgotten. */
   clearCache(): void {
     this.cache.clear();
     this.typeahead.clear();
     this.snippetMemo.clear();
   }
 
+  /**
+   * The editor reports each change of a document as it happens, before it asks for a completion
+   * at the new text: a call still waiting to ask for an older version gives up at once.
+   */
+  noteEdit(docKey: string, version: number): void {
+    this.edits.edited(docKey, version);
+  }
+
   /** A closed document is no longer context, nor remembered as such. */
   forgetDocument(docKey: string): void {
     this.versions.delete(docKey);
+    this.edits.forget(docKey);
     for (const [memoKey, snippets] of this.snippetMemo) {
       if (memoKey.startsWith(`${docKey}\u0001`) || snippets.some((s) => s.key === docKey)) {
         this.snippetMemo.delete(memoKey);
@@ -195,7 +222,8 @@ export class CompletionEngine {
     const cue: FireCue | undefined = this.typeahead.finished(docKey, prefix, suffix)
       ? 'accepted'
       : lineEndCue(lines.linePrefix, lines.lineSuffix);
-    if (input.version === undefined || this.versions.get(docKey) !== input.version) {
+    const keystroke = input.version === undefined || this.versions.get(docKey) !== input.version;
+    if (keystroke) {
       this.options.debouncer.observeKey(docKey, calledAt, keyContext, cue);
       if (input.version !== undefined) {
         this.versions.delete(docKey);
@@ -232,20 +260,23 @@ export class CompletionEngine {
     // Whatever is still on its way for this document answers another position now.
     this.inflight.supersedeOrphans(docKey);
 
-    const wait = input.explicit ? 0 : this.delayMs(keyContext, cue) - (clock.now() - calledAt);
-    if (wait > 0) {
-      try {
-        await sleep(clock, wait, signal);
-      } catch {
-        return undefined;
-      }
-    }
-    if (signal.aborted) return undefined;
-
-    const snippets = await this.snippetsFor(input, prefix, signal);
-    if (signal.aborted) return undefined;
-    const request = this.inflight.start(docKey, prefix, suffix, (s) =>
-      this.ask(input, offset, lines, snippets, prefix, suffix, s),
+    const delay = input.explicit ? 0 : this.delayMs(keyContext, cue);
+    const wait = delay - (clock.now() - calledAt);
+    const cause: RequestCause = {
+      keystroke,
+      explicit: !!input.explicit,
+      ...(cue && delay < this.options.debouncer.delayMs(keyContext) ? { cue } : {}),
+      waitMs: delay,
+    };
+    // The wait (and gathering context) ends early when the user types on: nothing is sent then.
+    let snippets: Snippet[] = [];
+    const current = await this.edits.waitFor(docKey, input.version, signal, async (s) => {
+      if (wait > 0) await sleep(clock, wait, s);
+      snippets = await this.snippetsFor(input, prefix, s);
+    });
+    if (!current || signal.aborted) return undefined;
+    const request = this.inflight.start(docKey, prefix, suffix, (s, sent) =>
+      this.ask(input, offset, lines, snippets, prefix, suffix, s, cause, sent),
     );
     const text = await this.inflight.attach(request, signal);
     if (signal.aborted || text === undefined || text === '') return undefined;
@@ -269,6 +300,8 @@ export class CompletionEngine {
     prefix: string,
     suffix: string,
     signal: AbortSignal,
+    cause: RequestCause,
+    sent: () => void,
   ): Promise<string | undefined> {
     const { clock, models } = this.options;
     const built = buildContext(
@@ -277,7 +310,7 @@ export class CompletionEngine {
     );
     const inline = decideLineMode(input.languageId, lines.linePrefix, lines.lineSuffix) === 'inline';
     const id = ++this.stats.requests;
-    this.emit({ type: 'request', docKey: input.docKey, id });
+    this.emit({ type: 'request', docKey: input.docKey, id, cause });
     const sentAt = clock.now();
     try {
       const result = await models.complete(
@@ -289,7 +322,7 @@ export class CompletionEngine {
           maxTokens: inline ? Math.min(this.settings.maxTokens, INLINE_MAX_TOKENS) : this.settings.maxTokens,
           stop: inline ? ['\n'] : undefined,
         },
-        { signal, deadlineMs: this.settings.deadlineMs },
+        { signal, deadlineMs: this.settings.deadlineMs, onSent: sent },
       );
       const latencyMs = clock.now() - sentAt;
       this.options.debouncer.observeLatency(latencyMs);

@@ -3,7 +3,10 @@
 // well start with, aborting and asking again would throw away a request already paid for (and
 // most of its latency). So a cancelled caller only detaches: the request is aborted when nobody
 // re-attaches within a short grace (VS Code calls again about 50 ms after an edit), or at once
-// when a request for a different position replaces it.
+// when a request for a different position replaces it. The grace is only for a request already
+// sent (paid for): one still on its way out is dropped with its last caller, for free. On a busy
+// extension host that way out takes 100 ms and more, and the grace used to see most requests
+// cancelled by typing on sent and billed anyway (#14).
 import type { Clock, TimerHandle } from '../common/clock';
 import { PacerError } from '../common/errors';
 
@@ -19,6 +22,7 @@ export interface InflightRequest {
 
 interface Live extends InflightRequest {
   settled: boolean;
+  sent: boolean;
   attached: number;
   controller: AbortController;
   graceTimer?: TimerHandle;
@@ -46,7 +50,8 @@ export class InflightRequests {
     docKey: string,
     prefix: string,
     suffix: string,
-    run: (signal: AbortSignal) => Promise<string | undefined>,
+    /** Calls `sent` once the request has gone out to the provider. */
+    run: (signal: AbortSignal, sent: () => void) => Promise<string | undefined>,
   ): InflightRequest {
     const controller = new AbortController();
     const req = {
@@ -56,10 +61,11 @@ export class InflightRequests {
       suffixHead: suffix.slice(0, SUFFIX_HEAD),
       startedAt: this.clock.now(),
       settled: false,
+      sent: false,
       attached: 0,
       controller,
     } as Live & { result: Promise<string | undefined> };
-    req.result = run(controller.signal)
+    req.result = run(controller.signal, () => (req.sent = true))
       .catch(() => undefined)
       .finally(() => {
         req.settled = true;
@@ -124,7 +130,7 @@ export class InflightRequests {
   }
 
   private orphaned(req: Live): void {
-    if (this.graceMs <= 0) return this.abort(req, 'cancelled');
+    if (this.graceMs <= 0 || !req.sent) return this.abort(req, 'cancelled');
     req.graceTimer = this.clock.setTimeout(() => {
       req.graceTimer = undefined;
       if (req.attached === 0 && !req.settled) this.abort(req, 'cancelled');

@@ -204,12 +204,6 @@ export class Gate extends Disposable {
     this.scheduleChange();
   }
 
-  /** Counts answers that did not need the provider. */
-  recordShortcut(kind: 'cacheHits' | 'coalesced'): void {
-    this.metrics.count(kind);
-    this.scheduleChange();
-  }
-
   /** Ends the cooldown now (a probe succeeded, or the user asked to retry now). */
   clearCooldown(): void {
     this.cooldown.clear();

@@ -22,9 +22,6 @@ export interface ProviderStats {
   failed: number;
   /** Requests dropped: cancelled, superseded or past their deadline. */
   dropped: number;
-  /** Answers served from the cache / shared with an identical request in flight. */
-  cacheHits: number;
-  coalesced: number;
   latencyP50Ms?: number;
   latencyP95Ms?: number;
   tokens: TokenTotals;
@@ -49,22 +46,11 @@ export class Metrics {
     rateLimited: 0,
     failed: 0,
     dropped: 0,
-    cacheHits: 0,
-    coalesced: 0,
     tokens: { prompt: 0, completion: 0, cacheHit: 0, cacheMiss: 0 },
   };
 
   count(
-    key:
-      | 'requests'
-      | 'attempts'
-      | 'attemptsFailed'
-      | 'succeeded'
-      | 'rateLimited'
-      | 'failed'
-      | 'dropped'
-      | 'cacheHits'
-      | 'coalesced',
+    key: 'requests' | 'attempts' | 'attemptsFailed' | 'succeeded' | 'rateLimited' | 'failed' | 'dropped',
   ): void {
     this.stats[key]++;
   }

@@ -17,7 +17,7 @@ export class CompletionPolicy implements FailoverPolicy<CompletionResult> {
   constructor(
     private readonly deps: FailoverDeps,
     private readonly request: FimRequest,
-    options: RequestOptions,
+    private readonly options: RequestOptions,
   ) {
     this.deadlineMs = options.deadlineMs ?? deps.settings().completionDeadlineMs;
   }
@@ -57,6 +57,7 @@ export class CompletionPolicy implements FailoverPolicy<CompletionResult> {
       {
         signal: scope.signal,
         deadlineMs: hop.remainingMs,
+        onSent: this.options.onSent,
         onWait: (info) => {
           scope.noteWait(info);
           this.moveIfStuck();
@@ -66,7 +67,7 @@ export class CompletionPolicy implements FailoverPolicy<CompletionResult> {
   }
 
   succeeded(hop: Hop, result: CompletionResult, latencyMs: number): CompletionResult {
-    if (!result.fromCache) hop.member.observe({ ok: true, requestClass: 'completion', latencyMs });
+    hop.member.observe({ ok: true, requestClass: 'completion', latencyMs });
     return result;
   }
 

@@ -1,11 +1,8 @@
 // ModelService for ONE provider: its gate plus its client. Chat runs first in line with restart
-// semantics; completions go through the cache and share identical requests in flight. The router
-// (failover between providers) wraps several of these and reads their gates' snapshots.
-//
-// Coalescing is for completions only: two identical chat requests are two questions the user
-// asked on purpose (e.g. "regenerate"), and fanning one stream's deltas out to several panels
-// would tie their restarts together for little gain. A completion that joins one in flight shares
-// its deadline too (the first caller's): identical requests come from the same editor moments apart.
+// semantics. The router (failover between providers) wraps several of these and reads their
+// gates' snapshots. Completion answers are cached and shared in flight once, by the completion
+// engine (src/core/completion/answerCache.ts, inflight.ts), which knows positions and what was
+// typed since; a second copy here only ever hit when the engine's did (#11).
 import type { Clock } from '../common/clock';
 import { realClock } from '../common/clock';
 import type {
@@ -16,12 +13,10 @@ import type {
   FimRequest,
   ModelService,
   RequestOptions,
-  Usage,
 } from './modelService';
 import type { FimAttemptResult, ProviderClientOptions } from './providerClient';
 import { ProviderClient } from './providerClient';
 import type { ProviderEndpoint } from './providerEndpoint';
-import { Coalescer } from '../gate/coalescer';
 import { Emitter } from '../common/event';
 import type { IDisposable } from '../common/lifecycle';
 import { Disposable } from '../common/lifecycle';
@@ -30,7 +25,6 @@ import type { BilledAttempt } from '../usage/billing';
 import { AttemptMeter, chatPromptTokens, estimateTokens } from '../usage/billing';
 import type { GateOptions, GateSnapshot, RetryGuard } from '../gate/gate';
 import { Gate } from '../gate/gate';
-import { cacheKey, ResponseCache } from '../gate/responseCache';
 
 export type { GateSnapshot } from '../gate/gate';
 
@@ -40,24 +34,19 @@ export interface ProviderServiceOptions {
   /** Gate tuning: AIMD, backoff, class policies (deadlines), slot source. */
   gate?: Omit<GateOptions, 'providerId' | 'label' | 'clock' | 'random'>;
   client?: Omit<ProviderClientOptions, 'clock'>;
-  /** Completion cache; 16 MB and 5 minutes by default; 0 disables. */
+  /**
+   * @deprecated Ignored: completion answers are cached by the completion engine alone (#11).
+   * Kept so callers that turned the old per-provider cache off (the team bench and tests) compile.
+   */
   cache?: { maxBytes: number; ttlMs: number };
 }
 
-interface CachedCompletion {
-  text: string;
-  usage?: Usage;
-  model: string;
-}
-
-/** One provider behind its own gate: chat, completions (cached, shared in flight), probes. */
+/** One provider behind its own gate: chat, completions, probes. */
 export class ProviderService extends Disposable implements ModelService {
   readonly id: string;
   private readonly clock: Clock;
   private readonly client: ProviderClient;
   private readonly gate: Gate;
-  private readonly cache: ResponseCache<CachedCompletion>;
-  private readonly coalescer = new Coalescer<CachedCompletion>();
   private readonly billed = this._register(new Emitter<BilledAttempt>());
   private sendCheck: (() => PacerError | undefined) | undefined;
 
@@ -84,11 +73,6 @@ export class ProviderService extends Disposable implements ModelService {
       }),
     );
     this.onDidAttempt = this.gate.onDidAttempt;
-    this.cache = new ResponseCache<CachedCompletion>({
-      maxBytes: options.cache?.maxBytes ?? 16 * 1024 * 1024,
-      ttlMs: options.cache?.ttlMs ?? 300_000,
-      clock: this.clock,
-    });
   }
 
   async chat(request: ChatRequest, events: RequestOptions & ChatEvents = {}): Promise<ChatResult> {
@@ -154,52 +138,38 @@ export class ProviderService extends Disposable implements ModelService {
 
   // `onWait` (a seam for the router): tells a caller its completion is waiting (queued, cooling
   // down) rather than in flight, so a router can move it elsewhere without aborting a live request.
-  async complete(
+  complete(
     request: FimRequest,
     requestOptions: RequestOptions & Pick<ChatEvents, 'onWait'> = {},
   ): Promise<CompletionResult> {
-    const { endpoint, client, gate, cache } = this;
+    const { endpoint, client, gate } = this;
     const model = request.model ?? endpoint.completionModel;
-    const key = cacheKey(endpoint.id, model, [
-      request.prompt,
-      request.suffix,
-      request.maxTokens,
-      request.stop ?? null,
-      request.temperature ?? null,
-    ]);
-    const hit = cache.get(key);
-    if (hit) {
-      gate.recordShortcut('cacheHits');
-      return { ...hit, providerId: endpoint.id, fromCache: true };
-    }
     // Not async: thousands of completions may wait at once, and each suspended frame costs memory.
-    const { value, shared } = await this.coalescer.run(key, requestOptions.signal, (signal) =>
-      gate
-        .run(
-          (ctx) => {
-            this.mayBeSent();
-            const prompt = estimateTokens(request.prompt.length + request.suffix.length);
-            const meter = new AttemptMeter(endpoint.id, 'completion', model, prompt);
-            return client.fim({ ...request, model }, { signal: ctx.signal, onSend: ctx.sent }).then(
-              (result) => {
-                this.billed.fire(meter.answered(result.model, result.usage, result.text.length));
-                ctx.reportHints(result.hints);
-                return result;
-              },
-              (error: unknown) => this.billFailure(meter, error),
-            );
-          },
-          { cls: 'completion', signal, deadlineMs: requestOptions.deadlineMs },
-        )
-        .then((answer: FimAttemptResult) => {
-          if (answer.usage) gate.recordUsage(answer.usage);
-          const cached: CachedCompletion = { text: answer.text, usage: answer.usage, model: answer.model };
-          cache.set(key, cached);
-          return cached;
-        }),
-    );
-    if (shared) gate.recordShortcut('coalesced');
-    return { ...value, providerId: endpoint.id, fromCache: false };
+    return gate
+      .run(
+        (ctx) => {
+          this.mayBeSent();
+          const prompt = estimateTokens(request.prompt.length + request.suffix.length);
+          const meter = new AttemptMeter(endpoint.id, 'completion', model, prompt);
+          const onSend = () => {
+            ctx.sent();
+            requestOptions.onSent?.();
+          };
+          return client.fim({ ...request, model }, { signal: ctx.signal, onSend }).then(
+            (result) => {
+              this.billed.fire(meter.answered(result.model, result.usage, result.text.length));
+              ctx.reportHints(result.hints);
+              return result;
+            },
+            (error: unknown) => this.billFailure(meter, error),
+          );
+        },
+        { cls: 'completion', signal: requestOptions.signal, deadlineMs: requestOptions.deadlineMs },
+      )
+      .then((answer: FimAttemptResult) => {
+        if (answer.usage) gate.recordUsage(answer.usage);
+        return { text: answer.text, usage: answer.usage, providerId: endpoint.id, model: answer.model };
+      });
   }
 
   /** The gate's queue, limit, cooldown and counters. */
@@ -248,10 +218,6 @@ export class ProviderService extends Disposable implements ModelService {
   /** After a 402: can the account pay again? `undefined` when the provider cannot say. */
   balanceAvailable(signal?: AbortSignal): Promise<boolean | undefined> {
     return this.gate.probe((probeSignal) => this.client.balanceAvailable(probeSignal), signal);
-  }
-
-  clearCache(): void {
-    this.cache.clear();
   }
 
   private mayBeSent(): void {

@@ -173,10 +173,6 @@ export class Router extends Disposable implements ModelService {
     this.spend.lift();
   }
 
-  clearCache(): void {
-    for (const m of this.pool.all()) m.service.clearCache();
-  }
-
   /** Hooks a new provider's service to the router: retry guard, billing, the spend limit. */
   private wire(member: RouterMember): void {
     const { service } = member;

@@ -6,17 +6,26 @@ import * as vscode from 'vscode';
 import { realClock } from '../../core/common/clock';
 import { Disposable } from '../../core/common/lifecycle';
 import type { IDisposable } from '../../core/common/lifecycle';
-import type { CompletionSettings } from '../../core/completion/completionEngine';
+import type { CompletionSettings, EngineEvent } from '../../core/completion/completionEngine';
 import { CompletionEngine } from '../../core/completion/completionEngine';
 import { CompletionSwitch } from '../../core/completion/completionSwitch';
 import { AdaptiveDebounce } from '../../core/completion/debounce';
 import type { Debouncer } from '../../core/completion/debounce';
 import type { ModelService } from '../../core/providers/modelService';
+import { cacheOptions } from '../../core/settings/settingsChecks';
 import { exclusionsForKey, registerExclusionSettings } from '../exclusionSettings';
 import type { Logger } from '../log';
 import type { Settings } from '../settings';
+import type { BenchTrace } from './benchMode';
 import { benchCompletionMode, benchStrategy, benchTimeline } from './benchMode';
 import { PacerInlineProvider } from './inlineProvider';
+
+/** The engine's side of the bench timeline: requests with their cause, answers, reuse. */
+function traceEngineEvent(trace: BenchTrace, e: EngineEvent): void {
+  if (e.type === 'request') trace({ ev: 'request', id: e.id, ...e.cause });
+  else if (e.type === 'answer') trace({ ev: 'answer', id: e.id, latencyMs: e.latencyMs, text: e.text });
+  else if (e.type === 'served') trace({ ev: 'served', source: e.source });
+}
 
 const SNOOZE_KEY = 'pacer.completion.snoozeUntil';
 
@@ -70,7 +79,7 @@ export class CompletionContribution extends Disposable {
         clock: realClock,
         debouncer: engineDebouncer,
         ...(bench ? { reuse: bench.reuse } : {}),
-        ...(trace ? { onEvent: (e) => e.type === 'request' && trace({ ev: 'request', id: e.id }) } : {}),
+        ...(trace ? { onEvent: (e) => traceEngineEvent(trace, e) } : {}),
         settings: engineSettings(),
         // Exclusions are read for each document's folder and language, not once for the window.
         exclusionsFor: exclusionsForKey,
@@ -87,6 +96,12 @@ export class CompletionContribution extends Disposable {
 
     this._register(
       vscode.workspace.onDidCloseTextDocument((doc) => engine.forgetDocument(doc.uri.toString())),
+    );
+    // Reaches the engine before VS Code's next call (which is what cancels the previous one).
+    this._register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) engine.noteEdit(e.document.uri.toString(), e.document.version);
+      }),
     );
     this._register(
       completionSwitch.onDidChange((mode) => {
@@ -115,6 +130,13 @@ export class CompletionContribution extends Disposable {
       settings.onDidChange('completion.enabled', () =>
         completionSwitch.setEnabled(settings.get('completion.enabled')),
       ),
+    );
+    // The one completion answer cache (#11): sized by pacer.cache.*, emptied by Pacer: Clear Cache.
+    const cacheLimits = () =>
+      cacheOptions({ maxMB: settings.get('cache.maxMB'), ttlMs: settings.get('cache.ttlMs') });
+    engine.setCacheLimits(cacheLimits());
+    this._register(
+      settings.onDidChange(['cache.maxMB', 'cache.ttlMs'], () => engine.setCacheLimits(cacheLimits())),
     );
     this._register(services.onDidClearCache(() => engine.clearCache()));
   }

@@ -36,7 +36,12 @@ export class PacerInlineProvider implements vscode.InlineCompletionItemProvider 
     ) {
       return undefined;
     }
-    this.trace?.({ ev: 'called', version: document.version });
+    this.trace?.({
+      ev: 'called',
+      version: document.version,
+      trigger: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke ? 'invoke' : 'auto',
+      offset: document.offsetAt(position),
+    });
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {

@@ -5,7 +5,6 @@ import type * as vscode from 'vscode';
 import { Disposable } from '../../core/common/lifecycle';
 import { createRouter } from '../../core/providers/createRouter';
 import type { Router, RouterSettings } from '../../core/providers/router';
-import { cacheOptions } from '../../core/settings/settingsChecks';
 import type { Logger } from '../log';
 import type { SettingKey } from '../../core/settings/settingsTable';
 import { SETTING_KEYS } from '../../core/settings/settingsTable';
@@ -30,8 +29,8 @@ export function routerSettings(s: PacerSettings): RouterSettings {
 
 const ENV_KEY_IMPORTED = 'pacer.envKeyImported';
 
-/** Settings whose change needs new provider services (their caches and gates are sized by them). */
-const SERVICE_KEYS: readonly SettingKey[] = ['cache.maxMB', 'cache.ttlMs', 'gate.initialConcurrency'];
+/** Settings whose change needs new provider services (their gates are sized by them). */
+const SERVICE_KEYS: readonly SettingKey[] = ['gate.initialConcurrency'];
 
 export class Providers extends Disposable {
   readonly keys: ApiKeys;
@@ -56,7 +55,7 @@ export class Providers extends Disposable {
         settings: routerSettings(this.settings),
         keys: this.keys,
         fetch: () => proxy.fetch,
-        // Read when a service is (re)built: gate and cache sizes follow the settings of the moment.
+        // Read when a service is (re)built: gate sizes follow the settings of the moment.
         serviceOptions: (info) => ({
           gate: {
             aimd: { initial: this.settings.gate.initialConcurrency, max: this.settings.gate.maxConcurrency },
@@ -68,7 +67,6 @@ export class Providers extends Disposable {
               this.settings.gate.maxConcurrency,
             ),
           },
-          cache: cacheOptions(this.settings.cache),
         }),
         log: log.child('router'),
         usage: ledger.usage,
@@ -93,7 +91,7 @@ export class Providers extends Disposable {
   }
 
   /**
-   * Cache and gate sizes need fresh services. A change that cannot be applied leaves the previous
+   * Gate sizes need fresh services. A change that cannot be applied leaves the previous
    * settings in force (the router builds new services before it retires old ones), and the user is told.
    */
   private applySettings(changed: ReadonlySet<SettingKey>): void {
@@ -102,7 +100,7 @@ export class Providers extends Disposable {
       const rebuild = SERVICE_KEYS.some((k) => changed.has(k));
       // Only a change of providers can change which keys matter or what /models says.
       const providersChanged = [...changed].some((k) => k.startsWith('providers.'));
-      // serviceOptions reads `settings` (gate and cache sizes) when the router builds services.
+      // serviceOptions reads `settings` (gate sizes) when the router builds services.
       this.settings = next;
       this.router.updateSettings(routerSettings(next));
       if (rebuild) this.router.recreateServices();

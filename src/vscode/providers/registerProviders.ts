@@ -38,7 +38,7 @@ export function registerProviders(
   const ledger = new LedgerPersistence(context, log.child('usage'));
   const providers = new Providers(context, settings, ledger, log);
   const { router, keys } = providers;
-  const cache = new ClearCacheCommand(router, log);
+  const cache = new ClearCacheCommand(log);
   // The router goes before the ledger it writes to.
   context.subscriptions.push(
     providers,

@@ -32,7 +32,7 @@ class Model implements ModelService {
     this.calls.push({ at: this.clock.now(), request });
     return new Promise((resolve, reject) => {
       const h = this.clock.setTimeout(
-        () => resolve({ text: this.answer(request), providerId: 'p', model: 'm', fromCache: false }),
+        () => resolve({ text: this.answer(request), providerId: 'p', model: 'm' }),
         200,
       );
       options.signal?.addEventListener('abort', () => {

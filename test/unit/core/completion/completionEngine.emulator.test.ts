@@ -35,7 +35,6 @@ beforeEach(() => {
   emu.setFault({ kind: 'none' });
   emu.setOptions({ ttftMs: 20 });
   emu.resetStats();
-  service.clearCache();
   warnings.length = 0;
 });
 

@@ -49,6 +49,7 @@ describe('answer cache', () => {
   test('entries expire after the TTL', async () => {
     const clock = new FakeClock();
     const c = new AnswerCache(clock, {
+      maxBytes: 1e6,
       maxEntries: 10,
       ttlMs: 1000,
       maxForward: 8,
@@ -64,6 +65,7 @@ describe('answer cache', () => {
   });
   test('least recently used entries go first', () => {
     const c = new AnswerCache(new FakeClock(), {
+      maxBytes: 1e6,
       maxEntries: 2,
       ttlMs: 1e9,
       maxForward: 8,
@@ -77,13 +79,30 @@ describe('answer cache', () => {
     assert.ok(c.lookup('doc', 'a', SUFFIX));
     assert.equal(c.lookup('doc', 'b', SUFFIX), undefined);
   });
+  test('the settings bound its memory, and 0 turns it off (#11: the one completion cache)', () => {
+    const c = new AnswerCache(new FakeClock());
+    c.put('doc', 'a', SUFFIX, 'x'.repeat(100));
+    c.put('doc', 'b', SUFFIX, 'y'.repeat(100));
+    const one = c.bytes / 2;
+    c.setLimits({ maxBytes: Math.ceil(one * 1.5), ttlMs: 60_000 });
+    assert.equal(c.size, 1, 'the least recently used answer went');
+    assert.ok(c.lookup('doc', 'b', SUFFIX));
+    c.setLimits({ maxBytes: 0, ttlMs: 60_000 });
+    assert.equal(c.size, 0);
+    c.put('doc', 'c', SUFFIX, 'z');
+    assert.equal(c.lookup('doc', 'c', SUFFIX), undefined, 'off: nothing kept');
+    assert.equal(c.bytes, 0);
+  });
 });
 
 describe('in-flight requests', () => {
-  function pending(clock: FakeClock, ms: number, text: string) {
+  /** A request that goes out at once (`sentAfterMs` 0) or that long after it starts. */
+  function pending(clock: FakeClock, ms: number, text: string, sentAfterMs = 0) {
     const seen: { aborted: boolean } = { aborted: false };
-    const run = (signal: AbortSignal) =>
+    const run = (signal: AbortSignal, sent: () => void) =>
       new Promise<string | undefined>((resolve, reject) => {
+        if (sentAfterMs === 0) sent();
+        else clock.setTimeout(() => !signal.aborted && sent(), sentAfterMs);
         const h = clock.setTimeout(() => resolve(text), ms);
         signal.addEventListener('abort', () => {
           seen.aborted = true;
@@ -125,6 +144,20 @@ describe('in-flight requests', () => {
     assert.equal(seen.aborted, false);
     await clock.advance(2);
     assert.equal(seen.aborted, true);
+    assert.equal(inflight.size, 0);
+  });
+
+  test('a request not sent yet is dropped with its last caller: the grace is for paid ones (#14)', async () => {
+    const clock = new FakeClock();
+    const inflight = new InflightRequests(clock, 150);
+    // A busy extension host: the request is still on its way out when the user types on.
+    const { run, seen } = pending(clock, 1000, 'x', 120);
+    const caller = new AbortController();
+    void inflight.attach(inflight.start('doc', 'p', SUFFIX, run), caller.signal);
+    await clock.advance(50);
+    caller.abort();
+    await clock.advance(0);
+    assert.equal(seen.aborted, true, 'aborted before it went out: nothing billed');
     assert.equal(inflight.size, 0);
   });
 

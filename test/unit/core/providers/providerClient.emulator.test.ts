@@ -88,7 +88,6 @@ describe('provider service on the emulator', () => {
     assert.ok(answer.usage && answer.usage.promptTokens > 0);
     assert.deepEqual(providers, ['deepseek']);
     const completion = await s.complete(fim('function add(a, b) {\n  return '));
-    assert.equal(completion.fromCache, false);
     assert.ok(completion.text.length > 0);
     assert.deepEqual(await s.probe(), ['deepseek-flash', 'deepseek-v4-flash', 'deepseek-v4-pro']);
     const stats = emu.stats();
@@ -245,38 +244,10 @@ describe('provider service on the emulator', () => {
     await waitFor(() => emu.stats().inFlight === 0, 1000);
   });
 
-  test('identical completions share one HTTP request, then come from the cache; errors are never cached', async () => {
+  test('a completion is sent as asked: caching and sharing in flight are the completion engine’s (#11)', async () => {
     const s = service();
-    const [a, b] = await Promise.all([s.complete(fim('let total = ')), s.complete(fim('let total = '))]);
-    assert.equal(a.text, b.text);
-    assert.equal(emu.stats().requestsByPath['/beta/completions'], 1);
-    const c = await s.complete(fim('let total = '));
-    assert.equal(c.fromCache, true);
-    assert.equal(emu.stats().requestsByPath['/beta/completions'], 1);
-    const snap = s.snapshot().stats;
-    assert.equal(snap.coalesced, 1);
-    assert.equal(snap.cacheHits, 1);
-
-    emu.setFault({ kind: 'badRequest', count: 1 });
-    await assert.rejects(s.complete(fim('let broken = ')), (e: PacerError) => e.kind === 'badRequest');
-    const retry = await s.complete(fim('let broken = '));
-    assert.equal(retry.fromCache, false);
-  });
-
-  test('one caller giving up does not cancel a shared completion another still waits for', async () => {
-    emu.setOptions({ ttftMs: 150 });
-    try {
-      const s = service();
-      const first = new AbortController();
-      const a = s.complete(fim('const shared = '), { signal: first.signal });
-      const b = s.complete(fim('const shared = '));
-      setTimeout(() => first.abort(), 30);
-      await assert.rejects(a, (e: PacerError) => e.kind === 'cancelled');
-      assert.ok((await b).text.length > 0);
-      assert.equal(emu.stats().requestsByPath['/beta/completions'], 1);
-    } finally {
-      emu.setOptions({ ttftMs: 20 });
-    }
+    await Promise.all([s.complete(fim('let total = ')), s.complete(fim('let total = '))]);
+    assert.equal(emu.stats().requestsByPath['/beta/completions'], 2);
   });
 
   test('a stalled completion is dropped at its deadline and its connection closed', async () => {
