@@ -19,9 +19,6 @@ export async function run({ quick }: SectionOptions): Promise<SectionOutput> {
   const server = await startInstantServer();
   const service = createProviderService(
     createDeepSeekEndpoint({ baseUrl: server.url, getApiKey: async () => 'sk-bench' }),
-    {
-      cache: { maxBytes: 0, ttlMs: 0 },
-    },
   );
   const direct = new OpenAI({
     baseURL: `${server.url}/beta`,

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     }
     const service = createProviderService(
       createDeepSeekEndpoint({ baseUrl: args.emuUrl, getApiKey: async () => 'sk-bench' }),
-      { gate: slotSource ? { slotSource } : {}, cache: { maxBytes: 0, ttlMs: 0 } },
+      { gate: slotSource ? { slotSource } : {} },
     );
     disposers.push(() => service.dispose());
     return async (signal, prompt) => {

@@ -34,11 +34,6 @@ export interface ProviderServiceOptions {
   /** Gate tuning: AIMD, backoff, class policies (deadlines), slot source. */
   gate?: Omit<GateOptions, 'providerId' | 'label' | 'clock' | 'random'>;
   client?: Omit<ProviderClientOptions, 'clock'>;
-  /**
-   * @deprecated Ignored: completion answers are cached by the completion engine alone (#11).
-   * Kept so callers that turned the old per-provider cache off (the team bench and tests) compile.
-   */
-  cache?: { maxBytes: number; ttlMs: number };
 }
 
 /** One provider behind its own gate: chat, completions, probes. */

@@ -98,11 +98,14 @@ export class CompletionContribution extends Disposable {
       vscode.workspace.onDidCloseTextDocument((doc) => engine.forgetDocument(doc.uri.toString())),
     );
     // Reaches the engine before VS Code's next call (which is what cancels the previous one).
-    this._register(
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0) engine.noteEdit(e.document.uri.toString(), e.document.version);
-      }),
-    );
+    // Pacer's own behaviour: the bench's comparison rows model extensions that only see VS Code's
+    // cancellation, so they do not get it.
+    if (!bench)
+      this._register(
+        vscode.workspace.onDidChangeTextDocument((e) => {
+          if (e.contentChanges.length > 0) engine.noteEdit(e.document.uri.toString(), e.document.version);
+        }),
+      );
     this._register(
       completionSwitch.onDidChange((mode) => {
         void globalState.update(SNOOZE_KEY, mode.kind === 'snoozed' ? mode.untilMs : undefined);

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { providerSettingsIssues, resolveProviders } from '../../../../src/core/providers/catalog';
 import type { ProviderSettings } from '../../../../src/core/providers/catalog';
-import { createProviderService } from '../../../../src/core/providers/providerService';
-import { toEndpoint } from '../../../../src/core/providers/catalog';
+import { realClock } from '../../../../src/core/common/clock';
+import { AnswerCache } from '../../../../src/core/completion/answerCache';
 import type { JsonSchema } from '../../../../src/core/settings/settingSchema';
 import { checkValue } from '../../../../src/core/settings/settingSchema';
 import { cacheOptions, orderBounds } from '../../../../src/core/settings/settingsChecks';
@@ -91,13 +91,16 @@ describe('no setting value stops activation: wrong types and values for every pa
     }
   });
 
-  test('a fractional cache size (0.3 MB) builds a provider service', () => {
+  test('a fractional cache size (0.3 MB) gives the answer cache whole limits it can use', () => {
     // Before: maxBytes 314572.8 went to lru-cache, which throws, and activation failed.
-    const [deepseek] = resolveProviders(providers());
-    const endpoint = toEndpoint(deepseek, async () => 'sk-test');
     for (const maxMB of [0.3, 0, 1e-9, 1024]) {
-      const service = createProviderService(endpoint, { cache: cacheOptions({ maxMB, ttlMs: 500 }) });
-      service.dispose();
+      const limits = cacheOptions({ maxMB, ttlMs: 500.5 });
+      assert.ok(Number.isInteger(limits.maxBytes) && limits.maxBytes >= 0, `maxBytes ${limits.maxBytes}`);
+      assert.equal(limits.ttlMs, 500);
+      const cache = new AnswerCache(realClock);
+      cache.setLimits(limits);
+      cache.put('doc', 'const a = ', '', '1;');
+      assert.equal(cache.lookup('doc', 'const a = ', '')?.text, limits.maxBytes > 0 ? '1;' : undefined);
     }
   });
 

@@ -131,7 +131,7 @@ describe('team queue behind real gates', () => {
       });
       return createProviderService(
         createDeepSeekEndpoint({ baseUrl: emu.url, getApiKey: async () => apiKey }),
-        { gate: { slotSource }, cache: { maxBytes: 0, ttlMs: 0 } },
+        { gate: { slotSource } },
       );
     });
 
