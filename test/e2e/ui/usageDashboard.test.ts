@@ -8,7 +8,7 @@
 //    (first after a reload), into test-results/usage-open.json; CSV export through the real save
 //    dialog writes what the table shows; Clear Usage History leaves the empty state.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -115,7 +115,7 @@ describe('usage dashboard in the editor', () => {
   });
 
   test('in a high contrast theme the outcomes differ by more than colour', async () => {
-    const frame = await dash.frame();
+    const frame = await dash.show();
     await dash.focusWorkbench();
     await editor.runCommand('Preferences: Color Theme');
     const input = editor.page.locator('.quick-input-widget input');
@@ -134,7 +134,11 @@ describe('usage dashboard in the editor', () => {
     const legend = await frame.evaluate<string[]>(
       `[...document.querySelectorAll('.usage-chart[data-chart="requests"] .u-legend .u-label')].map((e) => e.textContent ?? '')`,
     );
-    const markers = legend.filter(Boolean).map((l) => l.trim().split(' ')[0]);
+    // The time axis has a legend entry too (no marker): only the series' entries count.
+    const markers = legend
+      .map((l) => l.trim())
+      .filter((l) => /^[^\w\s]/.test(l))
+      .map((l) => l.split(' ')[0]);
     assert.equal(markers.length, 4, `legend: ${legend.join(' | ')}`);
     assert.equal(new Set(markers).size, 4, `markers: ${markers.join(' ')}`);
     const head = (await dash.table(frame, 'requests'))[0] ?? [];
@@ -236,4 +240,60 @@ describe('usage dashboard with 90 days of worst-case history', () => {
     record('cold', cold);
     open.cold = cold.ms;
   });
+
+  test('CSV export through the save dialog writes what the table shows', async () => {
+    const frame = await dash.show();
+    const target = join(editor.workspace.path, 'usage-totals.csv');
+    await frame.click('button[data-export="totals"]');
+    // The save dialog: VS Code's own simple dialog (files.simpleDialog.enable), a path to type.
+    const input = editor.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(target);
+    await editor.page.keyboard.press('Enter');
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(target) && Date.now() < deadline) await editor.page.waitForTimeout(100);
+    assert.ok(existsSync(target), 'the CSV file was written');
+    const csv = parseCsv(readFileSync(target, 'utf8'));
+    const shown = await dash.table(frame, 'totals');
+    assert.ok(shown.length > 1, 'the totals table has rows');
+    assert.deepEqual(csv, shown);
+  });
+
+  test('Clear Usage History empties the charts and shows the empty state', async () => {
+    const frame = await dash.show();
+    await editor.runCommand('Pacer: Clear Usage History');
+    const dialog = editor.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    await dialog.locator('.monaco-button', { hasText: 'Clear History' }).click();
+    await frame.waitForSelector('.usage-empty', { timeout: 20_000 });
+    assert.equal((await frame.$$('.usage-plot canvas')).length, 0, 'no charts are left');
+    assert.match((await frame.textContent('.usage-empty')) ?? '', /No usage yet/);
+    await editor.screenshot('usage-dashboard-empty', { parkMouse: true });
+  });
 });
+
+/** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (quoted) cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      rows.push([...row, cell]);
+      row = [];
+      cell = '';
+    } else if (c !== '\r') cell += c;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}

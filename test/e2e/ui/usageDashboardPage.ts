@@ -45,6 +45,15 @@ export class DashboardPage {
     throw new Error('the usage dashboard did not show');
   }
 
+  /** `Pacer: Show Usage` (not timed): the panel in front, its frame. */
+  async show(): Promise<Frame> {
+    await this.editor.runCommand('Pacer: Show Usage');
+    await this.editor.page
+      .locator('.tabs-container .tab.active', { hasText: 'Pacer Usage' })
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    return this.frame();
+  }
+
   /** Keys go to the workbench, not to the webview that had focus. */
   async focusWorkbench(): Promise<void> {
     await this.editor.page.locator('.tabs-container .tab', { hasText: 'Pacer Usage' }).first().click();
@@ -104,12 +113,12 @@ export class DashboardPage {
     const page = this.editor.page;
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
     await input.fill('>Pacer: Show Usage');
     await page
       .locator('.quick-input-widget .monaco-list-row', { hasText: 'Pacer: Show Usage' })
       .first()
-      .waitFor({ state: 'visible', timeout: 10_000 });
+      .waitFor({ state: 'visible', timeout: 30_000 });
   }
 
   /**
