@@ -2,8 +2,9 @@
 // case (every hour active for 6 providers × 3 classes, 20 requests an hour each, every outcome,
 // latencies and waits spread log-uniformly from 1 ms to 60 s), built through the store's own
 // compaction and encoding. `recordOverheadUs`: one synchronous record (attempt + billed), p50/p99.
-// `flushMs`: one window's flush of an hour of pending buckets into that full file (lock, read,
-// merge, compact, write). `openMs` needs the real editor (the UI suite measures it): null here.
+// `flushMs`: one window's flush of an hour of pending buckets into that full file (lock, read it
+// unless this window wrote it last, merge, compact, write); the median of five, so the first one,
+// which reads, is not it. `openMs` needs the real editor (the UI suite measures it): null here.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,8 +21,11 @@ import { percentile, round, seeded } from './stats';
 import type { SectionRunner } from './types';
 
 /**
- * `openMs` from the real editor: the UI test times `Show Usage` (Enter to every chart drawn), cold
- * after a reload and warm, into test-results/usage-open.json. Null when it has not run.
+ * `openMs` from the real editor: the UI test seeds this worst case (test/helpers/usageHistoryFixture.ts)
+ * and times `Show Usage` from Enter to the frame after every chart was drawn (the webview's clock),
+ * cold (first after a reload) and warm (closed and opened again; the median of three), into
+ * test-results/usage-open.json, with `warmReveal` (back from a background tab) and each run's
+ * phases and load. Null when it has not run.
  */
 function lastUiOpenMs(): { cold: number; warm: number } | null {
   const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'usage-open.json');
