@@ -252,7 +252,9 @@ export class UsageHistory implements IDisposable {
       });
       if (!done) throw new Error('another window holds the lock');
     } catch (e) {
-      // Put back what was not written, under what this window recorded meanwhile.
+      // Put back what was not written, under what this window recorded meanwhile; the kept file
+      // may have taken them in already, so it is read again next time.
+      this.storedMtime = Number.NaN;
       mergeBuckets(pending, this.pending.values());
       this.pending = pending;
       this.options.log?.warn(`could not save the usage history (kept for the next try): ${text(e)}`);

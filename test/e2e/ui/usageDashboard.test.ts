@@ -16,6 +16,7 @@ import type { FrameLocator } from 'playwright-core';
 import { encodeHistory } from '../../../src/core/usage/historyCodec';
 import { HISTORY_FILE } from '../../../src/core/usage/usageHistory';
 import { worstCaseBuckets } from '../../helpers/usageHistoryFixture';
+import { readUserSettings, writeUserSettings } from '../../../tools/editor/codeServer';
 import { resultsDir, startPacerEditor } from './harness';
 import type { PacerEditor } from './harness';
 import type { ClassCounts, OpenPhases } from './usageDashboardPage';
@@ -117,14 +118,11 @@ describe('usage dashboard in the editor', () => {
   test('in a high contrast theme the outcomes differ by more than colour', async () => {
     const frame = await dash.show();
     await dash.focusWorkbench();
-    await editor.runCommand('Preferences: Color Theme');
-    const input = editor.page.locator('.quick-input-widget input');
-    await input.fill('Dark High Contrast');
-    await editor.page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark High Contrast' })
-      .first()
-      .waitFor({ state: 'visible', timeout: 10_000 });
-    await editor.page.keyboard.press('Enter');
+    // The theme through the user settings file, which the workbench applies as it changes.
+    writeUserSettings(editor.server.dirs, {
+      ...readUserSettings(editor.server.dirs),
+      'workbench.colorTheme': 'Default High Contrast',
+    });
     await frame.waitForFunction(`document.body.classList.contains('vscode-high-contrast')`, undefined, {
       timeout: 10_000,
     });
