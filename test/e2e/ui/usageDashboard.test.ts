@@ -225,8 +225,11 @@ describe('usage dashboard with 90 days of worst-case history', () => {
     }
     open.warm = median(warm);
     const reveals: number[] = [];
+    await editor.openFile('src/math.ts');
+    const mathTab = editor.page.locator('.tabs-container .tab[data-resource-name="math.ts"]');
     for (let i = 0; i < 3; i++) {
-      await editor.openFile('src/math.ts');
+      await mathTab.click();
+      await editor.page.waitForTimeout(300);
       const ms = await dash.reveal();
       record('warmReveal', { ms });
       reveals.push(ms);
@@ -244,12 +247,15 @@ describe('usage dashboard with 90 days of worst-case history', () => {
     const target = join(editor.workspace.path, 'usage-totals.csv');
     await frame.click('button[data-export="totals"]');
     // The save dialog: VS Code's own simple dialog (files.simpleDialog.enable), a path to type.
-    const input = editor.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    const dialog = editor.page.locator('.quick-input-widget', { hasText: 'Export usage table as CSV' });
+    await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+    const input = dialog.locator('input').first();
     await input.fill(target);
-    await editor.page.keyboard.press('Enter');
+    await editor.page.waitForTimeout(500);
+    await input.press('Enter');
     const deadline = Date.now() + 15_000;
     while (!existsSync(target) && Date.now() < deadline) await editor.page.waitForTimeout(100);
+    if (!existsSync(target)) await editor.screenshot('usage-csv-failed');
     assert.ok(existsSync(target), 'the CSV file was written');
     const csv = parseCsv(readFileSync(target, 'utf8'));
     const shown = await dash.table(frame, 'totals');
