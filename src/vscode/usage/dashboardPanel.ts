@@ -210,7 +210,11 @@ export class DashboardPanel extends Disposable {
     if (!table) return;
     const target = await vscode.window.showSaveDialog({
       title: usageMessages.exportCsvTitle,
-      defaultUri: vscode.Uri.file(`pacer-usage-${chart}-${this.range}.csv`),
+      // In the first workspace folder (a bare file name would land at the file system's root).
+      defaultUri: ((name) => {
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        return folder ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(name);
+      })(`pacer-usage-${chart}-${this.range}.csv`),
       filters: { CSV: ['csv'] },
     });
     if (!target) return;

@@ -123,9 +123,12 @@ describe('usage dashboard in the editor', () => {
       ...readUserSettings(editor.server.dirs),
       'workbench.colorTheme': 'Default High Contrast',
     });
-    await frame.waitForFunction(`document.body.classList.contains('vscode-high-contrast')`, undefined, {
-      timeout: 10_000,
-    });
+    // Polled with evaluate: the panel's CSP forbids the eval that waitForFunction would need.
+    const hcBy = Date.now() + 15_000;
+    while (!(await frame.evaluate<boolean>(`document.body.classList.contains('vscode-high-contrast')`))) {
+      if (Date.now() > hcBy) throw new Error('the high contrast theme did not apply');
+      await editor.page.waitForTimeout(100);
+    }
     await editor.page.waitForTimeout(1000);
     assert.ok((await dash.chartsDrawn(frame)) >= 4, 'redrawn in high contrast');
     // Each outcome has its own marker in the legend and table (and its own dash in the chart).
@@ -249,9 +252,11 @@ describe('usage dashboard with 90 days of worst-case history', () => {
     // The save dialog: VS Code's own simple dialog (files.simpleDialog.enable), a path to type.
     const dialog = editor.page.locator('.quick-input-widget', { hasText: 'Export usage table as CSV' });
     await dialog.waitFor({ state: 'visible', timeout: 20_000 });
-    const input = dialog.locator('input').first();
+    const input = dialog.locator('input[type="text"], input:not([type])').first();
+    // The dialog fills in its default path a moment after it shows: type over it after that.
+    await editor.page.waitForTimeout(1000);
     await input.fill(target);
-    await editor.page.waitForTimeout(500);
+    assert.equal(await input.inputValue(), target);
     await input.press('Enter');
     const deadline = Date.now() + 15_000;
     while (!existsSync(target) && Date.now() < deadline) await editor.page.waitForTimeout(100);
