@@ -270,6 +270,7 @@ describe('usage dashboard with 90 days of worst-case history', () => {
 
   test('Clear Usage History empties the charts and shows the empty state', async () => {
     const frame = await dash.show();
+    await dash.focusWorkbench();
     await editor.runCommand('Pacer: Clear Usage History');
     const dialog = editor.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 10_000 });
