@@ -2,8 +2,9 @@
 // case (every hour active for 6 providers × 3 classes, 20 requests an hour each, every outcome,
 // latencies and waits spread log-uniformly from 1 ms to 60 s), built through the store's own
 // compaction and encoding. `recordOverheadUs`: one synchronous record (attempt + billed), p50/p99.
-// `flushMs`: one window's flush of an hour of pending buckets into that full file (lock, read,
-// merge, compact, write). `openMs` needs the real editor (the UI suite measures it): null here.
+// `flushMs`: one window's flush of an hour of pending buckets into that full file (lock, read it
+// unless this window wrote it last, merge, compact, write); the median of five, so the first one,
+// which reads, is not it. `openMs` needs the real editor (the UI suite measures it): null here.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,62 +13,19 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../src/core/common/clock';
 import { realClock } from '../../src/core/common/clock';
-import type { Bucket } from '../../src/core/usage/historyBuckets';
-import { compactBuckets, emptyBucket, HISTORY_CLASSES, keyOf } from '../../src/core/usage/historyBuckets';
+import { HISTORY_CLASSES } from '../../src/core/usage/historyBuckets';
 import { encodeHistory } from '../../src/core/usage/historyCodec';
-import { addValue } from '../../src/core/usage/logHistogram';
-import { localZone } from '../../src/core/usage/timeZone';
 import { HISTORY_FILE, UsageHistory } from '../../src/core/usage/usageHistory';
+import { WORST_CASE_PROVIDERS as PROVIDERS, worstCaseBuckets } from '../../test/helpers/usageHistoryFixture';
 import { percentile, round, seeded } from './stats';
 import type { SectionRunner } from './types';
 
-const HOUR = 3_600_000;
-const PROVIDERS = ['deepseek', 'openrouter', 'groq', 'together', 'ollama', 'lmstudio'];
-const OUTCOMES = [
-  'answered',
-  'answered',
-  'answered',
-  'rateLimited',
-  'server',
-  'network',
-  'timeout',
-  'cancelled',
-];
-
-export function worstCaseBuckets(now: number, days: number, perHour: number, seed = 1): Map<string, Bucket> {
-  const rnd = seeded(seed);
-  const logMax = Math.log(60_000);
-  const buckets = new Map<string, Bucket>();
-  const first = localZone.hourStart(now - days * 24 * HOUR);
-  for (let t = first; t <= now; t += HOUR) {
-    const start = localZone.hourStart(t);
-    for (const provider of PROVIDERS)
-      for (const cls of HISTORY_CLASSES) {
-        const b = emptyBucket(provider, cls, start);
-        for (let i = 0; i < perHour; i++) {
-          const outcome = OUTCOMES[i % OUTCOMES.length]!;
-          if (outcome === 'answered') b.answered++;
-          else if (outcome === 'rateLimited') b.rateLimited++;
-          else b.errors[outcome] = (b.errors[outcome] ?? 0) + 1;
-          addValue(b.latency, Math.exp(rnd() * logMax));
-          addValue(b.wait, Math.exp(rnd() * logMax));
-        }
-        b.fallback = Math.floor(rnd() * 3);
-        b.promptTokens = Math.floor(rnd() * 200_000);
-        b.cacheHitTokens = Math.floor(b.promptTokens * rnd());
-        b.cacheMissTokens = b.promptTokens - b.cacheHitTokens;
-        b.outputTokens = Math.floor(rnd() * 20_000);
-        b.costUsd = rnd() * 0.05;
-        b.estimatedUsd = rnd() < 0.2 ? b.costUsd : 0;
-        buckets.set(keyOf(b), b);
-      }
-  }
-  return compactBuckets(buckets, { now, zone: localZone, keepDays: 90, hourlyDays: 7 });
-}
-
 /**
- * `openMs` from the real editor: the UI test times `Show Usage` (Enter to every chart drawn), cold
- * after a reload and warm, into test-results/usage-open.json. Null when it has not run.
+ * `openMs` from the real editor: the UI test seeds this worst case (test/helpers/usageHistoryFixture.ts)
+ * and times `Show Usage` from Enter to the frame after every chart was drawn (the webview's clock),
+ * cold (first after a reload) and warm (closed and opened again; the median of three), into
+ * test-results/usage-open.json, with `warmReveal` (back from a background tab) and each run's
+ * phases and load. Null when it has not run.
  */
 function lastUiOpenMs(): { cold: number; warm: number } | null {
   const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'usage-open.json');
@@ -86,7 +44,10 @@ export const run: SectionRunner = async ({ quick }) => {
   const buckets = worstCaseBuckets(now, days, 20);
   const plainJsonKB = round(
     Buffer.byteLength(
-      JSON.stringify([...buckets.values()], (_k, v: unknown) => (v instanceof Map ? [...v] : v)),
+      // Histograms as [bin, count] pairs, as a Map of them would write.
+      JSON.stringify([...buckets.values()], (_k, v: unknown) =>
+        v instanceof Uint32Array ? [...v.entries()].filter(([, c]) => c > 0) : v,
+      ),
     ) / 1024,
     1,
   );

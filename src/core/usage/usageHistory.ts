@@ -13,7 +13,7 @@ import type { PacerErrorKind } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { IDisposable } from '../common/lifecycle';
 import type { Bucket, HistoryClass } from './historyBuckets';
-import { bucketKey, compactBuckets, emptyBucket, mergeBuckets } from './historyBuckets';
+import { addBucket, bucketKey, compactBuckets, emptyBucket, mergeBuckets } from './historyBuckets';
 import type { HistoryFile } from './historyCodec';
 import { CorruptHistoryError, decodeHistory, encodeHistory } from './historyCodec';
 import { addValue } from './logHistogram';
@@ -82,6 +82,7 @@ export class UsageHistory implements IDisposable {
   private flushing: Promise<void> | undefined;
   private disposed = false;
   private readonly changed = new Emitter<void>();
+  private changes = 0;
   /** Recording on (the `pacer.usage.record` setting). */
   enabled = true;
 
@@ -95,6 +96,11 @@ export class UsageHistory implements IDisposable {
     this.maxBytes = options.maxBytes ?? 2048 * 1024;
     this.keepDays = options.keepDays ?? 90;
     this.hourlyDays = options.hourlyDays ?? 7;
+  }
+
+  /** Goes up whenever what `snapshot()` returns may have changed (a record, a read, a write, a clear). */
+  get version(): number {
+    return this.changes;
   }
 
   get file(): string | undefined {
@@ -131,15 +137,24 @@ export class UsageHistory implements IDisposable {
     this.touched();
   }
 
-  /** Everything recorded: the shared file (read again when another window wrote it) and this window's pending hours. */
+  /**
+   * Everything recorded: the shared file (decoded once, again only when another window wrote it)
+   * and this window's pending hours. The file's buckets are handed out as they are kept, not
+   * copied (read them, do not change them): copying and compacting 90 days on every open took
+   * seconds. Only a pending hour that is also in the file is merged into a new bucket.
+   */
   async snapshot(): Promise<HistorySnapshot> {
-    await this.readIfChanged();
-    const all = new Map<string, Bucket>();
-    mergeBuckets(all, this.stored.buckets.values());
-    mergeBuckets(all, this.pending.values());
-    const buckets = compactBuckets(all, this.compactOptions());
+    await this.refresh();
+    const all = new Map(this.stored.buckets);
+    for (const [key, b] of this.pending) {
+      const merged = emptyBucket(b.provider, b.cls, b.start, b.day);
+      const have = all.get(key);
+      if (have) addBucket(merged, have, this.zone);
+      addBucket(merged, b, this.zone);
+      all.set(key, merged);
+    }
     return {
-      buckets: [...buckets.values()],
+      buckets: [...all.values()],
       ...(this.stored.corruptAside ? { corruptAside: this.stored.corruptAside } : {}),
     };
   }
@@ -162,6 +177,7 @@ export class UsageHistory implements IDisposable {
 
   /** Forgets every window's history (the file starts empty; a corrupt-file note goes too). */
   async clear(): Promise<void> {
+    this.changes++;
     this.pending = new Map();
     this.stored = { buckets: new Map() };
     const dir = this.options.dir;
@@ -201,6 +217,7 @@ export class UsageHistory implements IDisposable {
   }
 
   private touched(): void {
+    this.changes++;
     if (this.options.dir && this.timer === undefined && !this.disposed) {
       this.timer = this.clock.setTimeout(() => {
         this.timer = undefined;
@@ -227,14 +244,17 @@ export class UsageHistory implements IDisposable {
     this.pending = new Map();
     try {
       const done = await this.withLock(dir, async () => {
-        const file = await this.readFile(dir);
+        // The file as this window last read or wrote it, unless another window wrote it since.
+        const file = (await this.changedOnDisk()) ? await this.readFile(dir) : this.stored;
         mergeBuckets(file.buckets, pending.values());
         file.buckets = compactBuckets(file.buckets, this.compactOptions());
         await this.writeFile(dir, file);
       });
       if (!done) throw new Error('another window holds the lock');
     } catch (e) {
-      // Put back what was not written, under what this window recorded meanwhile.
+      // Put back what was not written, under what this window recorded meanwhile; the kept file
+      // may have taken them in already, so it is read again next time.
+      this.storedMtime = Number.NaN;
       mergeBuckets(pending, this.pending.values());
       this.pending = pending;
       this.options.log?.warn(`could not save the usage history (kept for the next try): ${text(e)}`);
@@ -246,7 +266,8 @@ export class UsageHistory implements IDisposable {
     }
   }
 
-  private async readIfChanged(): Promise<void> {
+  /** Reads the shared file again if another window wrote it since this one last did. */
+  async refresh(): Promise<void> {
     const dir = this.options.dir;
     if (!dir || !(await this.changedOnDisk())) return;
     await this.withLock(dir, async () => {
@@ -257,6 +278,7 @@ export class UsageHistory implements IDisposable {
   /** Reads the shared file into `stored`; a corrupt one is put aside and an empty one returned. */
   private async readFile(dir: string): Promise<HistoryFile> {
     const path = join(dir, HISTORY_FILE);
+    this.changes++;
     let bytes: Buffer;
     try {
       bytes = await readFile(path);
@@ -292,6 +314,7 @@ export class UsageHistory implements IDisposable {
     const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(tmp, bytes);
     await rename(tmp, path);
+    this.changes++;
     this.stored = file;
     this.storedMtime = (await stat(path).catch(() => undefined))?.mtimeMs ?? -1;
     if (!this.disposed) this.changed.fire();

@@ -1,8 +1,10 @@
 // The usage dashboard's panel, built into dist/dashboard.cjs and loaded by the first `Show Usage`
 // (or a panel restored after a reload): the host reads the history (this window's pending hours
 // and the file every window writes), builds the view for the range and provider the panel asks
-// for, and posts it; the panel only draws. While it is open a new view goes out when this window
-// records (at most every 2 s) or another window's flush changes the file.
+// for, and posts it; the panel only draws. The view is started with the command, while the
+// webview still loads, and kept until the history changes (dashboardViews.ts), so opening again
+// costs no aggregation. While it is open a new view goes out when this window records (at most
+// every 2 s) or another window's flush changes the file.
 import * as vscode from 'vscode';
 import { dispatch, tryParse, type MessageHandlers } from '../../core/common/chatProtocol';
 import { Disposable, DisposableStore, toDisposable } from '../../core/common/lifecycle';
@@ -16,7 +18,7 @@ import type {
 } from '../../core/common/usageProtocol';
 import { parseUsageWebviewMessage, tableToCsv } from '../../core/common/usageProtocol';
 import type { Router } from '../../core/providers/router';
-import { buildDashboardView } from '../../core/usage/dashboardView';
+import { DashboardViews } from '../../core/usage/dashboardViews';
 import type { UsageHistory } from '../../core/usage/usageHistory';
 import type { Logger } from '../log';
 import { confirm } from '../notifications';
@@ -40,6 +42,7 @@ export class DashboardPanel extends Disposable {
   private range: UsageRange = '7d';
   private provider = '';
   private lastView: DashboardView | undefined;
+  private readonly views: DashboardViews;
   private liveTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   /** When the last `Show Usage` ran, for the time until the first view is posted (logged). */
@@ -59,6 +62,14 @@ export class DashboardPanel extends Disposable {
       settings: this.settings,
       log: this.log,
     } = deps);
+    this.views = new DashboardViews(this.history, () => ({
+      now: Date.now(),
+      zone: this.history.zone,
+      timeZoneName: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      dailyLimitUsd: this.settings.get('budget.dailyLimitUsd'),
+      labels: new Map(this.router.knownProviders().map((p) => [p.id, p.label])),
+      recording: this.history.enabled,
+    }));
     this._register(
       toDisposable(() => {
         clearTimeout(this.liveTimer);
@@ -80,11 +91,14 @@ export class DashboardPanel extends Disposable {
       {
         enableScripts: true,
         enableCommandUris: false,
-        retainContextWhenHidden: false,
+        // Back from a background tab at once, charts and all, instead of loading and drawing
+        // again; one panel's page is worth its memory.
+        retainContextWhenHidden: true,
         localResourceRoots: this.roots(),
       },
     );
     this.attach(panel);
+    this.prepare();
   }
 
   /** A reload brings the panel back: its HTML anew, its range and provider from the webview's state. */
@@ -93,6 +107,19 @@ export class DashboardPanel extends Disposable {
     if (s.range) this.range = s.range;
     if (typeof s.provider === 'string') this.provider = s.provider;
     this.attach(panel);
+    this.prepare();
+  }
+
+  /**
+   * Starts the view the webview will ask for, so it is built while the webview loads. On the next
+   * turn: reading 90 days holds this thread a moment, and the panel's creation goes out first.
+   */
+  private prepare(): void {
+    setTimeout(() => {
+      this.views.get(this.range, this.provider).catch((e: unknown) => {
+        this.log.warn(`usage dashboard: ${e instanceof Error ? e.message : String(e)}`);
+      });
+    }, 0);
   }
 
   private roots(): vscode.Uri[] {
@@ -110,7 +137,7 @@ export class DashboardPanel extends Disposable {
     webview.html = usageHtml({
       cspSource: webview.cspSource,
       scriptUri: uri('dist', 'usage.js'),
-      styleUris: [uri('dist', 'usage.css'), uri('media', 'usage.css')],
+      styleUris: [uri('dist', 'usage.css')],
     });
     const handlers = this.handlers();
     this.panelSubs.add(
@@ -167,18 +194,8 @@ export class DashboardPanel extends Disposable {
   private async update(): Promise<void> {
     const panel = this.panel;
     if (!panel) return;
-    const snapshot = await this.history.snapshot();
-    const labels = new Map(this.router.knownProviders().map((p) => [p.id, p.label]));
-    const view = buildDashboardView(snapshot, {
-      now: Date.now(),
-      range: this.range,
-      provider: this.provider,
-      zone: this.history.zone,
-      timeZoneName: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      dailyLimitUsd: this.settings.get('budget.dailyLimitUsd'),
-      labels,
-      recording: this.history.enabled,
-    });
+    const view = await this.views.get(this.range, this.provider);
+    if (this.panel !== panel) return;
     this.lastView = view;
     const message: UsageHostMessage = { type: 'view', view };
     await panel.webview.postMessage(message);
@@ -193,7 +210,11 @@ export class DashboardPanel extends Disposable {
     if (!table) return;
     const target = await vscode.window.showSaveDialog({
       title: usageMessages.exportCsvTitle,
-      defaultUri: vscode.Uri.file(`pacer-usage-${chart}-${this.range}.csv`),
+      // In the first workspace folder (a bare file name would land at the file system's root).
+      defaultUri: ((name) => {
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        return folder ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(name);
+      })(`pacer-usage-${chart}-${this.range}.csv`),
       filters: { CSV: ['csv'] },
     });
     if (!target) return;

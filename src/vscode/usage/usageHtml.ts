@@ -1,5 +1,5 @@
 // The usage dashboard's HTML: the chat panel's CSP rules (nonce, no inline script or style,
-// nothing remote). Two style sheets: the panel's own (media/usage.css) and uPlot's (dist/usage.css).
+// nothing remote). One style sheet, dist/usage.css: uPlot's and the panel's own (media/usage.css).
 import { chatCsp, makeNonce } from '../chat/chatHtml';
 
 export interface UsageHtmlOptions {

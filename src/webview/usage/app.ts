@@ -52,6 +52,7 @@ export class UsageApp {
   }
 
   show(view: DashboardView): void {
+    performance.mark('usage:view');
     this.state.view = view;
     this.state.range = view.range;
     this.state.provider = view.provider;
@@ -87,6 +88,9 @@ export class UsageApp {
     const width = Math.max(300, Math.min(this.root.clientWidth || 800, 1100) - 24);
     for (const chart of view.charts) this.root.append(this.section(chart, theme, width));
     this.root.dataset.drawn = String(performance.now() - started);
+    performance.mark('usage:drawn');
+    // After the frame that shows it was painted (a task after the next animation frame).
+    requestAnimationFrame(() => setTimeout(() => performance.mark('usage:painted'), 0));
   }
 
   private section(chart: ChartView, theme: ReturnType<typeof readTheme>, width: number): HTMLElement {

@@ -15,6 +15,8 @@ import { startCodeServer } from '../../../tools/editor/codeServer';
 import type { RunningCodeServer } from '../../../tools/editor/codeServer';
 import { repoRoot } from '../../../tools/editor/installEditor.mjs';
 import { workbenchUrl } from '../../../tools/editor/workbenchUrl';
+import { makeScratchDirs, removeScratchDirs } from '../../../tools/editor/scratchDirs';
+import type { ScratchDirs } from '../../../tools/editor/scratchDirs';
 import { copyWorkspace } from '../../../tools/editor/workspace';
 import type { ScratchWorkspace } from '../../../tools/editor/workspace';
 import { startEmulator } from '../../../tools/emulator/server';
@@ -39,6 +41,8 @@ export interface PacerEditorOptions {
   restrictedMode?: boolean;
   width?: number;
   height?: number;
+  /** Runs on the scratch profile before the editor starts (e.g. to put a history file in place). */
+  beforeStart?: (dirs: ScratchDirs) => void;
 }
 
 const STATUS_BAR = '#workbench\\.parts\\.statusbar';
@@ -176,7 +180,14 @@ export async function startPacerEditor(options: PacerEditorOptions = {}): Promis
     if (emulator) cleanups.push(() => emulator.close());
     const workspace = copyWorkspace(options.workspace);
     cleanups.push(() => workspace.remove());
+    let dirs: ScratchDirs | undefined;
+    if (options.beforeStart) {
+      const scratch = (dirs = makeScratchDirs());
+      cleanups.push(() => removeScratchDirs(scratch));
+      options.beforeStart(scratch);
+    }
     const server = await startCodeServer({
+      ...(dirs ? { dirs } : {}),
       userSettings: {
         'workbench.colorTheme': 'Default Dark Modern',
         // Base URLs from the test's settings (a second emulator as a fallback) add to DeepSeek's.

@@ -1,18 +1,26 @@
-// The usage dashboard in the real editor (code-server + headless Chromium): chat and completions
-// through the emulator, some of them answered with 429 first; `Pacer: Show Usage` opens the
-// panel; the charts drew (canvases with pixels), the totals table's counts per request class
-// equal the emulator's own counts per path; screenshots in dark and light themes; the panel and
-// the history are back after a window reload. Also times the open (command to every chart drawn),
-// cold (first after a reload) and warm, into test-results/usage-open.json.
+// The usage dashboard in the real editor (code-server + headless Chromium).
+// 1. Recorded by Pacer: chat and completions through the emulator, some of them answered with 429
+//    first; `Pacer: Show Usage` opens the panel; the charts drew (canvases with pixels), the totals
+//    table's counts per request class equal the emulator's own counts per path; screenshots in
+//    dark, light and high contrast themes; the panel and the history are back after a reload.
+// 2. 90 days of the worst-case history (the bench's) put in the profile before start: the open is
+//    timed (Enter on the command to every chart drawn), warm (closed and opened again) and cold
+//    (first after a reload), into test-results/usage-open.json; CSV export through the real save
+//    dialog writes what the table shows; Clear Usage History leaves the empty state.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Frame, FrameLocator } from 'playwright-core';
+import type { FrameLocator } from 'playwright-core';
+import { encodeHistory } from '../../../src/core/usage/historyCodec';
+import { HISTORY_FILE } from '../../../src/core/usage/usageHistory';
+import { worstCaseBuckets } from '../../helpers/usageHistoryFixture';
+import { readUserSettings, writeUserSettings } from '../../../tools/editor/codeServer';
 import { resultsDir, startPacerEditor } from './harness';
 import type { PacerEditor } from './harness';
-
-type ClassCounts = Record<'chat' | 'completion' | 'probe', number>;
+import type { ClassCounts, OpenPhases } from './usageDashboardPage';
+import { DashboardPage } from './usageDashboardPage';
 
 /** The emulator's requests per path, as the request classes Pacer records them. */
 function emulatorCounts(byPath: Record<string, number>): ClassCounts {
@@ -25,84 +33,30 @@ function emulatorCounts(byPath: Record<string, number>): ClassCounts {
   return out;
 }
 
+async function chat(view: FrameLocator, text: string): Promise<void> {
+  const input = view.getByRole('textbox', { name: /Message Pacer/ });
+  const answers = view.locator('article.message.assistant');
+  const n = await answers.count();
+  await input.click();
+  await input.fill(text);
+  await input.press('Enter');
+  await answers.nth(n).waitFor({ timeout: 20_000 });
+  await answers.nth(n).and(view.locator('[aria-busy="false"]')).waitFor({ timeout: 60_000 });
+}
+
+async function reloadWindow(editor: PacerEditor): Promise<void> {
+  // Through the workbench, as a user does: it stores its open editors on the way out (a browser
+  // reload skips that).
+  const navigated = editor.page.waitForEvent('framenavigated', { timeout: 60_000 });
+  await editor.runCommand('Developer: Reload Window');
+  await navigated;
+  await editor.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await editor.waitForStatus(/DeepSeek/, 90_000);
+}
+
 describe('usage dashboard in the editor', () => {
   let editor: PacerEditor;
-  const open: { cold?: number; warm?: number } = {};
-
-  async function dashboardFrame(timeoutMs = 30_000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      for (const f of editor.page.frames()) {
-        if (await f.$('.usage-toolbar, .usage-empty').catch(() => null)) return f;
-      }
-      await editor.page.waitForTimeout(100);
-    }
-    throw new Error('the usage dashboard did not show');
-  }
-
-  /** Keys go to the workbench, not to the webview that had focus. */
-  async function focusWorkbench(): Promise<void> {
-    await editor.page.locator('.tabs-container .tab', { hasText: 'Pacer Usage' }).first().click();
-    await editor.page.waitForTimeout(200);
-  }
-
-  /** Every time chart has a canvas with drawn pixels. */
-  async function chartsDrawn(frame: Frame): Promise<number> {
-    // A string: this file is compiled without the DOM library.
-    return frame.evaluate<number>(`(() => {
-      let drawn = 0;
-      for (const c of document.querySelectorAll('.usage-plot canvas')) {
-        const ctx = c.getContext('2d');
-        if (!ctx || c.width === 0) continue;
-        const px = ctx.getImageData(0, 0, c.width, c.height).data;
-        for (let i = 3; i < px.length; i += 28) if (px[i] > 0) { drawn++; break; }
-      }
-      return drawn;
-    })()`);
-  }
-
-  async function totals(frame: Frame): Promise<ClassCounts> {
-    const rows = await frame.evaluate<
-      string[][]
-    >(`[...document.querySelectorAll('table[data-chart="totals"] tbody tr')]
-      .map((tr) => [...tr.querySelectorAll('th,td')].map((c) => c.textContent ?? ''))`);
-    const out: ClassCounts = { chat: 0, completion: 0, probe: 0 };
-    for (const r of rows) if (r[0] === 'DeepSeek') out[r[1] as keyof ClassCounts] += Number(r[2]);
-    return out;
-  }
-
-  /** Opens the dashboard and waits until all four time charts drew; the time it took (ms). */
-  async function openDashboard(): Promise<{ frame: Frame; ms: number }> {
-    // The palette is typed first: the time runs from Enter on the command to the charts drawn.
-    await editor.page.keyboard.press('F1');
-    const input = editor.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill('>Pacer: Show Usage');
-    await editor.page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Pacer: Show Usage' })
-      .first()
-      .waitFor({ state: 'visible', timeout: 10_000 });
-    const t0 = Date.now();
-    await editor.page.keyboard.press('Enter');
-    const frame = await dashboardFrame();
-    const deadline = Date.now() + 30_000;
-    while ((await chartsDrawn(frame)) < 4) {
-      if (Date.now() > deadline) throw new Error('the charts did not draw');
-      await editor.page.waitForTimeout(25);
-    }
-    return { frame, ms: Date.now() - t0 };
-  }
-
-  async function chat(view: FrameLocator, text: string): Promise<void> {
-    const input = view.getByRole('textbox', { name: /Message Pacer/ });
-    const answers = view.locator('article.message.assistant');
-    const n = await answers.count();
-    await input.click();
-    await input.fill(text);
-    await input.press('Enter');
-    await answers.nth(n).waitFor({ timeout: 20_000 });
-    await answers.nth(n).and(view.locator('[aria-busy="false"]')).waitFor({ timeout: 60_000 });
-  }
+  let dash: DashboardPage;
 
   before(async () => {
     editor = await startPacerEditor({
@@ -111,12 +65,9 @@ describe('usage dashboard in the editor', () => {
       height: 1000,
       width: 1400,
     });
+    dash = new DashboardPage(editor);
   });
   after(async () => {
-    if (open.cold !== undefined || open.warm !== undefined) {
-      mkdirSync(resultsDir, { recursive: true });
-      writeFileSync(join(resultsDir, 'usage-open.json'), JSON.stringify(open) + '\n');
-    }
     await editor?.close();
   });
 
@@ -135,14 +86,14 @@ describe('usage dashboard in the editor', () => {
     await editor.page.waitForTimeout(2500);
     await editor.page.keyboard.press('Escape');
 
-    const { frame } = await openDashboard();
+    const { frame } = await dash.open();
     // The emulator and the table agree once the last requests were recorded (live updates).
     let seen: ClassCounts = { chat: -1, completion: -1, probe: -1 };
     let want: ClassCounts = emulatorCounts(emulator.stats().requestsByPath);
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       want = emulatorCounts(emulator.stats().requestsByPath);
-      seen = await totals(frame);
+      seen = await dash.totals(frame);
       if (JSON.stringify(seen) === JSON.stringify(want)) break;
       await editor.page.waitForTimeout(500);
     }
@@ -155,46 +106,204 @@ describe('usage dashboard in the editor', () => {
     // The last 24 hours (the range is kept in the panel's state): what the screenshots show.
     await frame.click('button[data-range="24h"]');
     await frame.waitForSelector('button[data-range="24h"].selected', { timeout: 10_000 });
-    const drawnBy = Date.now() + 10_000;
-    while ((await chartsDrawn(frame)) < 4 && Date.now() < drawnBy) await editor.page.waitForTimeout(50);
+    await dash.waitForCharts(frame, 4, 10_000);
     await editor.screenshot('usage-dashboard-dark', { parkMouse: true });
-    await focusWorkbench();
+    await dash.focusWorkbench();
     await editor.runCommand('Preferences: Toggle between Light/Dark Themes');
     await editor.page.waitForTimeout(1500);
-    assert.ok((await chartsDrawn(frame)) >= 4, 'redrawn after the theme change');
+    assert.ok((await dash.chartsDrawn(frame)) >= 4, 'redrawn after the theme change');
     await editor.screenshot('usage-dashboard-light', { parkMouse: true });
+  });
 
-    // Warm: close the panel and open it again in the same window.
-    await focusWorkbench();
-    await editor.runCommand('View: Close Editor');
-    open.warm = (await openDashboard()).ms;
+  test('in a high contrast theme the outcomes differ by more than colour', async () => {
+    const frame = await dash.show();
+    await dash.focusWorkbench();
+    // The theme through the user settings file, which the workbench applies as it changes.
+    writeUserSettings(editor.server.dirs, {
+      ...readUserSettings(editor.server.dirs),
+      'workbench.colorTheme': 'Default High Contrast',
+    });
+    // Polled with evaluate: the panel's CSP forbids the eval that waitForFunction would need.
+    const hcBy = Date.now() + 15_000;
+    while (!(await frame.evaluate<boolean>(`document.body.classList.contains('vscode-high-contrast')`))) {
+      if (Date.now() > hcBy) throw new Error('the high contrast theme did not apply');
+      await editor.page.waitForTimeout(100);
+    }
+    await editor.page.waitForTimeout(1000);
+    assert.ok((await dash.chartsDrawn(frame)) >= 4, 'redrawn in high contrast');
+    // Each outcome has its own marker in the legend and table (and its own dash in the chart).
+    const legend = await frame.evaluate<string[]>(
+      `[...document.querySelectorAll('.usage-chart[data-chart="requests"] .u-legend .u-label')].map((e) => e.textContent ?? '')`,
+    );
+    // The time axis has a legend entry too (no marker): only the series' entries count.
+    const markers = legend
+      .map((l) => l.trim())
+      .filter((l) => /^[^\w\s]/.test(l))
+      .map((l) => l.split(' ')[0]);
+    assert.equal(markers.length, 4, `legend: ${legend.join(' | ')}`);
+    assert.equal(new Set(markers).size, 4, `markers: ${markers.join(' ')}`);
+    const head = (await dash.table(frame, 'requests'))[0] ?? [];
+    for (const m of markers)
+      assert.ok(
+        head.some((c) => c.startsWith(m!)),
+        `${m} in the table header`,
+      );
+    // Peak hours are outlined, and 429 counts are written in the cells, not only shaded.
+    assert.ok((await frame.$$('.heatmap-hour.peak')).length >= 1);
+    const hot = await frame.$$eval('.heatmap-cell.hot', (cells) => cells.map((c) => c.textContent));
+    assert.ok(hot.length >= 1 && hot.every((t) => Number(t) > 0));
+    await editor.screenshot('usage-dashboard-hc', { parkMouse: true });
   });
 
   test('after a window reload the panel and the history are back', async () => {
     const before = emulatorCounts(editor.emulator!.stats().requestsByPath);
-    // Reload as a user does, through the workbench: it stores its open editors (the panel among
-    // them) on the way out. A browser reload skips that, and the editors come back only if the
-    // workbench happened to have stored them already.
-    await focusWorkbench();
-    const navigated = editor.page.waitForEvent('framenavigated', { timeout: 60_000 });
-    await editor.runCommand('Developer: Reload Window');
-    await navigated;
-    await editor.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await editor.waitForStatus(/DeepSeek/, 90_000);
-    const frame = await dashboardFrame(60_000);
+    await dash.focusWorkbench();
+    await reloadWindow(editor);
+    const frame = await dash.frame(60_000);
     const deadline = Date.now() + 30_000;
-    let seen = await totals(frame);
+    let seen = await dash.totals(frame);
     while (seen.chat < before.chat && Date.now() < deadline) {
       await editor.page.waitForTimeout(500);
-      seen = await totals(frame);
+      seen = await dash.totals(frame);
     }
     assert.ok(
       seen.chat >= before.chat && seen.chat > 0,
       `chat after reload ${seen.chat}, before ${before.chat}`,
     );
-    // Cold: the first open in the new window.
-    await focusWorkbench();
-    await editor.runCommand('View: Close Editor');
-    open.cold = (await openDashboard()).ms;
   });
 });
+
+describe('usage dashboard with 90 days of worst-case history', () => {
+  let editor: PacerEditor;
+  let dash: DashboardPage;
+  const open: { cold?: number; warm?: number; warmReveal?: number; runs: Record<string, unknown>[] } = {
+    runs: [],
+  };
+  const load = () => Math.round(loadavg()[0]! * 100) / 100;
+  const record = (
+    kind: string,
+    run: { ms: number; observedMs?: number; phases?: OpenPhases | undefined },
+  ) => {
+    const row = { kind, ms: run.ms, observedMs: run.observedMs, phases: run.phases, load1: load() };
+    open.runs.push(row);
+    console.log(`# open ${JSON.stringify(row)}`);
+  };
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+
+  before(async () => {
+    editor = await startPacerEditor({
+      emulator: { ttftMs: 40, tokensPerSecond: 400, answerTokens: 20 },
+      settings: { 'pacer.health.probeIntervalMs': 3_600_000, 'files.simpleDialog.enable': true },
+      height: 1000,
+      width: 1400,
+      beforeStart: (dirs) => {
+        // Where VS Code keeps Pacer's globalStorage (the usage store's folder).
+        const dir = join(dirs.userDataDir, 'User', 'globalStorage', 'pacer-dev.pacer', 'usage');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(
+          join(dir, HISTORY_FILE),
+          encodeHistory({ buckets: worstCaseBuckets(Date.now(), 90, 20) }),
+        );
+      },
+    });
+    dash = new DashboardPage(editor);
+    await editor.waitForStatus(/DeepSeek/, 90_000);
+  });
+  after(async () => {
+    if (open.cold !== undefined || open.warm !== undefined) {
+      mkdirSync(resultsDir, { recursive: true });
+      writeFileSync(join(resultsDir, 'usage-open.json'), JSON.stringify(open) + '\n');
+    }
+    await editor?.close();
+  });
+
+  test('opens warm (closed and opened again, or back from a background tab) and cold (first after a reload)', async () => {
+    record('first', await dash.open());
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await dash.close();
+      const w = await dash.open();
+      record('warm', w);
+      warm.push(w.ms);
+    }
+    open.warm = median(warm);
+    const reveals: number[] = [];
+    await editor.openFile('src/math.ts');
+    const mathTab = editor.page.locator('.tabs-container .tab[data-resource-name="math.ts"]');
+    for (let i = 0; i < 3; i++) {
+      await mathTab.click();
+      await editor.page.waitForTimeout(300);
+      const ms = await dash.reveal();
+      record('warmReveal', { ms });
+      reveals.push(ms);
+    }
+    open.warmReveal = median(reveals);
+    await dash.close();
+    await reloadWindow(editor);
+    const cold = await dash.open();
+    record('cold', cold);
+    open.cold = cold.ms;
+  });
+
+  test('CSV export through the save dialog writes what the table shows', async () => {
+    const frame = await dash.show();
+    const target = join(editor.workspace.path, 'usage-totals.csv');
+    await frame.click('button[data-export="totals"]');
+    // The save dialog: VS Code's own simple dialog (files.simpleDialog.enable), a path to type.
+    const dialog = editor.page.locator('.quick-input-widget', { hasText: 'Export usage table as CSV' });
+    await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+    const input = dialog.locator('input[type="text"], input:not([type])').first();
+    // The dialog fills in its default path a moment after it shows: type over it after that.
+    await editor.page.waitForTimeout(1000);
+    await input.fill(target);
+    assert.equal(await input.inputValue(), target);
+    await input.press('Enter');
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(target) && Date.now() < deadline) await editor.page.waitForTimeout(100);
+    if (!existsSync(target)) await editor.screenshot('usage-csv-failed');
+    assert.ok(existsSync(target), 'the CSV file was written');
+    const csv = parseCsv(readFileSync(target, 'utf8'));
+    const shown = await dash.table(frame, 'totals');
+    assert.ok(shown.length > 1, 'the totals table has rows');
+    assert.deepEqual(csv, shown);
+  });
+
+  test('Clear Usage History empties the charts and shows the empty state', async () => {
+    const frame = await dash.show();
+    await dash.focusWorkbench();
+    await editor.runCommand('Pacer: Clear Usage History');
+    const dialog = editor.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    await dialog.locator('.monaco-button', { hasText: 'Clear History' }).click();
+    await frame.waitForSelector('.usage-empty', { timeout: 20_000 });
+    assert.equal((await frame.$$('.usage-plot canvas')).length, 0, 'no charts are left');
+    assert.match((await frame.textContent('.usage-empty')) ?? '', /No usage yet/);
+    await editor.screenshot('usage-dashboard-empty', { parkMouse: true });
+  });
+});
+
+/** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (quoted) cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      rows.push([...row, cell]);
+      row = [];
+      cell = '';
+    } else if (c !== '\r') cell += c;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}
