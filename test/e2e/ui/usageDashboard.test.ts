@@ -16,7 +16,6 @@ import type { FrameLocator } from 'playwright-core';
 import { encodeHistory } from '../../../src/core/usage/historyCodec';
 import { HISTORY_FILE } from '../../../src/core/usage/usageHistory';
 import { worstCaseBuckets } from '../../helpers/usageHistoryFixture';
-import { readUserSettings, writeUserSettings } from '../../../tools/editor/codeServer';
 import { resultsDir, startPacerEditor } from './harness';
 import type { PacerEditor } from './harness';
 import type { ClassCounts, OpenPhases } from './usageDashboardPage';
@@ -61,7 +60,11 @@ describe('usage dashboard in the editor', () => {
   before(async () => {
     editor = await startPacerEditor({
       emulator: { ttftMs: 40, tokensPerSecond: 400, answerTokens: 20 },
-      settings: { 'pacer.health.probeIntervalMs': 3_600_000 },
+      // Toggling from light goes to the preferred dark theme: high contrast, for its own test.
+      settings: {
+        'pacer.health.probeIntervalMs': 3_600_000,
+        'workbench.preferredDarkColorTheme': 'Default High Contrast',
+      },
       height: 1000,
       width: 1400,
     });
@@ -118,11 +121,9 @@ describe('usage dashboard in the editor', () => {
   test('in a high contrast theme the outcomes differ by more than colour', async () => {
     const frame = await dash.show();
     await dash.focusWorkbench();
-    // The theme through the user settings file, which the workbench applies as it changes.
-    writeUserSettings(editor.server.dirs, {
-      ...readUserSettings(editor.server.dirs),
-      'workbench.colorTheme': 'Default High Contrast',
-    });
+    // The first test left the light theme on; toggling goes to the preferred dark one, which the
+    // settings above make high contrast (changing the settings file was not applied reliably).
+    await editor.runCommand('Preferences: Toggle between Light/Dark Themes');
     // Polled with evaluate: the panel's CSP forbids the eval that waitForFunction would need.
     const hcBy = Date.now() + 15_000;
     while (!(await frame.evaluate<boolean>(`document.body.classList.contains('vscode-high-contrast')`))) {
