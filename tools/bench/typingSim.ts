@@ -133,8 +133,6 @@ export class OracleModel implements ModelService {
 
   complete(request: FimRequest, options: RequestOptions = {}): Promise<CompletionResult> {
     this.requests++;
-    // Sent at once: the simulated host has no queue (typingEditor's, busy, has one).
-    options.onSent?.();
     let text = this.oracle.answer(request.prompt, request.suffix);
     for (const stop of request.stop ?? []) {
       const i = text.indexOf(stop);

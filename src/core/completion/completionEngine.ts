@@ -275,8 +275,8 @@ export class CompletionEngine {
       snippets = await this.snippetsFor(input, prefix, s);
     });
     if (!current || signal.aborted) return undefined;
-    const request = this.inflight.start(docKey, prefix, suffix, (s, sent) =>
-      this.ask(input, offset, lines, snippets, prefix, suffix, s, cause, sent),
+    const request = this.inflight.start(docKey, prefix, suffix, (s) =>
+      this.ask(input, offset, lines, snippets, prefix, suffix, s, cause),
     );
     const text = await this.inflight.attach(request, signal);
     if (signal.aborted || text === undefined || text === '') return undefined;
@@ -301,7 +301,6 @@ export class CompletionEngine {
     suffix: string,
     signal: AbortSignal,
     cause: RequestCause,
-    sent: () => void,
   ): Promise<string | undefined> {
     const { clock, models } = this.options;
     const built = buildContext(
@@ -322,7 +321,7 @@ export class CompletionEngine {
           maxTokens: inline ? Math.min(this.settings.maxTokens, INLINE_MAX_TOKENS) : this.settings.maxTokens,
           stop: inline ? ['\n'] : undefined,
         },
-        { signal, deadlineMs: this.settings.deadlineMs, onSent: sent },
+        { signal, deadlineMs: this.settings.deadlineMs },
       );
       const latencyMs = clock.now() - sentAt;
       this.options.debouncer.observeLatency(latencyMs);

@@ -17,7 +17,7 @@ export class CompletionPolicy implements FailoverPolicy<CompletionResult> {
   constructor(
     private readonly deps: FailoverDeps,
     private readonly request: FimRequest,
-    private readonly options: RequestOptions,
+    options: RequestOptions,
   ) {
     this.deadlineMs = options.deadlineMs ?? deps.settings().completionDeadlineMs;
   }
@@ -57,7 +57,6 @@ export class CompletionPolicy implements FailoverPolicy<CompletionResult> {
       {
         signal: scope.signal,
         deadlineMs: hop.remainingMs,
-        onSent: this.options.onSent,
         onWait: (info) => {
           scope.noteWait(info);
           this.moveIfStuck();

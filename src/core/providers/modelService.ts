@@ -78,11 +78,6 @@ export interface RequestOptions {
   reroute?: RerouteToken;
   /** Overrides the class's default deadline. */
   deadlineMs?: number;
-  /**
-   * Completions: the request has gone out to a provider (billed from then on). Until then,
-   * dropping it costs nothing; the completion engine stops keeping unsent requests for reuse.
-   */
-  onSent?: () => void;
 }
 
 export interface ChatResult {

@@ -146,10 +146,7 @@ export class ProviderService extends Disposable implements ModelService {
           this.mayBeSent();
           const prompt = estimateTokens(request.prompt.length + request.suffix.length);
           const meter = new AttemptMeter(endpoint.id, 'completion', model, prompt);
-          const onSend = () => {
-            ctx.sent();
-            requestOptions.onSent?.();
-          };
+          const onSend = () => ctx.sent();
           return client.fim({ ...request, model }, { signal: ctx.signal, onSend }).then(
             (result) => {
               this.billed.fire(meter.answered(result.model, result.usage, result.text.length));

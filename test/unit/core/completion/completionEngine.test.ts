@@ -40,12 +40,8 @@ class ScriptedModel implements ModelService {
   async chat(): Promise<never> {
     throw new Error('not used');
   }
-  complete(
-    request: FimRequest,
-    options: { signal?: AbortSignal; onSent?: () => void } = {},
-  ): Promise<CompletionResult> {
+  complete(request: FimRequest, options: { signal?: AbortSignal } = {}): Promise<CompletionResult> {
     this.calls.push({ request, signal: options.signal });
-    options.onSent?.(); // sent at once, as a provider that is not busy
     return new Promise((resolve, reject) => {
       const h = this.clock.setTimeout(() => {
         const a = this.answer(request);
