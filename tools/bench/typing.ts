@@ -24,7 +24,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FULL_REUSE, NO_REUSE } from '../../src/core/completion/completionEngine';
+import { FULL_REUSE, NO_REUSE } from '../../src/core/completion/completionTypes';
 import { AdaptiveDebounce, FixedDebounce } from '../../src/core/completion/debounce';
 import { TypingOracle } from '../emulator/typingOracle';
 import { percentile, round } from './stats';

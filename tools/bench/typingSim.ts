@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock, TimerHandle } from '../../src/core/common/clock';
 import { CompletionEngine } from '../../src/core/completion/completionEngine';
-import type { EngineEvent, ReuseOptions } from '../../src/core/completion/completionEngine';
+import type { EngineEvent, ReuseOptions } from '../../src/core/completion/completionTypes';
 import type { Debouncer } from '../../src/core/completion/debounce';
 import { PacerError } from '../../src/core/common/errors';
 import type {

@@ -10,8 +10,8 @@
 //   pacer          what ships
 import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { ReuseOptions } from '../../core/completion/completionEngine';
-import { FULL_REUSE, NO_REUSE } from '../../core/completion/completionEngine';
+import type { ReuseOptions } from '../../core/completion/completionTypes';
+import { FULL_REUSE, NO_REUSE } from '../../core/completion/completionTypes';
 import type { Debouncer } from '../../core/completion/debounce';
 import { FixedDebounce } from '../../core/completion/debounce';
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { realClock } from '../../core/common/clock';
 import { Disposable } from '../../core/common/lifecycle';
 import type { IDisposable } from '../../core/common/lifecycle';
-import type { CompletionSettings, EngineEvent } from '../../core/completion/completionEngine';
+import type { CompletionSettings, EngineEvent } from '../../core/completion/completionTypes';
 import { CompletionEngine } from '../../core/completion/completionEngine';
 import { CompletionSwitch } from '../../core/completion/completionSwitch';
 import { AdaptiveDebounce } from '../../core/completion/debounce';

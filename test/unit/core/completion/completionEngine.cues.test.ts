@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CompletionEngine } from '../../../../src/core/completion/completionEngine';
-import type { CompletionOutput, CompletionSettings } from '../../../../src/core/completion/completionEngine';
+import type { CompletionOutput, CompletionSettings } from '../../../../src/core/completion/completionTypes';
 import type { Debouncer } from '../../../../src/core/completion/debounce';
 import { AdaptiveDebounce, FixedDebounce, lineEndCue } from '../../../../src/core/completion/debounce';
 import type { CompletionResult, FimRequest, ModelService } from '../../../../src/core/providers/modelService';

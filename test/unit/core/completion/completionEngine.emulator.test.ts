@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { realClock } from '../../../../src/core/common/clock';
 import { CompletionEngine } from '../../../../src/core/completion/completionEngine';
-import type { CompletionInput } from '../../../../src/core/completion/completionEngine';
+import type { CompletionInput } from '../../../../src/core/completion/completionTypes';
 import { FixedDebounce } from '../../../../src/core/completion/debounce';
 import { createDeepSeekEndpoint } from '../../../../src/core/providers/providerEndpoint';
 import { createProviderService } from '../../../../src/core/providers/providerService';

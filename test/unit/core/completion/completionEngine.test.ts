@@ -8,7 +8,7 @@ import type {
   CompletionOutput,
   CompletionSettings,
   EngineEvent,
-} from '../../../../src/core/completion/completionEngine';
+} from '../../../../src/core/completion/completionTypes';
 import { AdaptiveDebounce, FixedDebounce } from '../../../../src/core/completion/debounce';
 import { createExclusionMatcher } from '../../../../src/core/completion/exclusions';
 import { PacerError } from '../../../../src/core/common/errors';
