@@ -7,24 +7,20 @@
 // When Redis refuses, hangs (no answer within the command timeout) or drops the connection, every
 // request, waiting or new, moves to the local source at once; the team queue takes over again as
 // soon as Redis answers. A request is never lost in the switch: it only changes queues.
-import type Redis from 'ioredis';
 import type { Clock, TimerHandle } from '../common/clock';
 import { Emitter } from '../common/event';
 import type { IDisposable } from '../common/lifecycle';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import type { RequestClass } from '../providers/modelService';
 import type { AcquireOptions, Slot, SlotOutcome, SlotSource } from '../gate/slotSource';
 import type { TeamKeys } from './teamKeys';
-import type { RawStatus, TeamClient } from './teamRedis';
+import type { RawStatus } from './teamRedis';
 import { TeamCalls } from './teamCalls';
+import { TeamConnection } from './teamConnection';
 import { describeTeamError } from './teamErrors';
 import type { TeamMode, TeamSlotSourceOptions, TeamStatus, TeamTuning } from './teamTypes';
-import { teamTuning } from './teamTypes';
+import { CLASS_RANK, connectingStatus, teamTuning } from './teamTypes';
 
 export type { TeamMode, TeamSlotSourceOptions, TeamStatus } from './teamTypes';
-
-// Score rank per class: chat first, then completions, then background work.
-const RANK: Record<RequestClass, number> = { chat: 0, completion: 1, background: 2 };
 
 interface WaitEntry {
   granted: boolean;
@@ -36,8 +32,7 @@ interface WaitEntry {
 export class TeamSlotSource extends Disposable implements SlotSource {
   private readonly o: TeamTuning;
   private readonly calls: TeamCalls;
-  private readonly client: TeamClient;
-  private readonly subscriber: Redis;
+  private readonly connection: TeamConnection;
   private readonly keys: TeamKeys;
   private readonly local: SlotSource;
   private readonly clock: Clock;
@@ -55,31 +50,19 @@ export class TeamSlotSource extends Disposable implements SlotSource {
   private localCount = 0;
   private ticketSeq = 0;
   private lastLimit: number;
-  /** The connection's last error since it was ready: the cause behind "Connection is closed.". */
-  private connectionError: unknown;
   /** A waiter's heartbeat: also how soon a waiter notices a hung Redis (plus the command timeout). */
   private readonly beatMs: number;
 
   constructor(private readonly options: TeamSlotSourceOptions) {
     super();
-    this.client = options.client;
-    this.subscriber = options.subscriber;
     this.keys = options.keys;
     this.local = options.local;
     this.clock = options.clock;
     this.editorId = options.editorId ?? Math.random().toString(36).slice(2, 10);
     this.o = teamTuning(options);
-    this.calls = new TeamCalls(this.client, this.keys, this.editorId, this.o);
+    this.calls = new TeamCalls(options.client, this.keys, this.editorId, this.o);
     this.beatMs = Math.min(400, this.o.leaseMs / 3);
-    this.status = {
-      mode: 'connecting',
-      queueId: this.keys.id,
-      queueLength: 0,
-      cap: this.o.initialCap,
-      holders: 0,
-      editors: 0,
-      cooldownMs: 0,
-    };
+    this.status = connectingStatus(this.keys.id, this.o.initialCap);
     this.lastLimit = this.limit;
     this._register(this.local.onDidChangeLimit(() => this.checkLimit()));
     this._register(
@@ -87,35 +70,22 @@ export class TeamSlotSource extends Disposable implements SlotSource {
         if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
         if (this.idleTimer) this.clock.clearTimeout(this.idleTimer);
         for (const entry of this.waiting.values()) entry.toLocal?.();
-        if (this.o.ownsConnections) {
-          this.client.disconnect();
-          this.subscriber.disconnect();
-        }
+        if (this.o.ownsConnections) this.connection.disconnect();
       }),
     );
-    this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel !== this.keys.channel) return;
-      for (const ticket of message.split(' ')) {
-        const entry = this.waiting.get(ticket);
-        if (!entry) continue;
-        entry.granted = true;
-        entry.wake?.();
-      }
+    this.connection = new TeamConnection(options.client, options.subscriber, this.keys.channel, {
+      granted: (tickets) => {
+        for (const ticket of tickets) {
+          const entry = this.waiting.get(ticket);
+          if (!entry) continue;
+          entry.granted = true;
+          entry.wake?.();
+        }
+      },
+      ready: () => void this.checkUp(),
+      closed: () => this.down(new Error('connection closed')),
     });
-    // A failed handshake (an untrusted certificate, a refused password) shows only here; the
-    // command or the close that follows just says the connection is closed.
-    this.client.on('error', (error: unknown) => {
-      this.connectionError = error;
-    });
-    this.client.on('ready', () => {
-      this.connectionError = undefined;
-      void this.checkUp();
-    });
-    this.client.on('close', () => this.down(new Error('connection closed')));
-    void this.subscriber.subscribe(this.keys.channel).catch(() => undefined);
-    // A connection handed over already open (tests, the bench) is checked instead of opened.
-    const connecting = this.client.status === 'wait' ? this.client.connect() : Promise.resolve();
-    this.settled = connecting.then(
+    this.settled = this.connection.open().then(
       () => this.checkUp(),
       (error: unknown) => this.down(error),
     );
@@ -186,7 +156,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
       await this.settledWithin(this.options.client.options.commandTimeout ?? 500);
     if (this.modeValue !== 'team' || this.isDisposed) return this.localSlot(options);
     const ticket = `${this.editorId}.${(++this.ticketSeq).toString(36)}`;
-    const rank = RANK[options.cls ?? 'chat'];
+    const rank = CLASS_RANK[options.cls ?? 'chat'];
     // Registered before the script runs: a grant's message may overtake the script's reply.
     const entry: WaitEntry = { granted: false, rank };
     this.waiting.set(ticket, entry);
@@ -403,7 +373,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
   private down(error: unknown): void {
     if (this.isDisposed) return;
     if (this.modeValue !== 'fallback') {
-      const cause = this.connectionError ?? error;
+      const cause = this.connection.causeOf(error);
       this.modeValue = 'fallback';
       this.status.fallbackSince = this.clock.now();
       this.status.reason = describeTeamError(cause, this.options.errorContext);
@@ -420,7 +390,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
     // A hung Redis keeps its connection open: only an answered command shows it is back.
     this.probeTimer = this.clock.setTimeout(() => {
       this.probeTimer = undefined;
-      if (this.client.status === 'ready') void this.checkUp();
+      if (this.connection.isReady) void this.checkUp();
       else this.scheduleProbe();
     }, 500);
   }

@@ -3,6 +3,7 @@
 import type Redis from 'ioredis';
 import type { Clock } from '../common/clock';
 import type { SlotSource } from '../gate/slotSource';
+import type { RequestClass } from '../providers/modelService';
 import type { TeamErrorContext } from './teamErrors';
 import type { TeamKeys } from './teamKeys';
 import type { TeamClient } from './teamRedis';
@@ -80,3 +81,11 @@ export function teamTuning(options: TeamSlotSourceOptions): TeamTuning {
     ownsConnections: options.ownsConnections ?? true,
   };
 }
+
+/** What the tooltip shows before Redis first answers. */
+export function connectingStatus(queueId: string, cap: number): TeamStatus {
+  return { mode: 'connecting', queueId, queueLength: 0, cap, holders: 0, editors: 0, cooldownMs: 0 };
+}
+
+/** Score rank per request class in the waiting line: chat first, then completions, then background. */
+export const CLASS_RANK: Record<RequestClass, number> = { chat: 0, completion: 1, background: 2 };

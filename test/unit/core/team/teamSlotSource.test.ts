@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import type { Slot } from '../../../../src/core/gate/slotSource';
 import { teamKeys } from '../../../../src/core/team/teamKeys';
 import type { TeamSlotSource } from '../../../../src/core/team/teamSlotSource';
+import type { TeamConnection } from '../../../../src/core/team/teamConnection';
 import type { RedisServer } from '../../../helpers/redisServer';
 import { startRedisServer } from '../../../helpers/redisServer';
 import { acquireInto, sleep, teamEditor } from '../../../helpers/teamQueue';
@@ -136,8 +137,8 @@ describe('team slot source', () => {
     let got = undefined as Slot | undefined;
     void Promise.resolve(b.acquire({ waiting: 0, cls: 'chat' })).then((s) => (got = s));
     await sleep(30);
-    (dead as unknown as { client: Redis }).client.disconnect();
-    (dead as unknown as { subscriber: Redis }).subscriber.disconnect();
+    // The editor's process dies: both its connections drop without a word to Redis.
+    (dead as unknown as { connection: TeamConnection }).connection.disconnect();
     await sleep(700); // the dead waiter's heartbeat has expired
     holder.release({ kind: 'success' });
     await waitFor(() => got !== undefined, { timeoutMs: 1500, what: 'the live waiter served' });
