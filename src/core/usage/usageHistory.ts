@@ -11,7 +11,7 @@ import type { Clock, TimerHandle } from '../common/clock';
 import { realClock } from '../common/clock';
 import type { PacerErrorKind } from '../common/errors';
 import { Emitter } from '../common/event';
-import type { IDisposable } from '../common/lifecycle';
+import { Disposable, toDisposable } from '../common/lifecycle';
 import type { Bucket, HistoryClass } from './historyBuckets';
 import { addBucket, bucketKey, compactBuckets, emptyBucket, mergeBuckets } from './historyBuckets';
 import type { HistoryFile } from './historyCodec';
@@ -65,7 +65,7 @@ export interface HistorySnapshot {
   corruptAside?: string;
 }
 
-export class UsageHistory implements IDisposable {
+export class UsageHistory extends Disposable {
   private readonly clock: Clock;
   readonly zone: TimeZone;
   private readonly flushMs: number;
@@ -80,8 +80,7 @@ export class UsageHistory implements IDisposable {
   private hourTo = -1;
   private timer: TimerHandle | undefined;
   private flushing: Promise<void> | undefined;
-  private disposed = false;
-  private readonly changed = new Emitter<void>();
+  private readonly changed = this._register(new Emitter<void>());
   private changes = 0;
   /** Recording on (the `pacer.usage.record` setting). */
   enabled = true;
@@ -90,12 +89,21 @@ export class UsageHistory implements IDisposable {
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly options: UsageHistoryOptions = {}) {
+    super();
     this.clock = options.clock ?? realClock;
     this.zone = options.zone ?? localZone;
     this.flushMs = options.flushMs ?? 30_000;
     this.maxBytes = options.maxBytes ?? 2048 * 1024;
     this.keepDays = options.keepDays ?? 90;
     this.hourlyDays = options.hourlyDays ?? 7;
+    // On the way out: no more timed flushes, and what this window recorded goes to disk now.
+    this._register(
+      toDisposable(() => {
+        if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+        this.timer = undefined;
+        void this.flush();
+      }),
+    );
   }
 
   /** Goes up whenever what `snapshot()` returns may have changed (a record, a read, a write, a clear). */
@@ -189,15 +197,6 @@ export class UsageHistory implements IDisposable {
     this.changed.fire();
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    void this.flush();
-    this.changed.dispose();
-  }
-
   // ---------------------------------------------------------------------------------------------
 
   private bucket(provider: string, cls: HistoryClass): Bucket {
@@ -218,7 +217,7 @@ export class UsageHistory implements IDisposable {
 
   private touched(): void {
     this.changes++;
-    if (this.options.dir && this.timer === undefined && !this.disposed) {
+    if (this.options.dir && this.timer === undefined && !this.isDisposed) {
       this.timer = this.clock.setTimeout(() => {
         this.timer = undefined;
         void this.flush();
@@ -258,7 +257,7 @@ export class UsageHistory implements IDisposable {
       mergeBuckets(pending, this.pending.values());
       this.pending = pending;
       this.options.log?.warn(`could not save the usage history (kept for the next try): ${text(e)}`);
-      if (!this.disposed && this.timer === undefined)
+      if (!this.isDisposed && this.timer === undefined)
         this.timer = this.clock.setTimeout(() => {
           this.timer = undefined;
           void this.flush();
@@ -317,7 +316,7 @@ export class UsageHistory implements IDisposable {
     this.changes++;
     this.stored = file;
     this.storedMtime = (await stat(path).catch(() => undefined))?.mtimeMs ?? -1;
-    if (!this.disposed) this.changed.fire();
+    if (!this.isDisposed) this.changed.fire();
   }
 
   /** Runs `fn` holding the lock file; false when another window held it for the whole wait. */

@@ -21,8 +21,8 @@ import {
 import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../common/clock';
 import { realClock } from '../common/clock';
-import type { Disposable } from '../common/event';
 import { Emitter } from '../common/event';
+import { Disposable, toDisposable } from '../common/lifecycle';
 import type { DayUsage, LedgerSnapshot } from '../providers/cost';
 import { emptyDayUsage, localDayKey } from '../providers/cost';
 import type { UsageRecord } from './usageRecord';
@@ -56,7 +56,7 @@ const LIFT = /^lifted-(\d{4}-\d{2}-\d{2})$/;
 const MAX_READ_BYTES = 8 * 1024 * 1024;
 const DAY_MS = 24 * 3600_000;
 
-export class UsageStore implements Disposable {
+export class UsageStore extends Disposable {
   readonly windowId: string;
   /** The hourly history the dashboard draws (requests, outcomes, latency, tokens, cost). */
   readonly history: UsageHistory;
@@ -77,24 +77,27 @@ export class UsageStore implements Disposable {
   private compacting: Promise<void> | undefined;
   private folder: Promise<void> | undefined;
   private timer: TimerHandle | undefined;
-  private disposed = false;
-  private readonly changed = new Emitter<void>();
+  private readonly changed = this._register(new Emitter<void>());
 
   /** Totals changed because of another window's records or a new day. */
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly options: UsageStoreOptions = {}) {
+    super();
     this.clock = options.clock ?? realClock;
     this.dayKey = options.dayKey ?? localDayKey;
     this.pollMs = options.pollMs ?? 500;
     this.keepDays = options.keepDays ?? 90;
     this.windowId = options.windowId ?? randomUUID().slice(0, 12);
     this.day = this.dayKey(this.clock.wallNow());
-    this.history = new UsageHistory({
-      ...options.history,
-      clock: this.clock,
-      log: options.log,
-    });
+    this.history = this._register(
+      new UsageHistory({
+        ...options.history,
+        clock: this.clock,
+        log: options.log,
+      }),
+    );
+    this._register(toDisposable(() => this.timer !== undefined && this.clock.clearTimeout(this.timer)));
     if (options.dir) {
       void this.refresh();
       void this.compact();
@@ -195,7 +198,7 @@ export class UsageStore implements Disposable {
 
   /** Reads what other windows appended since the last read. */
   refresh(): Promise<void> {
-    if (!this.options.dir || this.disposed) return Promise.resolve();
+    if (!this.options.dir || this.isDisposed) return Promise.resolve();
     this.reading ??= this.readNew()
       .catch((e: unknown) => this.options.log?.warn(`could not read the usage file: ${text(e)}`))
       .finally(() => {
@@ -278,14 +281,6 @@ export class UsageStore implements Disposable {
     }
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.history.dispose();
-    this.changed.dispose();
-  }
-
   // ---------------------------------------------------------------------------------------------
 
   /** Adds a record to today's totals unless it was counted already; false for a duplicate. */
@@ -326,7 +321,7 @@ export class UsageStore implements Disposable {
       const marker = await stat(join(this.options.dir, `lifted-${day}`)).catch(() => undefined);
       if (marker && day === this.day && !this.lifted) {
         this.lifted = true;
-        if (!this.disposed) this.changed.fire();
+        if (!this.isDisposed) this.changed.fire();
       }
     }
     let handle;
@@ -357,11 +352,11 @@ export class UsageStore implements Disposable {
     } finally {
       await handle.close();
     }
-    if (changed && !this.disposed) this.changed.fire();
+    if (changed && !this.isDisposed) this.changed.fire();
   }
 
   private schedulePoll(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       void this.refresh().finally(() => this.schedulePoll());
@@ -377,7 +372,7 @@ export class UsageStore implements Disposable {
     this.offset = 0;
     this.lifted = false;
     if (this.options.dir) void this.compact();
-    if (!this.disposed) queueMicrotask(() => this.changed.fire());
+    if (!this.isDisposed) queueMicrotask(() => this.changed.fire());
   }
 
   private fileFor(day: string): string {
