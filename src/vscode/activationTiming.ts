@@ -57,16 +57,16 @@ export function reportHostWait(log: Logger, ownId: string): void {
   const starts = new Map<string, number>();
   const busy = new Map<string, number>();
   let seen = 0;
-  for (const mark of performance.getEntriesByType('mark')) {
+  for (const mark of hostMarks()) {
     const m = /^code\/extHost\/(will|did)(LoadExtensionCode|ActivateExtension)\/(.+)$/.exec(mark.name);
     if (!m) continue;
     seen++;
     if (m[3] === ownId) continue;
     const key = `${m[3]} ${m[2] === 'LoadExtensionCode' ? 'load' : 'activate'}`;
-    if (m[1] === 'will') starts.set(key, mark.startTime);
+    if (m[1] === 'will') starts.set(key, mark.at);
     else {
       const start = starts.get(key);
-      const overlap = start === undefined ? 0 : Math.min(to, mark.startTime) - Math.max(from, start);
+      const overlap = start === undefined ? 0 : Math.min(to, mark.at) - Math.max(from, start);
       if (overlap > 0.5) busy.set(key, (busy.get(key) ?? 0) + overlap);
     }
   }
@@ -75,4 +75,15 @@ export function reportHostWait(log: Logger, ownId: string): void {
   log.info(
     `${HOST_WAIT_LOG_TEXT} (${(to - from).toFixed(1)} ms): other extensions ran ${total.toFixed(1)} ms (of ${seen} extension marks)${top.length ? `: ${top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : ''}`,
   );
+}
+
+/** VS Code's own marks, on this module's clock. */
+function hostMarks(): { name: string; at: number }[] {
+  // VS Code keeps them in this object of its own (stamped in epoch ms), not as native marks.
+  const vscodeMarks = (
+    globalThis as { MonacoPerformanceMarks?: { getMarks(): { name: string; startTime: number }[] } }
+  ).MonacoPerformanceMarks;
+  if (vscodeMarks)
+    return vscodeMarks.getMarks().map((m) => ({ name: m.name, at: m.startTime - performance.timeOrigin }));
+  return performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: m.startTime }));
 }
