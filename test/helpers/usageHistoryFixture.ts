@@ -5,20 +5,9 @@ import type { Bucket } from '../../src/core/usage/historyBuckets';
 import { compactBuckets, emptyBucket, HISTORY_CLASSES, keyOf } from '../../src/core/usage/historyBuckets';
 import { addValue } from '../../src/core/usage/logHistogram';
 import { localZone } from '../../src/core/usage/timeZone';
+import { seeded } from './seededRandom';
 
 const HOUR = 3_600_000;
-
-/** The benchmark's seeded PRNG (mulberry32, as tools/bench/stats.ts), so both build the same history. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const WORST_CASE_PROVIDERS = ['deepseek', 'openrouter', 'groq', 'together', 'ollama', 'lmstudio'];
 const OUTCOMES = [

@@ -10,7 +10,8 @@ import { createProviderService } from '../../src/core/providers/providerService'
 import type { ProviderService } from '../../src/core/providers/providerService';
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';
-import { delay, jain, percentile, round, seeded } from './stats';
+import { seeded } from '../../test/helpers/seededRandom';
+import { delay, jain, percentile, round } from './stats';
 import type { Row, SectionOptions, SectionOutput } from './types';
 
 const CLIENTS = 40;

@@ -9,7 +9,8 @@ import { createDeepSeekEndpoint } from '../../src/core/providers/providerEndpoin
 import { createProviderService } from '../../src/core/providers/providerService';
 import { createTeamSource } from '../../src/core/team/createTeamSource';
 import type { TeamSlotSource } from '../../src/core/team/teamSlotSource';
-import { delay, seeded } from './stats';
+import { seeded } from '../../test/helpers/seededRandom';
+import { delay } from './stats';
 
 export type WorkerMode = 'team' | 'blind' | 'sdkDefaults';
 

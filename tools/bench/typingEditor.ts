@@ -42,7 +42,8 @@ import { workbenchUrl } from '../editor/workbenchUrl';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
 import { TypingOracle } from '../emulator/typingOracle';
-import { percentile, round, seeded } from './stats';
+import { seeded } from '../../test/helpers/seededRandom';
+import { percentile, round } from './stats';
 import type { Row, SectionOutput, SectionRunner, Target } from './types';
 
 /** Code typed: real files from Debian and node_modules, none of them Pacer's. */

@@ -5,7 +5,7 @@
 // optional hesitations in the middle of lines (0 by default; the benchmark runs a profile with
 // them to show how the numbers move). Enter brings the next line's indentation (auto-indent), as
 // in an editor. Everything is drawn from a seeded generator, so runs are repeatable.
-import { seeded } from './stats';
+import { seeded } from '../../test/helpers/seededRandom';
 
 export interface Key {
   /** Time since the previous key, ms. */

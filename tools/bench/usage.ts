@@ -17,7 +17,8 @@ import { HISTORY_CLASSES } from '../../src/core/usage/historyBuckets';
 import { encodeHistory } from '../../src/core/usage/historyCodec';
 import { HISTORY_FILE, UsageHistory } from '../../src/core/usage/usageHistory';
 import { WORST_CASE_PROVIDERS as PROVIDERS, worstCaseBuckets } from '../../test/helpers/usageHistoryFixture';
-import { percentile, round, seeded } from './stats';
+import { seeded } from '../../test/helpers/seededRandom';
+import { percentile, round } from './stats';
 import type { SectionRunner } from './types';
 
 /**
