@@ -24,7 +24,8 @@ modulesEvaluated();
 
 // deactivate() awaits this, so the last streamed answer and throttled saves reach disk on close.
 let flushChats: (() => Promise<void>) | undefined;
-// And the usage history this window recorded since its last flush (a reload keeps the hours).
+// And the usage history this window recorded since its last flush (a reload keeps the hours),
+// with what it added to its team's totals in Redis.
 let flushUsage: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -61,10 +62,13 @@ export function activate(context: vscode.ExtensionContext): void {
       services.router,
       settings,
       log.child('usage'),
+      services.team.recordUsageOf(services.usage.history),
     ),
   );
 
-  flushUsage = () => services.usage.history.flush();
+  flushUsage = async () => {
+    await Promise.all([services.usage.history.flush(), services.team.flushUsage()]);
+  };
   markPhase('usage');
 
   const chat = add(new ChatContribution(context, settings, log.child('chat'), services));

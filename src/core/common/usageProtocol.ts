@@ -7,7 +7,7 @@ import { arr, bool, byType, int, num, obj, oneOf, opt, str, type Parser } from '
 export const USAGE_RANGES = ['24h', '7d', '30d', '90d'] as const;
 export type UsageRange = (typeof USAGE_RANGES)[number];
 
-export const CHART_IDS = ['requests', 'latency', 'cost', 'tokens', 'rateLimits', 'totals'] as const;
+export const CHART_IDS = ['requests', 'latency', 'cost', 'tokens', 'rateLimits', 'totals', 'team'] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
 /** How a series is drawn; each also has its own dash and marker so colour is never the only cue. */
@@ -31,6 +31,39 @@ export interface SeriesView {
 export interface TableView {
   columns: string[];
   rows: (string | number)[][];
+}
+
+/**
+ * What requests did over a span: counts by outcome, tokens and cost. The team's totals (kept in
+ * Redis beside its queue) and this editor's history's are both summed into this shape.
+ */
+export interface UsageTotals {
+  answered: number;
+  rateLimited: number;
+  /** Failed requests other than 429s. */
+  errors: number;
+  /** User requests a fallback provider served. */
+  fallback: number;
+  promptTokens: number;
+  cacheHitTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** The part of costUsd that is an estimate. */
+  estimatedUsd: number;
+}
+
+export function emptyTotals(): UsageTotals {
+  return {
+    answered: 0,
+    rateLimited: 0,
+    errors: 0,
+    fallback: 0,
+    promptTokens: 0,
+    cacheHitTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    estimatedUsd: 0,
+  };
 }
 
 export interface ChartView {

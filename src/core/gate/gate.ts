@@ -62,6 +62,8 @@ export class Gate extends Disposable {
   private policies: ClassPolicies;
   private retryBackoff: BackoffOptions;
   private sleeping = 0;
+  /** Probes sent and not ended (the snapshot's `probing`). */
+  private probing = 0;
   private changePending = false;
   private lastError: GateSnapshot['lastError'];
   private retryGuard: RetryGuard | undefined;
@@ -182,7 +184,12 @@ export class Gate extends Disposable {
    */
   probe<T>(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const sentAt = this.clock.now();
-    const ended = (outcome: GateAttempt['outcome']) => this.outcomes.probed(outcome, sentAt);
+    this.probing++;
+    const ended = (outcome: GateAttempt['outcome']) => {
+      this.probing--;
+      this.outcomes.probed(outcome, sentAt);
+      this.scheduleChange();
+    };
     return withLinkedSignal(signal, (linked) =>
       task(linked).then(
         (value) => {
@@ -234,6 +241,7 @@ export class Gate extends Disposable {
       providerId: this.providerId,
       queued: this.queue.waitingCount + this.sleeping,
       inFlight: this.slots.inFlight,
+      probing: this.probing,
       limit: this.slots.limit,
       cooldownUntil: active ? this.cooldown.until : undefined,
       cooldownReason: this.cooldown.reason,

@@ -61,6 +61,8 @@ export interface GateSnapshot {
   /** Requests waiting: in the queue or backing off before a retry. */
   queued: number;
   inFlight: number;
+  /** Probes sent and not ended (outside the queue): a replaced service waits for them too. */
+  probing: number;
   /** Requests the gate runs at once right now (learned). */
   limit: number;
   /** Clock time the cooldown ends, while one is active. */

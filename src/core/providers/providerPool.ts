@@ -160,7 +160,8 @@ export class ProviderPool extends Disposable {
   private retire(m: RouterMember): void {
     const idle = () => {
       const s = m.service.snapshot();
-      return s.inFlight === 0 && s.queued === 0;
+      // A probe too: its end is the request the usage history records.
+      return s.inFlight === 0 && s.queued === 0 && s.probing === 0;
     };
     if (idle()) return m.dispose();
     this.retiring.add(m);

@@ -1,9 +1,9 @@
 // The one way to build a team slot source: the extension (through dist/team.cjs), the tests and
 // the bench differ only in the URL, the identity and the tuning.
 import type { SlotSource } from '../gate/slotSource';
-import type { TeamQueueIdentity } from './teamKeys';
+import type { TeamKeys, TeamQueueIdentity } from './teamKeys';
 import { teamKeys } from './teamKeys';
-import type { TeamRedisOptions } from './teamRedis';
+import type { TeamClient, TeamRedisOptions } from './teamRedis';
 import { createSubscriber, createTeamClient } from './teamRedis';
 import type { TeamSlotSourceOptions } from './teamSlotSource';
 import { TeamSlotSource } from './teamSlotSource';
@@ -15,17 +15,31 @@ export interface CreateTeamSourceOptions
   identity: TeamQueueIdentity;
 }
 
-export function createTeamSource(options: CreateTeamSourceOptions): TeamSlotSource {
+/** A team queue's slot source, with its command connection and keys (the usage totals use them). */
+export interface TeamQueue {
+  source: TeamSlotSource;
+  client: TeamClient;
+  keys: TeamKeys;
+}
+
+export function createTeamQueue(options: CreateTeamSourceOptions): TeamQueue {
   const { url, password, caFile, commandTimeoutMs, identity, ...rest } = options;
   const redis = { url, password, caFile, commandTimeoutMs };
-  return new TeamSlotSource({
+  const client = createTeamClient(redis);
+  const keys = teamKeys(identity);
+  const source = new TeamSlotSource({
     errorContext: { caFile },
     ...rest,
-    client: createTeamClient(redis),
+    client,
     subscriber: createSubscriber(redis),
-    keys: teamKeys(identity),
+    keys,
     ownsConnections: true,
   });
+  return { source, client, keys };
+}
+
+export function createTeamSource(options: CreateTeamSourceOptions): TeamSlotSource {
+  return createTeamQueue(options).source;
 }
 
 export type { SlotSource };

@@ -24,6 +24,8 @@ export interface TeamKeys {
   readonly keys: readonly string[];
   /** Pub/sub channel of grants. */
   readonly channel: string;
+  /** Every key of the queue starts with it (the hash tag included): the usage totals' hours too. */
+  readonly prefix: string;
 }
 
 const clean = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
@@ -46,5 +48,6 @@ export function teamKeys(identity: TeamQueueIdentity): TeamKeys {
     id,
     keys: ['holders', 'wait', 'alive', 'seq', 'cap', 'cool', 'editors', 'hint'].map((k) => `${tag}:${k}`),
     channel: `${tag}:grants`,
+    prefix: `${tag}:`,
   };
 }

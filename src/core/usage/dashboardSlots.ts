@@ -44,6 +44,30 @@ export function slotsOf(o: DashboardOptions, daily: boolean): Slot[] {
   return out;
 }
 
+/**
+ * The range's buckets and where it starts: the last 24 hours by hour; longer ranges by whole
+ * local days, as their charts show them (days older than a week are kept as day buckets only).
+ */
+export function rangeOf(o: Pick<DashboardOptions, 'range' | 'zone' | 'now'>): {
+  start: number;
+  contains(b: Bucket): boolean;
+} {
+  const days = RANGE_DAYS[o.range];
+  const fromDay = o.zone.dayKey(o.now - (days - 1) * DAY);
+  const fromHour = o.zone.hourStart(o.now - (days * 24 - 1) * HOUR);
+  const first = o.now - (days - 1) * DAY;
+  const start = days > 1 ? o.zone.hourStart(first) - o.zone.hourOfDay(first) * HOUR : fromHour;
+  return {
+    start,
+    contains: (b) =>
+      b.day !== undefined
+        ? b.day >= fromDay && days > 7
+        : days > 1
+          ? o.zone.dayKey(b.start) >= fromDay
+          : b.start >= fromHour,
+  };
+}
+
 export function slotKeyOf(b: Bucket, zone: TimeZone, daily: boolean): string {
   return daily ? (b.day ?? zone.dayKey(b.start)) : b.day !== undefined ? '' : String(b.start);
 }

@@ -4,7 +4,6 @@
 // from the numbers. The webview only draws this.
 import type { ChartView, DashboardView, UsageRange } from '../common/usageProtocol';
 import { DEEPSEEK_PRICING } from '../providers/providerEndpoint';
-import type { Bucket } from './historyBuckets';
 import { errorCount, HISTORY_CLASSES } from './historyBuckets';
 import type { LogHistogram } from './logHistogram';
 import { mergeInto, newHistogram, quantile } from './logHistogram';
@@ -12,9 +11,9 @@ import type { HistorySnapshot } from './usageHistory';
 import type { TimeZone } from './timeZone';
 import { pad, pct, round } from './dashboardFormat';
 import { insights } from './dashboardInsights';
-import { perSlot, RANGE_DAYS, series, slotsOf, table } from './dashboardSlots';
+import { perSlot, RANGE_DAYS, rangeOf, series, slotsOf, table } from './dashboardSlots';
+import { HOUR } from './dashboardFormat';
 
-import { DAY, HOUR } from './dashboardFormat';
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 export interface DashboardOptions {
@@ -35,14 +34,7 @@ export function buildDashboardView(snapshot: HistorySnapshot, o: DashboardOption
   const providerIds = [...new Set(all.map((b) => b.provider))].sort();
   const labelOf = (id: string) => o.labels.get(id) ?? id;
   const days = RANGE_DAYS[o.range];
-  const fromDay = o.zone.dayKey(o.now - (days - 1) * DAY);
-  const fromHour = o.zone.hourStart(o.now - (days * 24 - 1) * HOUR);
-  const inRange = (b: Bucket) =>
-    b.day !== undefined
-      ? b.day >= fromDay && days > 7
-      : days > 1
-        ? o.zone.dayKey(b.start) >= fromDay
-        : b.start >= fromHour;
+  const inRange = rangeOf(o).contains;
   const buckets = all.filter((b) => (!o.provider || b.provider === o.provider) && inRange(b));
   const daily = days > 7;
   const slots = slotsOf(o, daily);

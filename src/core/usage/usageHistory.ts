@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../common/clock';
 import { realClock } from '../common/clock';
 import type { PacerErrorKind } from '../common/errors';
+import type { UsageTotals } from '../common/usageProtocol';
 import { Emitter } from '../common/event';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { Bucket, HistoryClass } from './historyBuckets';
@@ -59,6 +60,15 @@ export interface BilledRecord {
   estimatedUsd: number;
 }
 
+/** What one record added, as it happened (the team's totals in Redis add the same). */
+export interface RecordedUsage {
+  provider: string;
+  cls: HistoryClass;
+  /** Wall-clock time of the record. */
+  at: number;
+  added: Partial<UsageTotals>;
+}
+
 export interface HistorySnapshot {
   buckets: Bucket[];
   /** A corrupt file was put aside under this name. */
@@ -81,12 +91,15 @@ export class UsageHistory extends Disposable {
   private timer: TimerHandle | undefined;
   private flushing: Promise<void> | undefined;
   private readonly changed = this._register(new Emitter<void>());
+  private readonly recorded = this._register(new Emitter<RecordedUsage>());
   private changes = 0;
   /** Recording on (the `pacer.usage.record` setting). */
   enabled = true;
 
   /** This window recorded something, or wrote or cleared the file. */
   readonly onDidChange = this.changed.event;
+  /** Each record while recording is on, with what it added (team mode sends it to Redis). */
+  readonly onDidRecord = this.recorded.event;
 
   constructor(private readonly options: UsageHistoryOptions = {}) {
     super();
@@ -124,6 +137,9 @@ export class UsageHistory extends Disposable {
     if (a.latencyMs !== undefined) addValue(b.latency, a.latencyMs);
     if (a.waitMs !== undefined) addValue(b.wait, a.waitMs);
     this.touched();
+    const outcome =
+      a.outcome === 'answered' ? 'answered' : a.outcome === 'rateLimited' ? 'rateLimited' : 'errors';
+    this.announce(a.provider, a.cls, { [outcome]: 1 });
   }
 
   /** A user request was answered by a provider other than the first choice. */
@@ -131,6 +147,7 @@ export class UsageHistory extends Disposable {
     if (!this.enabled) return;
     this.bucket(provider, cls).fallback++;
     this.touched();
+    this.announce(provider, cls, { fallback: 1 });
   }
 
   recordBilled(r: BilledRecord): void {
@@ -143,6 +160,12 @@ export class UsageHistory extends Disposable {
     b.costUsd += r.costUsd;
     b.estimatedUsd += r.estimatedUsd;
     this.touched();
+    const { promptTokens, cacheHitTokens, outputTokens, costUsd, estimatedUsd } = r;
+    this.announce(r.provider, r.cls, { promptTokens, cacheHitTokens, outputTokens, costUsd, estimatedUsd });
+  }
+
+  private announce(provider: string, cls: HistoryClass, added: Partial<UsageTotals>): void {
+    this.recorded.fire({ provider, cls, at: this.clock.wallNow(), added });
   }
 
   /**

@@ -10,11 +10,13 @@ import { Disposable } from '../../core/common/lifecycle';
 import type { SlotSource } from '../../core/gate/slotSource';
 import type { KeyStore } from '../../core/providers/keyStore';
 import type { StatusView } from '../../core/providers/statusView';
+import type { TeamQueueTotals, TeamUsageSource } from '../../core/usage/teamTotalsView';
+import type { UsageHistory } from '../../core/usage/usageHistory';
 import type { Logger } from '../log';
 import type * as TeamBundle from './teamBundle';
 import type { TeamModeImpl } from './teamModeImpl';
 
-export class TeamMode extends Disposable {
+export class TeamMode extends Disposable implements TeamUsageSource {
   private readonly changed = this._register(new Emitter<void>());
   private readonly rebuild = this._register(new Emitter<void>());
   private impl: TeamModeImpl | undefined;
@@ -58,6 +60,22 @@ export class TeamMode extends Disposable {
   /** Read when a provider service is built: a team slot source while team mode is on. */
   slotSourceFor(providerId: string, model: string, initial: number, max: number): SlotSource | undefined {
     return this.impl?.slotSourceFor(providerId, model, initial, max);
+  }
+
+  /** Each record of this window's usage history also adds to its team queue's totals in Redis. */
+  recordUsageOf(history: UsageHistory): this {
+    this._register(history.onDidRecord((r) => this.impl?.record(r)));
+    return this;
+  }
+
+  /** The team queues' totals for the usage dashboard; undefined while team mode is off. */
+  totals(since: number): Promise<TeamQueueTotals[] | undefined> {
+    return this.impl ? this.impl.totals(since) : Promise.resolve(undefined);
+  }
+
+  /** What this window added to the team's totals and Redis has not got yet goes now (closing). */
+  flushUsage(): Promise<void> {
+    return this.impl ? this.impl.flushUsage() : Promise.resolve();
   }
 
   private load(): TeamModeImpl | undefined {

@@ -9,16 +9,21 @@ import { Disposable } from '../../core/common/lifecycle';
 import type { SlotSource } from '../../core/gate/slotSource';
 import { LocalSlotSource } from '../../core/gate/slotSource';
 import type { KeyStore } from '../../core/providers/keyStore';
-import { createTeamSource } from '../../core/team/createTeamSource';
+import { createTeamQueue } from '../../core/team/createTeamSource';
 import { describeTeamError } from '../../core/team/teamErrors';
 import { teamProviders } from '../../core/team/teamProviders';
 import type { TeamSlotSource, TeamStatus } from '../../core/team/teamSlotSource';
 import { splitRedisUrl } from '../../core/team/teamUrl';
 import { withTeamStatus } from '../../core/team/teamStatusView';
+import { TeamUsageLedger } from '../../core/team/teamUsage';
+import type { TeamQueueTotals, TeamUsageSource } from '../../core/usage/teamTotalsView';
+import type { RecordedUsage } from '../../core/usage/usageHistory';
 import type { StatusView } from '../../core/providers/statusView';
 import type { Logger } from '../log';
 
 const PASSWORD_SECRET = 'pacer.team.redisPassword';
+/** Records kept while team mode starts (a few probes in practice; bounded all the same). */
+const MAX_EARLY = 500;
 
 interface TeamConfig {
   url: string;
@@ -28,11 +33,13 @@ interface TeamConfig {
   providers: ReadonlySet<string>;
 }
 
+const teamModeOn = () => vscode.workspace.getConfiguration('pacer.team').get<unknown>('enabled') === true;
+
 /** The providers in team mode as the settings say now (also before team mode is on). */
 const configuredProviders = () =>
   teamProviders(vscode.workspace.getConfiguration('pacer.team').get<unknown>('providers'));
 
-export class TeamModeImpl extends Disposable {
+export class TeamModeImpl extends Disposable implements TeamUsageSource {
   private readonly changed = this._register(new Emitter<void>());
   private readonly rebuild = this._register(new Emitter<void>());
   private config: TeamConfig | undefined;
@@ -41,6 +48,12 @@ export class TeamModeImpl extends Disposable {
   private apiKeys = new Map<string, string | undefined>();
   /** The latest team slot source of each provider. */
   private readonly sources = new Map<string, TeamSlotSource>();
+  /** Each queue's usage totals (by queue id: they outlive the services a rebuild retires). */
+  private readonly ledgers = new Map<string, TeamUsageLedger>();
+  /** The ledger of each team provider's current queue. */
+  private readonly ledgerOf = new Map<string, TeamUsageLedger>();
+  /** Records of team providers made before their queue existed. */
+  private early: RecordedUsage[] = [];
   private generation = 0;
 
   /** The team status changed (status bar). */
@@ -93,7 +106,7 @@ export class TeamModeImpl extends Disposable {
     const caFile = config.caFile || undefined;
     let source: TeamSlotSource;
     try {
-      source = createTeamSource({
+      const queue = createTeamQueue({
         url: config.url,
         password: this.password,
         caFile,
@@ -116,6 +129,17 @@ export class TeamModeImpl extends Disposable {
           this.changed.fire();
         },
       });
+      source = queue.source;
+      let ledger = this.ledgers.get(queue.keys.id);
+      if (!ledger) {
+        ledger = this._register(new TeamUsageLedger({ keys: queue.keys, clock: realClock }));
+        this.ledgers.set(queue.keys.id, ledger);
+      }
+      ledger.use(queue.client);
+      this.ledgerOf.set(providerId, ledger);
+      for (const r of this.early.filter((e) => e.provider === providerId))
+        ledger.add({ at: r.at, ...r.added });
+      this.early = this.early.filter((e) => e.provider !== providerId);
     } catch (e) {
       // An unreadable CA file: the gate paces this editor alone, and the log says why.
       this.log.error(
@@ -128,10 +152,47 @@ export class TeamModeImpl extends Disposable {
     return source;
   }
 
+  /**
+   * A usage record of a team provider adds to its queue's totals in Redis. The team counts what
+   * its editors sent, by whatever path: records made before the provider's queue exists (the first
+   * probes while team mode starts) wait for it.
+   */
+  record(r: RecordedUsage): void {
+    const ledger = this.ledgerOf.get(r.provider);
+    if (ledger) ledger.add({ at: r.at, ...r.added });
+    else if (this.early.length < MAX_EARLY && teamModeOn() && configuredProviders().has(r.provider))
+      this.early.push(r);
+  }
+
+  /** Sends what is not in Redis yet (the window is closing). */
+  async flushUsage(): Promise<void> {
+    await Promise.all([...this.ledgers.values()].map((l) => l.flush()));
+  }
+
+  async totals(since: number): Promise<TeamQueueTotals[] | undefined> {
+    const config = this.config;
+    if (!config) return undefined;
+    const out: TeamQueueTotals[] = [];
+    for (const id of config.providers) {
+      const source = this.sources.get(id);
+      const ledger = this.ledgerOf.get(id);
+      if (!source || !ledger) continue;
+      const status = source.snapshot();
+      const team = status.mode === 'team' ? await ledger.totals(since) : undefined;
+      out.push({
+        provider: id,
+        queueId: status.queueId,
+        editorsNow: status.editors,
+        ...(team ? { team } : {}),
+      });
+    }
+    return out;
+  }
+
   async reload(): Promise<void> {
     const generation = ++this.generation;
     const c = vscode.workspace.getConfiguration('pacer.team');
-    const enabled = c.get<unknown>('enabled') === true;
+    const enabled = teamModeOn();
     const rawUrl = text(c.get<unknown>('redisUrl')).trim();
     let next: TeamConfig | undefined;
     if (enabled && rawUrl) {
@@ -168,6 +229,7 @@ export class TeamModeImpl extends Disposable {
     this.config = next;
     // The rebuild below asks for new sources; the old ones belong to the services it retires.
     this.sources.clear();
+    this.ledgerOf.clear();
     this.rebuild.fire();
     this.changed.fire();
   }

@@ -18,7 +18,10 @@ import type {
 } from '../../core/common/usageProtocol';
 import { parseUsageWebviewMessage, tableToCsv } from '../../core/common/usageProtocol';
 import type { Router } from '../../core/providers/router';
+import { rangeOf } from '../../core/usage/dashboardSlots';
 import { DashboardViews } from '../../core/usage/dashboardViews';
+import type { TeamQueueTotals, TeamUsageSource } from '../../core/usage/teamTotalsView';
+import { withTeamTotals } from '../../core/usage/teamTotalsView';
 import type { UsageHistory } from '../../core/usage/usageHistory';
 import type { Logger } from '../log';
 import { confirm } from '../notifications';
@@ -27,6 +30,7 @@ import { usageHtml } from './usageHtml';
 
 export const USAGE_PANEL_TYPE = 'pacer.usageDashboard';
 const LIVE_MS = 2000;
+const TEAM_READ_MS = 10_000;
 
 export interface DashboardDeps {
   extensionUri: vscode.Uri;
@@ -34,6 +38,8 @@ export interface DashboardDeps {
   router: Router;
   settings: Settings;
   log: Logger;
+  /** Team mode: the team's totals beside this computer's. */
+  team?: TeamUsageSource;
 }
 
 export class DashboardPanel extends Disposable {
@@ -52,6 +58,9 @@ export class DashboardPanel extends Disposable {
   private readonly router: Router;
   private readonly settings: Settings;
   private readonly log: Logger;
+  private readonly team: TeamUsageSource | undefined;
+  /** The team's totals as last read from Redis, per range start: read at most every 10 s. */
+  private teamRead: { since: number; at: number; queues: Promise<TeamQueueTotals[] | undefined> } | undefined;
 
   constructor(deps: DashboardDeps) {
     super();
@@ -61,6 +70,7 @@ export class DashboardPanel extends Disposable {
       router: this.router,
       settings: this.settings,
       log: this.log,
+      team: this.team,
     } = deps);
     this.views = new DashboardViews(this.history, () => ({
       now: Date.now(),
@@ -194,7 +204,7 @@ export class DashboardPanel extends Disposable {
   private async update(): Promise<void> {
     const panel = this.panel;
     if (!panel) return;
-    const view = await this.views.get(this.range, this.provider);
+    const view = await this.withTeam(await this.views.get(this.range, this.provider));
     if (this.panel !== panel) return;
     this.lastView = view;
     const message: UsageHostMessage = { type: 'view', view };
@@ -203,6 +213,20 @@ export class DashboardPanel extends Disposable {
       this.log.info(`usage dashboard: view posted ${Date.now() - this.openedAt} ms after Show Usage`);
       this.openedAt = undefined;
     }
+  }
+
+  /** With team mode on, the view with the team's totals beside this computer's. */
+  private async withTeam(view: DashboardView): Promise<DashboardView> {
+    if (!this.team) return view;
+    const o = { range: view.range, zone: this.history.zone, now: Date.now() };
+    const since = rangeOf(o).start;
+    const now = Date.now();
+    if (!this.teamRead || this.teamRead.since !== since || now - this.teamRead.at > TEAM_READ_MS)
+      this.teamRead = { since, at: now, queues: this.team.totals(since).catch(() => undefined) };
+    const queues = await this.teamRead.queues;
+    if (!queues) return view;
+    const labels = new Map(this.router.knownProviders().map((p) => [p.id, p.label]));
+    return withTeamTotals(view, await this.history.snapshot(), queues, { ...o, labels });
   }
 
   private async exportCsv(chart: ChartId): Promise<void> {

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../core/common/commands';
 import { Disposable } from '../../core/common/lifecycle';
 import type { Router } from '../../core/providers/router';
+import type { TeamUsageSource } from '../../core/usage/teamTotalsView';
 import type { UsageHistory } from '../../core/usage/usageHistory';
 import type { Logger } from '../log';
 import type { Settings } from '../settings';
@@ -25,6 +26,7 @@ export class UsageDashboard extends Disposable implements vscode.WebviewPanelSer
     private readonly router: Router,
     private readonly settings: Settings,
     private readonly log: Logger,
+    private readonly team?: TeamUsageSource,
   ) {
     super();
     this.history.enabled = settings.get('usage.record');
@@ -58,6 +60,7 @@ export class UsageDashboard extends Disposable implements vscode.WebviewPanelSer
           router: this.router,
           settings: this.settings,
           log: this.log,
+          ...(this.team ? { team: this.team } : {}),
         }),
       );
     }

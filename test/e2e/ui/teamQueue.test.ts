@@ -5,7 +5,10 @@
 // the same moment: the team queue lets one through and holds the other, so both are answered and
 // the emulator never has two requests in flight nor sends a 429. Alone, each window would have
 // sent at once (its own limit is 1 too), and one of them would have met a 429.
-// Screenshots: test-results/team-window-a.png (with the tooltip) and team-window-b.png.
+// Then window B's usage dashboard shows the team's totals (from Redis) beside this computer's, and
+// they equal every request the emulator saw from both windows.
+// Screenshots: test-results/team-window-a.png (with the tooltip), team-window-b.png and
+// usage-dashboard-team.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
@@ -15,6 +18,7 @@ import type { RedisServer } from '../../helpers/redisServer';
 import { startRedisServer } from '../../helpers/redisServer';
 import { openAnotherWindow, startPacerEditor } from './harness';
 import type { PacerEditor } from './harness';
+import { DashboardPage } from './usageDashboardPage';
 
 const ANSWER = 'Both windows share one queue, so the account never sees two requests at once.';
 
@@ -103,5 +107,39 @@ describe('team queue in two editor windows', () => {
     assert.match(tooltip, expected);
     await a.screenshot('team-window-a');
     await b.screenshot('team-window-b', { parkMouse: true });
+  });
+
+  test("the usage dashboard shows the team's totals, which count every request of both windows", async () => {
+    const b = windows[1]!;
+    const dash = new DashboardPage(b);
+    const frame = await dash.show();
+    const total = () => Object.values(emulator.stats().requestsByPath).reduce((n, c) => n + c, 0);
+    let rows: string[][] = [];
+    let want = -1;
+    // Each window sends its additions every 5 s and the panel reads Redis at most every 10 s:
+    // ask for the view again (a range button) until the team's count meets the emulator's.
+    for (let tries = 0; tries < 20; tries++) {
+      rows = await dash.table(frame, 'team');
+      want = total();
+      const team = rows.find((r) => r[1]?.startsWith('team'));
+      if (team && Number(team[2]) === want) break;
+      await b.page.waitForTimeout(3000);
+      await frame.click(`button[data-range="${tries % 2 ? '24h' : '7d'}"]`);
+    }
+    const team = rows.find((r) => r[1]?.startsWith('team'));
+    const mine = rows.find((r) => r[1] === 'this computer');
+    assert.ok(team && mine, `the team table: ${JSON.stringify(rows)}`);
+    assert.equal(team[0], 'DeepSeek');
+    assert.equal(
+      Number(team[2]),
+      want,
+      `the team counted every request both windows sent: ${JSON.stringify(rows)} ${JSON.stringify(emulator.stats().requestsByPath)} ${JSON.stringify(await dash.table(frame, "totals"))}`,
+    );
+    assert.ok(Number(team[3]) >= 2, 'both chats answered');
+    assert.equal(team[4], '0', 'no 429');
+    assert.match(team[1]!, /^team \(\d+ editors? active now\)$/);
+    const insights = (await frame.textContent('.usage-insights')) ?? '';
+    assert.match(insights, /This computer sent \d+ % of the \d+ DeepSeek requests your team sent/);
+    await b.screenshot('usage-dashboard-team', { parkMouse: true });
   });
 });

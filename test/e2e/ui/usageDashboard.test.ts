@@ -154,6 +154,33 @@ describe('usage dashboard in the editor', () => {
     const hot = await frame.$$eval('.heatmap-cell.hot', (cells) => cells.map((c) => c.textContent));
     assert.ok(hot.length >= 1 && hot.every((t) => Number(t) > 0));
     await editor.screenshot('usage-dashboard-hc', { parkMouse: true });
+    // The chat's code blocks stay readable: plain code text against the block's background.
+    // (Before: VS Code's webview style gave code the inline-code colour, white in high contrast light.)
+    // The chat view is open beside the dashboard: its frame is the one with code blocks.
+    let colours: string[] | undefined;
+    for (const f of editor.page.frames()) {
+      if (f.isDetached()) continue;
+      colours = await f
+        .evaluate<string[] | undefined>(
+          `(() => {
+            const code = document.querySelector('.code-block pre code');
+            if (!code) return undefined;
+            // The first background that is not transparent, from the block outwards.
+            let box = code.closest('.code-block');
+            let bg = getComputedStyle(box).backgroundColor;
+            while (box && /rgba\(.*, 0\)$|transparent/.test(bg)) {
+              box = box.parentElement;
+              bg = box ? getComputedStyle(box).backgroundColor : 'rgb(255, 255, 255)';
+            }
+            return [getComputedStyle(code).color, bg];
+          })()`,
+        )
+        .catch(() => undefined);
+      if (colours) break;
+    }
+    assert.ok(colours, 'a chat code block is on screen');
+    const ratio = contrast(colours[0]!, colours[1]!);
+    assert.ok(ratio >= 4.5, `code text ${colours[0]} on ${colours[1]}: contrast ${ratio.toFixed(2)}`);
   });
 
   test('after a window reload the panel and the history are back', async () => {
@@ -282,6 +309,19 @@ describe('usage dashboard with 90 days of worst-case history', () => {
     await editor.screenshot('usage-dashboard-empty', { parkMouse: true });
   });
 });
+
+/** WCAG contrast ratio of two CSS rgb()/rgba() colours (an alpha below 1 is taken as opaque). */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
 
 /** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {

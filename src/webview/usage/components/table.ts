@@ -28,6 +28,6 @@ export function renderTable(chart: ChartView, onExport: () => void): HTMLElement
     h('div', { class: 'usage-table-scroll' }, table),
   );
   // The totals have no chart: their table is the view, open from the start.
-  if (chart.id === 'totals' || chart.id === 'rateLimits') details.open = true;
+  if (chart.id === 'totals' || chart.id === 'team' || chart.id === 'rateLimits') details.open = true;
   return details;
 }

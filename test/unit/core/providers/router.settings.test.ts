@@ -1,12 +1,15 @@
 // Settings changes on the router over a real emulator: a change that cannot be applied (a
 // service that cannot be built from it) keeps the last good state instead of emptying the router.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createProviderService } from '../../../../src/core/providers/providerService';
 import type { ProviderInfo, ProviderSettings } from '../../../../src/core/providers/catalog';
 import { keyOrPlaceholder, toEndpoint } from '../../../../src/core/providers/catalog';
 import type { RouterSettings } from '../../../../src/core/providers/router';
 import { Router } from '../../../../src/core/providers/router';
+import { UsageStore } from '../../../../src/core/usage/usageStore';
 import type { Emulator } from '../../../../tools/emulator/server';
 import { startFastEmulator } from '../../../helpers/emulator';
 
@@ -71,6 +74,43 @@ describe('malformed settings never leave the router empty: the last good state s
       assert.equal(other.stats().requests, otherBefore + 1);
     } finally {
       router.dispose();
+    }
+  });
+});
+
+describe('a replaced service finishes its probes before it goes', () => {
+  test('a probe out when the settings change still ends, and the usage history records it', async () => {
+    // A provider whose /models answers after 300 ms: the discovery probe is out during the change.
+    const slow = createServer((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ object: 'list', data: [{ id: 'deepseek-chat', object: 'model' }] }));
+      }, 300);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    const usage = new UsageStore({});
+    const router = new Router({
+      usage,
+      settings: settings(slowUrl),
+      createService: (info: ProviderInfo) =>
+        createProviderService(toEndpoint(info, async () => keyOrPlaceholder(undefined, info.baseUrl))),
+    });
+    const probes: string[] = [];
+    usage.history.onDidRecord((r) => r.cls === 'probe' && probes.push(Object.keys(r.added)[0]!));
+    try {
+      const discovered = router.discover();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Before: the old service looked idle (probes were not counted), was disposed at once, and
+      // the probe's end was never recorded.
+      router.updateSettings({ ...settings(slowUrl), probeIntervalMs: 2000 });
+      router.recreateServices();
+      await discovered;
+      assert.deepEqual(probes, ['answered']);
+    } finally {
+      router.dispose();
+      usage.dispose();
+      slow.close();
     }
   });
 });

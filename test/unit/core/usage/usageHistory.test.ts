@@ -229,3 +229,41 @@ describe('usage history: the gate reports attempts', () => {
     gate.dispose();
   });
 });
+
+describe('usage history: what each record adds (team mode sends it to Redis)', () => {
+  test('attempts by outcome, fallbacks and billed tokens are announced; nothing while recording is off', () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 1, 10, 15));
+    const h = history(clock);
+    const seen: unknown[] = [];
+    h.onDidRecord((r) => seen.push(r));
+    h.recordAttempt({ provider: 'deepseek', cls: 'chat', outcome: 'answered', latencyMs: 400 });
+    h.recordAttempt({ provider: 'deepseek', cls: 'completion', outcome: 'rateLimited' });
+    h.recordAttempt({ provider: 'deepseek', cls: 'probe', outcome: 'timeout' });
+    h.recordFallback('openrouter', 'chat');
+    h.recordBilled({
+      provider: 'deepseek',
+      cls: 'chat',
+      promptTokens: 10,
+      cacheHitTokens: 4,
+      cacheMissTokens: 6,
+      outputTokens: 3,
+      costUsd: 0.01,
+      estimatedUsd: 0,
+    });
+    h.enabled = false;
+    h.recordAttempt({ provider: 'deepseek', cls: 'chat', outcome: 'answered' });
+    const at = clock.wallNow();
+    assert.deepEqual(seen, [
+      { provider: 'deepseek', cls: 'chat', at, added: { answered: 1 } },
+      { provider: 'deepseek', cls: 'completion', at, added: { rateLimited: 1 } },
+      { provider: 'deepseek', cls: 'probe', at, added: { errors: 1 } },
+      { provider: 'openrouter', cls: 'chat', at, added: { fallback: 1 } },
+      {
+        provider: 'deepseek',
+        cls: 'chat',
+        at,
+        added: { promptTokens: 10, cacheHitTokens: 4, outputTokens: 3, costUsd: 0.01, estimatedUsd: 0 },
+      },
+    ]);
+  });
+});
