@@ -168,7 +168,7 @@ describe('usage dashboard in the editor', () => {
             // The first background that is not transparent, from the block outwards.
             let box = code.closest('.code-block');
             let bg = getComputedStyle(box).backgroundColor;
-            while (box && /rgba\(.*, 0\)$|transparent/.test(bg)) {
+            while (box && /rgba\\(.*, 0\\)$|transparent/.test(bg)) {
               box = box.parentElement;
               bg = box ? getComputedStyle(box).backgroundColor : 'rgb(255, 255, 255)';
             }
