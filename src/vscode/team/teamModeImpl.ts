@@ -77,17 +77,15 @@ export class TeamModeImpl extends Disposable implements TeamUsageSource {
     void this.reload();
   }
 
-  /**
-   * This editor's view of its team queue; undefined when team mode is off. With several team
-   * providers, the first in `pacer.team.providers` that has a queue.
-   */
-  status(): TeamStatus | undefined {
-    if (!this.config) return undefined;
+  /** This editor's view of each team provider's queue, in `pacer.team.providers` order; empty when team mode is off. */
+  status(): TeamStatus[] {
+    if (!this.config) return [];
+    const out: TeamStatus[] = [];
     for (const id of this.config.providers) {
       const source = this.sources.get(id);
-      if (source) return source.snapshot();
+      if (source) out.push(source.snapshot());
     }
-    return undefined;
+    return out;
   }
 
   decorate(view: StatusView): StatusView {
