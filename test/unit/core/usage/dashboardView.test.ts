@@ -8,33 +8,13 @@ import {
   parseUsageWebviewMessage,
   tableToCsv,
 } from '../../../../src/core/common/usageProtocol';
-import type { Bucket } from '../../../../src/core/usage/historyBuckets';
-import { emptyBucket } from '../../../../src/core/usage/historyBuckets';
 import { buildDashboardView } from '../../../../src/core/usage/dashboardView';
-import type { DashboardOptions } from '../../../../src/core/usage/dashboardView';
 import { addValue } from '../../../../src/core/usage/logHistogram';
-import { intlZone } from '../../../../src/core/usage/timeZone';
 import { usageHtml } from '../../../../src/vscode/usage/usageHtml';
+import { bucket, dashboardOptions, HOUR, now } from '../../../helpers/dashboardFixture';
+import { intlZone } from '../../../../src/core/usage/timeZone';
 
-const HOUR = 3_600_000;
-const zone = intlZone('UTC');
-const now = Date.UTC(2026, 5, 10, 15, 20); // a Wednesday
-
-function bucket(provider: string, cls: Bucket['cls'], at: number, fill: Partial<Bucket>): Bucket {
-  return Object.assign(emptyBucket(provider, cls, zone.hourStart(at)), fill);
-}
-
-const options = (o: Partial<DashboardOptions> = {}): DashboardOptions => ({
-  now,
-  range: '24h',
-  provider: '',
-  zone,
-  timeZoneName: 'UTC',
-  dailyLimitUsd: 1,
-  labels: new Map([['deepseek', 'DeepSeek']]),
-  recording: true,
-  ...o,
-});
+const options = dashboardOptions;
 
 describe('usage dashboard: the view the host builds', () => {
   const a = bucket('deepseek', 'chat', now - 2 * HOUR, {

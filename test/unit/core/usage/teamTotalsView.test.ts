@@ -4,38 +4,26 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyTotals, parseUsageHostMessage } from '../../../../src/core/common/usageProtocol';
 import { buildDashboardView } from '../../../../src/core/usage/dashboardView';
-import type { DashboardOptions } from '../../../../src/core/usage/dashboardView';
 import { rangeOf } from '../../../../src/core/usage/dashboardSlots';
 import type { Bucket } from '../../../../src/core/usage/historyBuckets';
-import { emptyBucket } from '../../../../src/core/usage/historyBuckets';
 import { historyTotals, withTeamTotals } from '../../../../src/core/usage/teamTotalsView';
-import { intlZone } from '../../../../src/core/usage/timeZone';
+import { bucket, dashboardOptions, HOUR, now, zone } from '../../../helpers/dashboardFixture';
 
-const HOUR = 3_600_000;
-const zone = intlZone('UTC');
-const now = Date.UTC(2026, 5, 10, 15, 20);
-
-const bucket = (provider: string, at: number, fill: Partial<Bucket>): Bucket =>
-  Object.assign(emptyBucket(provider, 'chat', zone.hourStart(at)), fill);
-
-const options = (o: Partial<DashboardOptions> = {}): DashboardOptions => ({
-  now,
-  range: '24h',
-  provider: '',
-  zone,
-  timeZoneName: 'UTC',
-  dailyLimitUsd: 1,
-  labels: new Map([['deepseek', 'DeepSeek']]),
-  recording: true,
-  ...o,
-});
+const options = dashboardOptions;
+const chatBucket = (provider: string, at: number, fill: Partial<Bucket>): Bucket =>
+  bucket(provider, 'chat', at, fill);
 
 describe('usage dashboard: team totals beside this computer', () => {
   const snapshot = {
     buckets: [
-      bucket('deepseek', now - HOUR, { answered: 8, rateLimited: 1, errors: { server: 1 }, costUsd: 0.25 }),
-      bucket('deepseek', now - 30 * HOUR, { answered: 100 }), // outside 24 h
-      bucket('openai', now - HOUR, { answered: 5 }),
+      chatBucket('deepseek', now - HOUR, {
+        answered: 8,
+        rateLimited: 1,
+        errors: { server: 1 },
+        costUsd: 0.25,
+      }),
+      chatBucket('deepseek', now - 30 * HOUR, { answered: 100 }), // outside 24 h
+      chatBucket('openai', now - HOUR, { answered: 5 }),
     ],
   };
   const team = { ...emptyTotals(), answered: 36, rateLimited: 4, costUsd: 1.5 };
