@@ -27,6 +27,7 @@ export class TeamCalls {
       o.keyTtlMs,
       keys.channel,
       o.editorTtlMs,
+      o.aliveMs,
     );
   }
 
@@ -42,6 +43,7 @@ export class TeamCalls {
       o.keyTtlMs,
       keys.channel,
       o.editorTtlMs,
+      o.aliveMs,
     );
   }
 
@@ -65,11 +67,13 @@ export class TeamCalls {
       keys.channel,
       o.cooldownMs,
       o.hintTtlMs,
+      o.aliveMs,
     );
   }
 
   /** The queue's state, without changing it. */
   peek(): Promise<RawStatus> {
-    return this.client.pacerPeek(...this.keys.keys, this.o.initialCap, this.o.leaseMs, this.keys.channel);
+    const { o, keys } = this;
+    return this.client.pacerPeek(...keys.keys, o.initialCap, o.leaseMs, keys.channel, o.aliveMs);
   }
 }

@@ -50,8 +50,6 @@ export class TeamSlotSource extends Disposable implements SlotSource {
   private localCount = 0;
   private ticketSeq = 0;
   private lastLimit: number;
-  /** A waiter's heartbeat: also how soon a waiter notices a hung Redis (plus the command timeout). */
-  private readonly beatMs: number;
 
   constructor(private readonly options: TeamSlotSourceOptions) {
     super();
@@ -61,7 +59,6 @@ export class TeamSlotSource extends Disposable implements SlotSource {
     this.editorId = options.editorId ?? Math.random().toString(36).slice(2, 10);
     this.o = teamTuning(options);
     this.calls = new TeamCalls(options.client, this.keys, this.editorId, this.o);
-    this.beatMs = Math.min(400, this.o.leaseMs / 3);
     this.status = connectingStatus(this.keys.id, this.o.initialCap);
     this.lastLimit = this.limit;
     this._register(this.local.onDidChangeLimit(() => this.checkLimit()));
@@ -218,7 +215,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
             if (ok) beat();
             else entry.toLocal?.();
           });
-        }, this.beatMs);
+        }, this.o.beatMs);
       };
       beat();
       // A completion that cannot start before its deadline leaves the queue then (the gate's

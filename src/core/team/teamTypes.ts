@@ -61,17 +61,29 @@ export interface TeamSlotSourceOptions {
   errorContext?: TeamErrorContext;
 }
 
-/** The tunable options, defaults filled in. */
+/** The tunable options, defaults filled in, and the heartbeat times that follow from the lease. */
 export type TeamTuning = Required<
   Omit<
     TeamSlotSourceOptions,
     'editorId' | 'onModeChange' | 'errorContext' | 'client' | 'subscriber' | 'keys' | 'local' | 'clock'
   >
->;
+> & {
+  /** A waiter's heartbeat, and the longest this editor goes without a word to Redis while active. */
+  beatMs: number;
+  /**
+   * How long a waiter's ticket outlives its last heartbeat. At most half a lease: a grant's lease
+   * runs from that heartbeat, and its first renewal comes a third of a lease after the grant.
+   */
+  aliveMs: number;
+};
 
 export function teamTuning(options: TeamSlotSourceOptions): TeamTuning {
+  const leaseMs = Math.min(5000, options.leaseMs ?? 5000);
+  const beatMs = Math.min(400, leaseMs / 6);
   return {
-    leaseMs: Math.min(5000, options.leaseMs ?? 5000),
+    leaseMs,
+    beatMs,
+    aliveMs: Math.min(4 * beatMs, leaseMs / 2),
     keyTtlMs: options.keyTtlMs ?? 3_600_000,
     cooldownMs: options.cooldownMs ?? 500,
     hintTtlMs: options.hintTtlMs ?? 600_000,
