@@ -79,7 +79,7 @@ export type TeamTuning = Required<
 
 export function teamTuning(options: TeamSlotSourceOptions): TeamTuning {
   const leaseMs = Math.min(5000, options.leaseMs ?? 5000);
-  const beatMs = Math.min(400, leaseMs / 6);
+  const beatMs = Math.min(300, leaseMs / 6);
   return {
     leaseMs,
     beatMs,
