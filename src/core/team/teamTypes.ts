@@ -2,6 +2,7 @@
 // status the status bar shows.
 import type Redis from 'ioredis';
 import type { Clock } from '../common/clock';
+import { MIN_HINT_MS } from '../gate/retryHints';
 import type { SlotSource } from '../gate/slotSource';
 import type { RequestClass } from '../providers/modelService';
 import type { TeamErrorContext } from './teamErrors';
@@ -45,7 +46,11 @@ export interface TeamSlotSourceOptions {
   leaseMs?: number;
   /** Expiry of the queue's keys after the last use, ms (1 hour). */
   keyTtlMs?: number;
-  /** The team's pause after a 429, ms (0.5 s; the cap is cut at the same time). */
+  /**
+   * The team's pause after a 429, ms: the gate's shortest 429 pause (MIN_HINT_MS, 250 ms). The cap
+   * is cut in the same step, which is what keeps a concurrency limit; a longer pause than a short
+   * request (a completion) only leaves the account idle once its requests have ended.
+   */
   cooldownMs?: number;
   /** How long DeepSeek's reported concurrency bounds the cap, ms (10 minutes). */
   hintTtlMs?: number;
@@ -85,7 +90,7 @@ export function teamTuning(options: TeamSlotSourceOptions): TeamTuning {
     beatMs,
     aliveMs: Math.min(4 * beatMs, leaseMs / 2),
     keyTtlMs: options.keyTtlMs ?? 3_600_000,
-    cooldownMs: options.cooldownMs ?? 500,
+    cooldownMs: options.cooldownMs ?? MIN_HINT_MS,
     hintTtlMs: options.hintTtlMs ?? 600_000,
     editorTtlMs: options.editorTtlMs ?? 30_000,
     initialCap: options.initialCap ?? 2,
