@@ -24,6 +24,8 @@ const PROBE_MS = 500;
 export class TeamHealth extends Disposable {
   private timer: TimerHandle | undefined;
   private watching = false;
+  /** Counts watches: a ping sent before a fallback and a return must not end the new watch. */
+  private round = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -41,6 +43,7 @@ export class TeamHealth extends Disposable {
   watch(): void {
     this.stop();
     this.watching = true;
+    this.round++;
     this.arm(this.o.beatMs);
   }
 
@@ -65,8 +68,9 @@ export class TeamHealth extends Disposable {
     const quietMs = now - this.calls.lastSentAt;
     if (quietMs < this.o.beatMs) return this.arm(this.o.beatMs - quietMs);
     if (now - this.calls.lastAcquireAt <= this.o.editorTtlMs && !this.events.waiting()) {
+      const round = this.round;
       this.calls.ping().catch((error: unknown) => {
-        if (this.watching) this.events.down(error);
+        if (this.watching && round === this.round) this.events.down(error);
       });
     }
     this.arm(this.o.beatMs);
