@@ -7,6 +7,7 @@
 //   holders  zset  ticket -> lease expiry (ms, server clock)
 //   wait     zset  ticket -> class * 1e13 + arrival number (FIFO within a class)
 //   alive    zset  ticket -> waiter heartbeat expiry (a dead editor's tickets leave the queue)
+//                  = last heartbeat + alive ms: a grant's lease runs from that heartbeat
 //   seq      string arrival counter
 //   cap      string the learned shared limit (a float: additive increase in fractions)
 //   cool     string the team cooldown; exists while it lasts (PX expiry, no clocks compared)
@@ -40,17 +41,20 @@ local function currentCap(initial)
   return c
 end
 
--- Hands free slots to the head of the queue (highest class first, then arrival order).
-local function promote(initial, leaseMs, channel)
+-- Hands free slots to the head of the queue (highest class first, then arrival order). A lease
+-- runs from the waiter's last heartbeat, not from now: the editor may have died since, and its
+-- slot must come back within one lease of its death, not of the grant.
+local function promote(initial, leaseMs, aliveMs, channel)
   if redis.call('EXISTS', cool) == 1 then return end
   local free = math.floor(currentCap(initial)) - redis.call('ZCARD', holders)
   local granted = {}
   while free > 0 do
     local head = redis.call('ZRANGE', wait, 0, 0)[1]
     if not head then break end
+    local beat = tonumber(redis.call('ZSCORE', alive, head)) or (now + aliveMs)
     redis.call('ZREM', wait, head)
     redis.call('ZREM', alive, head)
-    redis.call('ZADD', holders, now + leaseMs, head)
+    redis.call('ZADD', holders, math.min(now, beat - aliveMs) + leaseMs, head)
     granted[#granted + 1] = head
     free = free - 1
   end
@@ -77,16 +81,17 @@ local function status(ticket, initial)
 end
 `;
 
-/** ARGV: ticket, class rank, editor, initial cap, lease ms, ttl ms, channel, editor ttl ms. */
+/** ARGV: ticket, class rank, editor, initial cap, lease ms, ttl ms, channel, editor ttl ms, alive ms. */
 export const ACQUIRE = `${PRELUDE}
 local ticket, rank, editor = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local initial, leaseMs, ttlMs, channel = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
+local aliveMs = tonumber(ARGV[9])
 sweep()
 redis.call('ZADD', editors, now + tonumber(ARGV[8]), editor)
 local n = redis.call('INCR', seq)
 redis.call('ZADD', wait, rank * 1e13 + n, ticket)
-redis.call('ZADD', alive, now + leaseMs, ticket)
-promote(initial, leaseMs, channel)
+redis.call('ZADD', alive, now + aliveMs, ticket)
+promote(initial, leaseMs, aliveMs, channel)
 touch(ttlMs)
 return status(ticket, initial)
 `;
@@ -98,10 +103,11 @@ return status(ticket, initial)
 export const BEAT = `${PRELUDE}
 local ticket, editor = ARGV[1], ARGV[2]
 local initial, leaseMs, ttlMs, channel = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local aliveMs = tonumber(ARGV[8])
 sweep()
 redis.call('ZADD', editors, now + tonumber(ARGV[7]), editor)
-if redis.call('ZSCORE', wait, ticket) then redis.call('ZADD', alive, now + leaseMs, ticket) end
-promote(initial, leaseMs, channel)
+if redis.call('ZSCORE', wait, ticket) then redis.call('ZADD', alive, now + aliveMs, ticket) end
+promote(initial, leaseMs, aliveMs, channel)
 touch(ttlMs)
 return status(ticket, initial)
 `;
@@ -119,7 +125,7 @@ return 0
 /**
  * Gives a ticket back, held or waiting, and learns from how its request went.
  * ARGV: ticket, outcome (success | rateLimited | failed | aborted | leave), reported concurrency
- * (0 if none), initial cap, max cap, lease ms, ttl ms, channel, cooldown ms, hint ttl ms.
+ * (0 if none), initial cap, max cap, lease ms, ttl ms, channel, cooldown ms, hint ttl ms, alive ms.
  */
 export const RELEASE = `${PRELUDE}
 local ticket, outcome, reported = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -150,14 +156,14 @@ elseif outcome == 'rateLimited' then
     redis.call('SET', cap, tostring(cut))
   end
 end
-promote(initial, leaseMs, channel)
+promote(initial, leaseMs, tonumber(ARGV[11]), channel)
 touch(ttlMs)
 return held and 1 or 0
 `;
 
-/** The queue at a glance (the status bar, a cooldown's end); hands out free slots. ARGV: initial cap, lease ms, channel. */
+/** The queue at a glance (the status bar, a cooldown's end); hands out free slots. ARGV: initial cap, lease ms, channel, alive ms. */
 export const PEEK = `${PRELUDE}
 sweep()
-promote(tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3])
+promote(tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4]), ARGV[3])
 return status('', tonumber(ARGV[1]))
 `;

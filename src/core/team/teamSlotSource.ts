@@ -2,11 +2,12 @@
 // shared by every editor on the same account. A request takes a ticket; the scripts hand slots to
 // tickets in class order, then arrival order; a holder renews its lease every third of it while its
 // request runs, so a dead editor's slots come back within one lease. Wake-ups come over pub/sub;
-// a waiter's heartbeat (every third of a lease) is the backstop for a lost message.
+// a waiter's heartbeat (300 ms) is the backstop for a lost message.
 //
-// When Redis refuses, hangs (no answer within the command timeout) or drops the connection, every
-// request, waiting or new, moves to the local source at once; the team queue takes over again as
-// soon as Redis answers. A request is never lost in the switch: it only changes queues.
+// When Redis refuses, hangs (no answer within the command timeout; teamHealth.ts pings a quiet
+// editor) or drops the connection, every request, waiting or new, moves to the local source at
+// once; the team queue takes over again as soon as Redis answers. A request is never lost in the
+// switch: it only changes queues.
 import type { Clock, TimerHandle } from '../common/clock';
 import { Emitter } from '../common/event';
 import type { IDisposable } from '../common/lifecycle';
@@ -17,6 +18,7 @@ import type { RawStatus } from './teamRedis';
 import { TeamCalls } from './teamCalls';
 import { TeamConnection } from './teamConnection';
 import { describeTeamError } from './teamErrors';
+import { TeamHealth } from './teamHealth';
 import type { TeamMode, TeamSlotSourceOptions, TeamStatus, TeamTuning } from './teamTypes';
 import { CLASS_RANK, connectingStatus, teamTuning } from './teamTypes';
 
@@ -33,6 +35,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
   private readonly o: TeamTuning;
   private readonly calls: TeamCalls;
   private readonly connection: TeamConnection;
+  private readonly health: TeamHealth;
   private readonly keys: TeamKeys;
   private readonly local: SlotSource;
   private readonly clock: Clock;
@@ -44,14 +47,11 @@ export class TeamSlotSource extends Disposable implements SlotSource {
   private modeValue: TeamMode = 'connecting';
   private settled: Promise<void>;
   private status: TeamStatus;
-  private probeTimer: TimerHandle | undefined;
   private idleTimer: TimerHandle | undefined;
   private heldCount = 0;
   private localCount = 0;
   private ticketSeq = 0;
   private lastLimit: number;
-  /** A waiter's heartbeat: also how soon a waiter notices a hung Redis (plus the command timeout). */
-  private readonly beatMs: number;
 
   constructor(private readonly options: TeamSlotSourceOptions) {
     super();
@@ -60,14 +60,12 @@ export class TeamSlotSource extends Disposable implements SlotSource {
     this.clock = options.clock;
     this.editorId = options.editorId ?? Math.random().toString(36).slice(2, 10);
     this.o = teamTuning(options);
-    this.calls = new TeamCalls(options.client, this.keys, this.editorId, this.o);
-    this.beatMs = Math.min(400, this.o.leaseMs / 3);
+    this.calls = new TeamCalls(this.clock, options.client, this.keys, this.editorId, this.o);
     this.status = connectingStatus(this.keys.id, this.o.initialCap);
     this.lastLimit = this.limit;
     this._register(this.local.onDidChangeLimit(() => this.checkLimit()));
     this._register(
       toDisposable(() => {
-        if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
         if (this.idleTimer) this.clock.clearTimeout(this.idleTimer);
         for (const entry of this.waiting.values()) entry.toLocal?.();
         if (this.o.ownsConnections) this.connection.disconnect();
@@ -85,6 +83,13 @@ export class TeamSlotSource extends Disposable implements SlotSource {
       ready: () => void this.checkUp(),
       closed: () => this.down(new Error('connection closed')),
     });
+    this.health = this._register(
+      new TeamHealth(this.clock, this.calls, () => this.connection.isReady, this.o, {
+        probe: () => void this.checkUp(),
+        down: (error) => this.down(error),
+        waiting: () => this.waiting.size > 0,
+      }),
+    );
     this.settled = this.connection.open().then(
       () => this.checkUp(),
       (error: unknown) => this.down(error),
@@ -218,7 +223,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
             if (ok) beat();
             else entry.toLocal?.();
           });
-        }, this.beatMs);
+        }, this.o.beatMs);
       };
       beat();
       // A completion that cannot start before its deadline leaves the queue then (the gate's
@@ -359,8 +364,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
         this.modeValue = 'team';
         this.status.fallbackSince = undefined;
         this.status.reason = undefined;
-        if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
-        this.probeTimer = undefined;
+        this.health.watch();
         this.options.onModeChange?.('team');
       }
       this.apply(reply);
@@ -382,16 +386,7 @@ export class TeamSlotSource extends Disposable implements SlotSource {
       this.publishStatus();
       this.checkLimit();
     }
-    this.scheduleProbe();
-  }
-
-  private scheduleProbe(): void {
-    if (this.probeTimer || this.isDisposed) return;
     // A hung Redis keeps its connection open: only an answered command shows it is back.
-    this.probeTimer = this.clock.setTimeout(() => {
-      this.probeTimer = undefined;
-      if (this.connection.isReady) void this.checkUp();
-      else this.scheduleProbe();
-    }, 500);
+    this.health.probe();
   }
 }

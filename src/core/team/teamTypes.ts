@@ -2,6 +2,7 @@
 // status the status bar shows.
 import type Redis from 'ioredis';
 import type { Clock } from '../common/clock';
+import { MIN_HINT_MS } from '../gate/retryHints';
 import type { SlotSource } from '../gate/slotSource';
 import type { RequestClass } from '../providers/modelService';
 import type { TeamErrorContext } from './teamErrors';
@@ -45,7 +46,11 @@ export interface TeamSlotSourceOptions {
   leaseMs?: number;
   /** Expiry of the queue's keys after the last use, ms (1 hour). */
   keyTtlMs?: number;
-  /** The team's pause after a 429, ms (0.5 s; the cap is cut at the same time). */
+  /**
+   * The team's pause after a 429, ms: the gate's shortest 429 pause (MIN_HINT_MS, 250 ms). The cap
+   * is cut in the same step, which is what keeps a concurrency limit; a longer pause than a short
+   * request (a completion) only leaves the account idle once its requests have ended.
+   */
   cooldownMs?: number;
   /** How long DeepSeek's reported concurrency bounds the cap, ms (10 minutes). */
   hintTtlMs?: number;
@@ -61,19 +66,31 @@ export interface TeamSlotSourceOptions {
   errorContext?: TeamErrorContext;
 }
 
-/** The tunable options, defaults filled in. */
+/** The tunable options, defaults filled in, and the heartbeat times that follow from the lease. */
 export type TeamTuning = Required<
   Omit<
     TeamSlotSourceOptions,
     'editorId' | 'onModeChange' | 'errorContext' | 'client' | 'subscriber' | 'keys' | 'local' | 'clock'
   >
->;
+> & {
+  /** A waiter's heartbeat, and the longest this editor goes without a word to Redis while active. */
+  beatMs: number;
+  /**
+   * How long a waiter's ticket outlives its last heartbeat. At most half a lease: a grant's lease
+   * runs from that heartbeat, and its first renewal comes a third of a lease after the grant.
+   */
+  aliveMs: number;
+};
 
 export function teamTuning(options: TeamSlotSourceOptions): TeamTuning {
+  const leaseMs = Math.min(5000, options.leaseMs ?? 5000);
+  const beatMs = Math.min(300, leaseMs / 6);
   return {
-    leaseMs: Math.min(5000, options.leaseMs ?? 5000),
+    leaseMs,
+    beatMs,
+    aliveMs: Math.min(4 * beatMs, leaseMs / 2),
     keyTtlMs: options.keyTtlMs ?? 3_600_000,
-    cooldownMs: options.cooldownMs ?? 500,
+    cooldownMs: options.cooldownMs ?? MIN_HINT_MS,
     hintTtlMs: options.hintTtlMs ?? 600_000,
     editorTtlMs: options.editorTtlMs ?? 30_000,
     initialCap: options.initialCap ?? 2,

@@ -91,6 +91,26 @@ describe('team queue faults', () => {
     await waitFor(() => a.mode === 'team', { timeoutMs: 5000, what: 'team mode after the thaw' });
   });
 
+  test('Redis frozen while an editor holds a slot or sits between requests: local pacing within a second, before its next request', async () => {
+    const [holder, idle] = [await editor({ initialCap: 2 }), await editor({ initialCap: 2 })];
+    const slot = await holder.acquire({ waiting: 0, cls: 'chat' });
+    (await idle.acquire({ waiting: 0, cls: 'chat' })).release({ kind: 'success' });
+    await sleep(400); // the idle editor's look at the queue after its request is done
+    server.freeze();
+    const t0 = Date.now();
+    await waitFor(() => holder.mode === 'fallback' && idle.mode === 'fallback', {
+      timeoutMs: 3000,
+      what: 'both in fallback',
+      detail: () => `holder ${holder.mode}, idle ${idle.mode}`,
+    });
+    const took = Date.now() - t0;
+    assert.ok(took <= 1000, `fallback after ${took} ms`);
+    const next = Date.now();
+    (await idle.acquire({ waiting: 0, cls: 'chat' })).release({ kind: 'success' });
+    assert.ok(Date.now() - next < 50, 'the next request does not wait on the hung connection');
+    slot.release({ kind: 'success' });
+  });
+
   test('Redis not there at start: the editor paces locally from its first request', async () => {
     await server.stop();
     const a = await editor();

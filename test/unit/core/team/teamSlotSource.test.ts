@@ -4,6 +4,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Redis from 'ioredis';
+import { MIN_HINT_MS } from '../../../../src/core/gate/retryHints';
 import type { Slot } from '../../../../src/core/gate/slotSource';
 import { teamKeys } from '../../../../src/core/team/teamKeys';
 import type { TeamSlotSource } from '../../../../src/core/team/teamSlotSource';
@@ -216,6 +217,23 @@ describe('team slot source', () => {
     assert.equal(got, undefined, 'nobody starts during the team cooldown');
     await waitFor(() => got !== undefined, { timeoutMs: 2500, what: 'a slot after the cooldown' });
     (got as Slot | undefined)?.release({ kind: 'success' });
+  });
+
+  test("a 429 pauses the team for the gate's shortest 429 pause, not longer than a short request", async () => {
+    const [a, b] = [await editor({ initialCap: 2 }), await editor({ initialCap: 2 })];
+    const s1 = await a.acquire({ waiting: 0, cls: 'completion' });
+    s1.release({ kind: 'rateLimited', reportedConcurrency: 2 });
+    await sleep(20);
+    const paused = await a.refresh();
+    assert.ok(
+      paused.cooldownMs > 0 && paused.cooldownMs <= MIN_HINT_MS,
+      `team cooldown ${paused.cooldownMs} ms`,
+    );
+    const t0 = Date.now();
+    const next = await b.acquire({ waiting: 0, cls: 'completion' });
+    const waited = Date.now() - t0;
+    assert.ok(waited < MIN_HINT_MS + 150, `the next completion started after ${waited} ms`);
+    next.release({ kind: 'success' });
   });
 
   test('the cap never passes the configured maximum', async () => {
