@@ -133,7 +133,7 @@ describe('team queue in two editor windows', () => {
     assert.equal(
       Number(team[2]),
       want,
-      `the team counted every request both windows sent: ${JSON.stringify(rows)} ${JSON.stringify(emulator.stats().requestsByPath)} ${JSON.stringify(await dash.table(frame, "totals"))}`,
+      `the team counted every request both windows sent: ${JSON.stringify(rows)} ${JSON.stringify(emulator.stats().requestsByPath)} ${JSON.stringify(await dash.table(frame, 'totals'))}`,
     );
     assert.ok(Number(team[3]) >= 2, 'both chats answered');
     assert.equal(team[4], '0', 'no 429');
