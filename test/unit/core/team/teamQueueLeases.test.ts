@@ -1,37 +1,12 @@
 // How soon a dead editor's slots serve others, against a real redis-server: the bound is one lease
 // from its death, also for tickets it left waiting (which the queue may grant after it died).
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
 import type { TeamConnection } from '../../../../src/core/team/teamConnection';
-import type { TeamSlotSource } from '../../../../src/core/team/teamSlotSource';
-import type { RedisServer } from '../../../helpers/redisServer';
-import { startRedisServer } from '../../../helpers/redisServer';
-import { sleep, teamEditor } from '../../../helpers/teamQueue';
-import type { EditorOptions } from '../../../helpers/teamQueue';
+import { sleep, teamQueueSuite } from '../../../helpers/teamQueue';
 
 describe('team queue leases', () => {
-  let server: RedisServer;
-  let admin: Redis;
-  const editors: TeamSlotSource[] = [];
-  const editor = async (options: EditorOptions = {}) => {
-    const source = await teamEditor(server.url, options);
-    editors.push(source);
-    return source;
-  };
-
-  before(async () => {
-    server = await startRedisServer();
-    admin = new Redis(server.url);
-  });
-  afterEach(async () => {
-    for (const e of editors.splice(0)) e.dispose();
-    await admin.flushall();
-  });
-  after(async () => {
-    admin.disconnect();
-    await server.close();
-  });
+  const editor = teamQueueSuite();
 
   test('a dead editor whose waiting ticket is granted after its death: the slot is back within one lease of the death', async () => {
     const LEASE = 1500;

@@ -1,44 +1,19 @@
 // The team queue's semaphore against a real redis-server: FIFO within a class, classes in order,
 // leases that renew while held and expire when the holder dies, accounts kept apart, the learned
 // shared cap and the team cooldown.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
 import { MIN_HINT_MS } from '../../../../src/core/gate/retryHints';
 import type { Slot } from '../../../../src/core/gate/slotSource';
 import { teamKeys } from '../../../../src/core/team/teamKeys';
-import type { TeamSlotSource } from '../../../../src/core/team/teamSlotSource';
 import type { TeamConnection } from '../../../../src/core/team/teamConnection';
-import type { RedisServer } from '../../../helpers/redisServer';
-import { startRedisServer } from '../../../helpers/redisServer';
-import { acquireInto, sleep, teamEditor } from '../../../helpers/teamQueue';
-import type { EditorOptions } from '../../../helpers/teamQueue';
+import { acquireInto, sleep, teamQueueSuite } from '../../../helpers/teamQueue';
 import { waitFor } from '../../../helpers/waitFor';
 
 const IDENTITY = { providerId: 'deepseek', model: 'deepseek-flash', apiKey: 'sk-team-test' };
 
 describe('team slot source', () => {
-  let server: RedisServer;
-  let admin: Redis;
-  const editors: TeamSlotSource[] = [];
-  const editor = async (options: EditorOptions = {}) => {
-    const source = await teamEditor(server.url, options);
-    editors.push(source);
-    return source;
-  };
-
-  before(async () => {
-    server = await startRedisServer();
-    admin = new Redis(server.url);
-  });
-  afterEach(async () => {
-    for (const e of editors.splice(0)) e.dispose();
-    await admin.flushall();
-  });
-  after(async () => {
-    admin.disconnect();
-    await server.close();
-  });
+  const editor = teamQueueSuite();
 
   test('a free slot is granted at once, in team mode, with the queue visible', async () => {
     const a = await editor({ initialCap: 2 });
