@@ -7,7 +7,8 @@ import { groupSum, pad, pct, usd } from './dashboardFormat';
 import type { DashboardOptions } from './dashboardView';
 import type { Bucket } from './historyBuckets';
 
-const RANGE_WORDS: Record<UsageRange, string> = {
+/** The range in words, as the sentences end ("… in the last 24 hours"). */
+export const RANGE_WORDS: Record<UsageRange, string> = {
   '24h': 'in the last 24 hours',
   '7d': 'this week',
   '30d': 'in the last 30 days',

@@ -5,6 +5,7 @@
 import type { ChartView, DashboardView, UsageTotals } from '../common/usageProtocol';
 import { emptyTotals } from '../common/usageProtocol';
 import { round } from './dashboardFormat';
+import { RANGE_WORDS } from './dashboardInsights';
 import type { DashboardOptions } from './dashboardView';
 import { rangeOf } from './dashboardSlots';
 import { errorCount } from './historyBuckets';
@@ -25,13 +26,6 @@ export interface TeamUsageSource {
   /** The team queues' totals from `since` (epoch ms) on; undefined while team mode is off. */
   totals(since: number): Promise<TeamQueueTotals[] | undefined>;
 }
-
-const RANGE_WORDS = {
-  '24h': 'the last 24 hours',
-  '7d': 'the last 7 days',
-  '30d': 'the last 30 days',
-  '90d': 'the last 90 days',
-};
 
 /** This computer's totals of one provider over the view's range, from the history. */
 export function historyTotals(
@@ -98,7 +92,7 @@ export function withTeamTotals(
     if (teamRequests > 0) {
       const share = Math.round((100 * Math.min(requestsOf(you), teamRequests)) / teamRequests);
       sentences.push(
-        `This computer sent ${share} % of the ${teamRequests} ${label} requests your team sent in ${RANGE_WORDS[view.range]}` +
+        `This computer sent ${share} % of the ${teamRequests} ${label} requests your team sent ${RANGE_WORDS[view.range]}` +
           (q.team.rateLimited > 0 ? `; the team got ${q.team.rateLimited} 429s.` : ', and none got a 429.'),
       );
     }

@@ -220,9 +220,8 @@ export class DashboardPanel extends Disposable {
     if (!this.team) return view;
     const o = { range: view.range, zone: this.history.zone, now: Date.now() };
     const since = rangeOf(o).start;
-    const now = Date.now();
-    if (!this.teamRead || this.teamRead.since !== since || now - this.teamRead.at > TEAM_READ_MS)
-      this.teamRead = { since, at: now, queues: this.team.totals(since).catch(() => undefined) };
+    if (!this.teamRead || this.teamRead.since !== since || o.now - this.teamRead.at > TEAM_READ_MS)
+      this.teamRead = { since, at: o.now, queues: this.team.totals(since).catch(() => undefined) };
     const queues = await this.teamRead.queues;
     if (!queues) return view;
     const labels = new Map(this.router.knownProviders().map((p) => [p.id, p.label]));
