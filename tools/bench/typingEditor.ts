@@ -496,18 +496,27 @@ function extensionCopy(): string {
   return dir;
 }
 
-export const run: SectionRunner = async ({ quick }): Promise<SectionOutput> => {
-  const files = SOURCES.map((s) => ({ ...s, path: s.path.startsWith('/') ? s.path : join(repoRoot, s.path) }))
+/** The trace's seed and, in a full run, its keys a row. */
+export const TRACE_SEED = 14;
+export const FULL_ROW_KEYS = 3200;
+
+/** The files of SOURCES present on this machine, each with its name in the row's workspace. */
+export function traceFiles(): Array<(typeof SOURCES)[number] & { name: string; text: string }> {
+  return SOURCES.map((s) => ({ ...s, path: s.path.startsWith('/') ? s.path : join(repoRoot, s.path) }))
     .filter((s) => existsSync(s.path))
     .map((s, i) => ({
       ...s,
       name: `t${i + 1}-${basename(s.path, `.${s.ext}`)}.${s.ext}`,
       text: readFileSync(s.path, 'utf8'),
     }));
+}
+
+export const run: SectionRunner = async ({ quick }): Promise<SectionOutput> => {
+  const files = traceFiles();
   const chosen = quick ? files.slice(0, 2) : files;
   // PACER_TYPING_EDITOR_KEYS: keys a row in all (a shorter trace to look into something).
-  const rowKeys = Number(process.env.PACER_TYPING_EDITOR_KEYS) || (quick ? 50 : 3200);
-  const sessions = buildEditorSessions(chosen, rowKeys / chosen.length, 14);
+  const rowKeys = Number(process.env.PACER_TYPING_EDITOR_KEYS) || (quick ? 50 : FULL_ROW_KEYS);
+  const sessions = buildEditorSessions(chosen, rowKeys / chosen.length, TRACE_SEED);
   const oracle = new TypingOracle(
     chosen.map((f) => ({ path: f.name, text: f.text })),
     { accuracy: ACCURACY, seed: 5 },

@@ -116,6 +116,11 @@ export interface LatencyModel {
   ttftMs: number;
   tokensPerSecond: number;
   networkMs: number;
+  /**
+   * Time from the engine's call to the request reaching the server (0 by default): a request
+   * aborted sooner was never received, so it is not counted (nor billed).
+   */
+  sendMs?: number;
 }
 
 export class OracleModel implements ModelService {
@@ -142,11 +147,13 @@ export class OracleModel implements ModelService {
     text = tokens.join('');
     const ms =
       this.latency.networkMs + this.latency.ttftMs + (tokens.length * 1000) / this.latency.tokensPerSecond;
+    const calledAt = this.clock.now();
     return new Promise((resolve, reject) => {
       const signal = options.signal;
       const onAbort = () => {
         this.clock.clearTimeout(handle);
         this.aborted++;
+        if (this.clock.now() - calledAt < (this.latency.sendMs ?? 0)) this.requests--;
         reject(new PacerError({ kind: 'cancelled', message: 'aborted' }));
       };
       const handle = this.clock.setTimeout(() => {
@@ -166,6 +173,12 @@ export interface StrategySpec {
   name: string;
   debouncer: () => Debouncer;
   reuse: ReuseOptions;
+  /**
+   * With `hostLagMs`: the strategy hears of an edit only through VS Code's cancellation, which
+   * comes with its next call (the typingEditor rows that are not Pacer); Pacer hears the document
+   * change itself, before that call.
+   */
+  cancelledByNextCall?: boolean;
 }
 
 export interface SimOptions {
@@ -188,6 +201,11 @@ export interface SimOptions {
   deadlineMs: number;
   /** Diagnostics: every engine event. */
   onEngineEvent?: (event: EngineEvent) => void;
+  /**
+   * The extension host hears of an edit this long after the key (drawn per key; 0 by default):
+   * the previous call is cancelled then, and VS Code calls again `vscodeDelayMs` after it.
+   */
+  hostLagMs?: () => number;
 }
 
 export interface StrategyResult {
@@ -263,23 +281,30 @@ export async function simulate(
     let call: AbortController | undefined;
     let callTimer: TimerHandle | undefined;
     let pause: { keyAt: number; until: number; answeredAt?: number } | undefined;
+    let heardAt = 0;
     result.keys += session.keys.length;
 
-    const cancelCall = () => {
+    /** A new edit resets VS Code's wait; the running call ends now, or with the next call. */
+    const cancelCall = (untilNextCall = false) => {
       if (callTimer !== undefined) clock.clearTimeout(callTimer);
       callTimer = undefined;
+      if (untilNextCall) return;
       call?.abort();
       call = undefined;
     };
 
     /** The edit at `at` makes VS Code call the provider `vscodeDelayMs` later. */
-    const scheduleCall = (at: number, watchPause: typeof pause) => {
-      const text = head + typed + tail;
-      const offset = head.length + typed.length;
+    const scheduleCall = (
+      at: number,
+      watchPause: typeof pause,
+      text = head + typed + tail,
+      offset = head.length + typed.length,
+    ) => {
       const v = ++version;
       callTimer = clock.setTimeout(
         () => {
           callTimer = undefined;
+          call?.abort();
           const ac = new AbortController();
           call = ac;
           const simStart = clock.now();
@@ -375,10 +400,21 @@ export async function simulate(
       } else {
         visible = undefined;
       }
-      cancelCall();
       k++;
       pause = nextPause(keys, k, t, watchMs);
-      scheduleCall(t, pause);
+      const lag = options.hostLagMs?.() ?? 0;
+      if (lag <= 0) {
+        cancelCall();
+        scheduleCall(t, pause);
+      } else {
+        // The extension host hears of edits in the order they were made.
+        const at = (heardAt = Math.max(heardAt, t + lag));
+        const [p, text, offset] = [pause, head + typed + tail, head.length + typed.length];
+        clock.setTimeout(() => {
+          cancelCall(spec.cancelledByNextCall);
+          scheduleCall(at, p, text, offset);
+        }, at - t);
+      }
     }
     await clock.runUntil(t + 5000);
     cancelCall();
