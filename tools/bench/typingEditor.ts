@@ -516,7 +516,10 @@ export const run: SectionRunner = async ({ quick }): Promise<SectionOutput> => {
   const chosen = quick ? files.slice(0, 2) : files;
   // PACER_TYPING_EDITOR_KEYS: keys a row in all (a shorter trace to look into something).
   const rowKeys = Number(process.env.PACER_TYPING_EDITOR_KEYS) || (quick ? 50 : FULL_ROW_KEYS);
-  const sessions = buildEditorSessions(chosen, rowKeys / chosen.length, TRACE_SEED);
+  // PACER_TYPING_EDITOR_SEED: another typist's timing over the same files, for a second sample
+  // (savedKeys moves by about 15 % between runs; compare changes over several seeds).
+  const seed = Number(process.env.PACER_TYPING_EDITOR_SEED) || TRACE_SEED;
+  const sessions = buildEditorSessions(chosen, rowKeys / chosen.length, seed);
   const oracle = new TypingOracle(
     chosen.map((f) => ({ path: f.name, text: f.text })),
     { accuracy: ACCURACY, seed: 5 },
@@ -589,7 +592,7 @@ export const run: SectionRunner = async ({ quick }): Promise<SectionOutput> => {
       RowName,
       RowSummary
     >;
-    return report(summaries, quick, load, loadavg()[0]!);
+    return report(summaries, quick, load, loadavg()[0]!, seed);
   } finally {
     for (const b of browsers) await b.close().catch(() => undefined);
     for (const s of setups) {
@@ -606,6 +609,7 @@ function report(
   quick: boolean,
   loadBefore: number,
   loadAfter: number,
+  seed: number,
 ): SectionOutput {
   const empty = {
     pauseToGhostP50Ms: NaN,
@@ -686,6 +690,7 @@ function report(
       continueLike,
       pacer,
       load: { before: round(loadBefore, 2), after: round(loadAfter, 2) },
+      seed,
       quick,
       targets,
     },
