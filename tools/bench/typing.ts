@@ -28,6 +28,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FULL_REUSE, NO_REUSE } from '../../src/core/completion/completionTypes';
 import { AdaptiveDebounce, FixedDebounce } from '../../src/core/completion/debounce';
+import { benchStrategy } from '../../src/vscode/completion/benchMode';
 import { TypingOracle } from '../emulator/typingOracle';
 import { percentile, round } from './stats';
 import { seeded } from '../../test/helpers/seededRandom';
@@ -177,16 +178,15 @@ export const EDITOR_SIM = {
   latency: { ttftMs: 250, tokensPerSecond: 200, networkMs: 60, sendMs: 30 } as LatencyModel,
 };
 
+/** typingEditor's rows: the comparison modes as the extension builds them, then Pacer. */
 const EDITOR_STRATEGIES: StrategySpec[] = [
-  { ...STRATEGIES[0]!, cancelledByNextCall: true },
-  { ...STRATEGIES[1]!, cancelledByNextCall: true },
-  {
-    name: 'continueLike',
-    debouncer: () => new FixedDebounce(350),
-    reuse: FULL_REUSE,
+  ...(['naive', 'fixedDebounce', 'continueLike'] as const).map((name) => ({
+    name,
+    debouncer: () => benchStrategy(name).debouncer,
+    reuse: benchStrategy(name).reuse,
     cancelledByNextCall: true,
-  },
-  STRATEGIES[2]!,
+  })),
+  STRATEGIES.find((s) => s.name === 'pacer')!,
 ];
 
 /** `strategies`: other debounces or reuse to try on the same trace (the rows by default). */
