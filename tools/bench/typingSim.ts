@@ -337,6 +337,25 @@ export async function simulate(
       );
     };
 
+    /**
+     * The document changed at `t` (a key or a Tab): the extension host hears of it `hostLagMs`
+     * later, edits in the order they were made, and VS Code calls again after its own wait.
+     */
+    const edited = (t: number) => {
+      const lag = options.hostLagMs?.() ?? 0;
+      if (lag <= 0) {
+        cancelCall();
+        scheduleCall(t, pause);
+        return;
+      }
+      const at = (heardAt = Math.max(heardAt, t + lag));
+      const [p, text, offset] = [pause, head + typed + tail, head.length + typed.length];
+      clock.setTimeout(() => {
+        cancelCall(spec.cancelledByNextCall);
+        scheduleCall(at, p, text, offset);
+      }, at - t);
+    };
+
     const keys = session.keys;
     let k = 0;
     t += 5000; // a new session starts after a break
@@ -377,10 +396,9 @@ export async function simulate(
           result.savedKeys += j - k; // keys k..j not typed, one Tab typed instead
           typed += s;
           visible = undefined;
-          cancelCall();
           k = j + 1;
           pause = nextPause(keys, k, t, watchMs);
-          scheduleCall(t, pause);
+          edited(t);
           continue;
         }
       }
@@ -402,19 +420,7 @@ export async function simulate(
       }
       k++;
       pause = nextPause(keys, k, t, watchMs);
-      const lag = options.hostLagMs?.() ?? 0;
-      if (lag <= 0) {
-        cancelCall();
-        scheduleCall(t, pause);
-      } else {
-        // The extension host hears of edits in the order they were made.
-        const at = (heardAt = Math.max(heardAt, t + lag));
-        const [p, text, offset] = [pause, head + typed + tail, head.length + typed.length];
-        clock.setTimeout(() => {
-          cancelCall(spec.cancelledByNextCall);
-          scheduleCall(at, p, text, offset);
-        }, at - t);
-      }
+      edited(t);
     }
     await clock.runUntil(t + 5000);
     cancelCall();
