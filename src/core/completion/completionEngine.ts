@@ -10,11 +10,12 @@ import { AnswerCache, DEFAULT_CACHE_OPTIONS } from './answerCache';
 import type { CursorLines } from './contextWindow';
 import { DEFAULT_BUDGET, buildContext, cursorLines } from './contextWindow';
 import type { FireCue, KeyContext } from './debounce';
-import { classifyContext, lineEndCue } from './debounce';
+import { classifyContext } from './debounce';
 import type { ExclusionMatcher } from './exclusions';
 import { NOTHING_EXCLUDED, createExclusionMatcher } from './exclusions';
 import { EditWatch } from './editWatch';
 import { InflightRequests } from './inflight';
+import { LineEndOdds } from './lineEnds';
 import { decideLineMode, postProcess } from './postProcess';
 import type { Snippet } from './snippets';
 import { DEFAULT_SNIPPET_OPTIONS, selectSnippets } from './snippets';
@@ -34,6 +35,12 @@ import { FULL_REUSE } from './completionTypes';
 
 const INLINE_MAX_TOKENS = 64;
 
+/** A place where the user may stop, and the chance the cursor is really there. */
+interface Cue {
+  cue: FireCue;
+  odds: number;
+}
+
 export class CompletionEngine {
   private settings: CompletionSettings;
   private excluded: ExclusionMatcher;
@@ -42,6 +49,7 @@ export class CompletionEngine {
   private readonly typeahead = new Typeahead();
   private readonly inflight: InflightRequests;
   private readonly edits = new EditWatch();
+  private readonly lineEnds = new LineEndOdds();
   private readonly versions = new Map<string, number>();
   private readonly snippetMemo = new Map<string, Snippet[]>();
   private lastErrorKind: string | undefined;
@@ -109,6 +117,7 @@ export class CompletionEngine {
   forgetDocument(docKey: string): void {
     this.versions.delete(docKey);
     this.edits.forget(docKey);
+    this.lineEnds.forget(docKey);
     for (const [memoKey, snippets] of this.snippetMemo) {
       if (memoKey.startsWith(`${docKey}\u0001`) || snippets.some((s) => s.key === docKey)) {
         this.snippetMemo.delete(memoKey);
@@ -134,13 +143,20 @@ export class CompletionEngine {
     const suffix = input.text.slice(offset);
     const lines = cursorLines(input.text, offset);
     const keyContext = classifyContext(lines.linePrefix);
+    const lineStart = offset - lines.linePrefix.length;
     // Checked before the line end: an accepted suggestion usually ends one.
-    const cue: FireCue | undefined = this.typeahead.finished(docKey, prefix, suffix)
-      ? 'accepted'
-      : lineEndCue(lines.linePrefix, lines.lineSuffix);
+    const accepted = this.typeahead.finished(docKey, prefix, suffix);
+    const lineEndOdds = accepted
+      ? 0
+      : this.lineEnds.oddsAt(docKey, input.text, lineStart, lines.linePrefix, lines.lineSuffix);
+    const cue: Cue | undefined = accepted
+      ? { cue: 'accepted', odds: 1 }
+      : lineEndOdds > 0
+        ? { cue: 'lineEnd', odds: lineEndOdds }
+        : undefined;
     const keystroke = input.version === undefined || this.versions.get(docKey) !== input.version;
     if (keystroke) {
-      this.options.debouncer.observeKey(docKey, calledAt, keyContext, cue);
+      this.options.debouncer.observeKey(docKey, calledAt, keyContext, cue?.cue, lineStart);
       if (input.version !== undefined) {
         this.versions.delete(docKey);
         this.versions.set(docKey, input.version);
@@ -181,7 +197,7 @@ export class CompletionEngine {
     const cause: RequestCause = {
       keystroke,
       explicit: !!input.explicit,
-      ...(cue && delay < this.options.debouncer.delayMs(keyContext) ? { cue } : {}),
+      ...(cue && delay < this.options.debouncer.delayMs(keyContext) ? { cue: cue.cue } : {}),
       waitMs: delay,
     };
     // The wait (and gathering context) ends early when the user types on: nothing is sent then.
@@ -201,10 +217,10 @@ export class CompletionEngine {
   }
 
   /** The debounce's wait, or its shorter wait where the user is likely to stop (a cue). */
-  private delayMs(ctx: KeyContext, cue: FireCue | undefined): number {
+  private delayMs(ctx: KeyContext, cue: Cue | undefined): number {
     const { debouncer } = this.options;
     const wait = debouncer.delayMs(ctx);
-    const early = cue ? debouncer.cueDelayMs?.(cue) : undefined;
+    const early = cue ? debouncer.cueDelayMs?.(cue.cue, cue.odds) : undefined;
     return early === undefined ? wait : Math.min(wait, early);
   }
 

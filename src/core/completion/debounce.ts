@@ -24,30 +24,29 @@ export function classifyContext(linePrefix: string): KeyContext {
 }
 
 /**
- * Places where a user often stops, known from the text (#14): the end of a line just finished
- * with `:`, `{`, `}`, `)`, `;` or `,`, and right after a suggestion was accepted (or typed to its
- * end). Each cue keeps its own gaps: where this user does stop there often enough, the engine
- * asks after the shortest wait instead of the learned one. The odds needed are lower than the
- * debounce's (0.4, not 0.8): at a line end the next key is almost always the line break, and the
- * request in flight (for the next line) then serves the line start, so it is seldom wasted.
+ * Places where a user often stops (#14): the end of a line (how likely the cursor is at one comes
+ * from `LineEndOdds`), and right after a suggestion was accepted (or typed to its end). Each cue
+ * keeps its own gaps: where this user does stop there often enough, the engine asks after the
+ * shortest wait instead of the learned one. The odds needed are lower than the debounce's (0.4,
+ * not 0.8): at a line end the next key is almost always the line break, and the request in
+ * flight (for the next line) then serves the line start, so it is seldom wasted.
  */
 export type FireCue = 'lineEnd' | 'accepted';
 
-const LINE_END = /[:{});,]$/;
-
-/** The cue of a cursor position, from the text before and after it on its line. */
-export function lineEndCue(linePrefix: string, lineSuffix: string): 'lineEnd' | undefined {
-  return lineSuffix.trim() === '' && LINE_END.test(linePrefix) ? 'lineEnd' : undefined;
-}
-
 export interface Debouncer {
-  /** A keystroke (new document version) at `now` that left the cursor in `ctx` (and at `cue`). */
-  observeKey(docKey: string, now: number, ctx: KeyContext, cue?: FireCue): void;
+  /**
+   * A keystroke (new document version) at `now` that left the cursor in `ctx` (and at `cue`),
+   * on the line that starts at offset `lineStart`.
+   */
+  observeKey(docKey: string, now: number, ctx: KeyContext, cue?: FireCue, lineStart?: number): void;
   /** Time a request took from sending to answer. */
   observeLatency(ms: number): void;
   delayMs(ctx: KeyContext): number;
-  /** The wait at a cue, when shorter than `delayMs`; strategies without cues leave it out. */
-  cueDelayMs?(cue: FireCue): number | undefined;
+  /**
+   * The wait at a cue, when shorter than `delayMs`; strategies without cues leave it out. `odds`:
+   * the chance the cursor is at the cue at all (a line end is a guess from the text).
+   */
+  cueDelayMs?(cue: FireCue, odds?: number): number | undefined;
 }
 
 export class FixedDebounce implements Debouncer {
@@ -87,7 +86,8 @@ const MAX_GAP_MS = 10_000;
 export class AdaptiveDebounce implements Debouncer {
   private readonly gaps = new Map<KeyContext, number[]>();
   private readonly latencies: number[] = [];
-  private last: { docKey: string; at: number; ctx: KeyContext; cue?: FireCue } | undefined;
+  private last:
+    { docKey: string; at: number; ctx: KeyContext; cue?: FireCue; lineStart?: number } | undefined;
   private readonly cueGaps = new Map<FireCue, number[]>();
   private readonly cueThreshold: number;
   private readonly memo = new Map<KeyContext, number>();
@@ -106,13 +106,18 @@ export class AdaptiveDebounce implements Debouncer {
     this.latencyWindow = options.latencyWindow ?? 16;
   }
 
-  /** The shortest wait at a cue where this user stops often enough; else undefined (no cue). */
-  cueDelayMs(cue: FireCue): number | undefined {
+  /**
+   * The shortest wait at a cue where this user stops often enough; else undefined (no cue).
+   * `odds` is the chance the cursor is at the cue at all: at a likely line end, the chance of a
+   * pause there is that times how often this user stopped at the line ends they did finish.
+   */
+  cueDelayMs(cue: FireCue, odds = 1): number | undefined {
     const gaps = this.cueGaps.get(cue) ?? [];
     const sorted = [...gaps].sort((a, b) => a - b);
     // The pause must last the shortest wait, the request and the time to read the suggestion.
     const outlasts = countAbove(sorted, this.options.minMs + this.latencyMs() + CUE_READ_MS);
-    return (outlasts + 1) / (gaps.length + 2) >= this.cueThreshold ? this.options.minMs : undefined;
+    const chance = (odds * (outlasts + 1)) / (gaps.length + 2);
+    return chance >= this.cueThreshold ? this.options.minMs : undefined;
   }
 
   setBounds(minMs: number, maxMs: number): void {
@@ -120,13 +125,27 @@ export class AdaptiveDebounce implements Debouncer {
     this.memo.clear();
   }
 
-  observeKey(docKey: string, now: number, ctx: KeyContext, cue?: FireCue): void {
+  observeKey(docKey: string, now: number, ctx: KeyContext, cue?: FireCue, lineStart?: number): void {
     const last = this.last;
-    this.last = { docKey, at: now, ctx, ...(cue ? { cue } : {}) };
+    this.last = {
+      docKey,
+      at: now,
+      ctx,
+      ...(cue ? { cue } : {}),
+      ...(lineStart !== undefined ? { lineStart } : {}),
+    };
     if (!last || last.docKey !== docKey || now <= last.at) return;
     const gap = Math.min(now - last.at, MAX_GAP_MS);
     push(this.gaps, last.ctx, gap, this.window);
-    if (last.cue) push(this.cueGaps, last.cue, gap, this.window);
+    // Line ends are learned in hindsight: the gap before a key that started a new line is the
+    // pause at the end of the last one, whatever mark (or word) it ended with.
+    const newLine =
+      ctx === 'lineStart' &&
+      lineStart !== undefined &&
+      last.lineStart !== undefined &&
+      lineStart > last.lineStart;
+    if (newLine) push(this.cueGaps, 'lineEnd', gap, this.window);
+    if (last.cue === 'accepted') push(this.cueGaps, 'accepted', gap, this.window);
     this.memo.clear();
   }
 
