@@ -200,7 +200,9 @@ const GHOST_OBSERVER = `(() => {
     const ed = document.querySelector('.editor-instance .monaco-editor');
     if (!ed) return '';
     const first = [...ed.querySelectorAll('.ghost-text-decoration')].map((e) => e.textContent).join('');
-    const more = [...ed.querySelectorAll('.ghost-text .view-line')].map((e) => e.textContent);
+    // Lines below the cursor's (a suggestion for the next line, or the rest of a multi-line one)
+    // are drawn in a view zone of their own, not inside the '.ghost-text' spans.
+    const more = [...ed.querySelectorAll('.suggest-preview-text .view-line')].map((e) => e.textContent);
     return (first + (more.length > 0 ? '\\n' + more.join('\\n') : '')).replace(/\\u00a0/g, ' ');
   };
   window.__pacerGhost = { text: '', since: now() };
