@@ -144,16 +144,7 @@ export class CompletionEngine {
     const lines = cursorLines(input.text, offset);
     const keyContext = classifyContext(lines.linePrefix);
     const lineStart = offset - lines.linePrefix.length;
-    // Checked before the line end: an accepted suggestion usually ends one.
-    const accepted = this.typeahead.finished(docKey, prefix, suffix);
-    const lineEndOdds = accepted
-      ? 0
-      : this.lineEnds.oddsAt(docKey, input.text, lineStart, lines.linePrefix, lines.lineSuffix);
-    const cue: Cue | undefined = accepted
-      ? { cue: 'accepted', odds: 1 }
-      : lineEndOdds > 0
-        ? { cue: 'lineEnd', odds: lineEndOdds }
-        : undefined;
+    const cue = this.cueAt(docKey, input.text, prefix, suffix, lineStart, lines);
     const keystroke = input.version === undefined || this.versions.get(docKey) !== input.version;
     if (keystroke) {
       this.options.debouncer.observeKey(docKey, calledAt, keyContext, cue?.cue, lineStart);
@@ -214,6 +205,21 @@ export class CompletionEngine {
     if (signal.aborted || text === undefined || text === '') return undefined;
     this.typeahead.show(docKey, prefix, suffix, text);
     return this.served(docKey, 'request', text);
+  }
+
+  /** Where the user may stop at this position, if anywhere. */
+  private cueAt(
+    docKey: string,
+    text: string,
+    prefix: string,
+    suffix: string,
+    lineStart: number,
+    lines: CursorLines,
+  ): Cue | undefined {
+    // Checked before the line end: an accepted suggestion usually ends one.
+    if (this.typeahead.finished(docKey, prefix, suffix)) return { cue: 'accepted', odds: 1 };
+    const odds = this.lineEnds.oddsAt(docKey, text, lineStart, lines.linePrefix, lines.lineSuffix);
+    return odds > 0 ? { cue: 'lineEnd', odds } : undefined;
   }
 
   /** The debounce's wait, or its shorter wait where the user is likely to stop (a cue). */
