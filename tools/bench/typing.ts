@@ -59,7 +59,12 @@ export const STRATEGIES: StrategySpec[] = [
   { name: 'naive', debouncer: () => new FixedDebounce(0), reuse: NO_REUSE },
   { name: 'fixedDebounce', debouncer: () => new FixedDebounce(350), reuse: NO_REUSE },
   // Bounds are the defaults of pacer.completion.debounceMinMs / debounceMaxMs.
-  { name: 'pacer', debouncer: () => new AdaptiveDebounce({ minMs: 60, maxMs: 400 }), reuse: FULL_REUSE },
+  {
+    name: 'pacer',
+    debouncer: () => new AdaptiveDebounce({ minMs: 60, maxMs: 400 }),
+    reuse: FULL_REUSE,
+    hearsEdits: true,
+  },
 ];
 
 export function loadTraceFiles(): TraceFile[] {
@@ -184,7 +189,6 @@ const EDITOR_STRATEGIES: StrategySpec[] = [
     name,
     debouncer: () => benchStrategy(name).debouncer,
     reuse: benchStrategy(name).reuse,
-    cancelledByNextCall: true,
   })),
   STRATEGIES.find((s) => s.name === 'pacer')!,
 ];

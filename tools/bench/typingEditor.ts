@@ -460,6 +460,7 @@ function summarize(run: RowRun, withTimeline: boolean): RowSummary {
   if (withTimeline) {
     // Where the time goes, for pauses whose ghost text came from a request sent during the pause:
     // ms after the pause began (p50), on one clock.
+    const heard: number[] = [];
     const called: number[] = [];
     const sent: number[] = [];
     const firstToken: number[] = [];
@@ -473,8 +474,10 @@ function summarize(run: RowRun, withTimeline: boolean): RowSummary {
       const arrival = run.arrivals.find((a) => a > p.start && a < g);
       if (arrival === undefined) return;
       fromRequest++;
+      const edit = run.timeline.find((e) => e.ev === 'edited' && e.t > p.start && e.t <= g);
       const call = run.timeline.find((e) => e.ev === 'called' && e.t > p.start && e.t <= g);
       const ret = [...run.timeline].reverse().find((e) => e.ev === 'returned' && e.t > arrival && e.t <= g);
+      if (edit) heard.push(edit.t - p.start);
       if (call) called.push(call.t - p.start);
       sent.push(arrival - p.start);
       firstToken.push(arrival + TTFT_MS - p.start);
@@ -484,6 +487,7 @@ function summarize(run: RowRun, withTimeline: boolean): RowSummary {
     summary.timeline = {
       pausesFromRequest: fromRequest,
       pausesFromReuse: shown.length - fromRequest,
+      editHeardMs: median(heard),
       providerCalledMs: median(called),
       requestSentMs: median(sent),
       firstTokenMs: median(firstToken),

@@ -174,11 +174,11 @@ export interface StrategySpec {
   debouncer: () => Debouncer;
   reuse: ReuseOptions;
   /**
-   * With `hostLagMs`: the strategy hears of an edit only through VS Code's cancellation, which
-   * comes with its next call (the typingEditor rows that are not Pacer); Pacer hears the document
-   * change itself, before that call.
+   * Pacer hears each document change itself (its edit watch): its wait counts from then, and with
+   * `hostLagMs` a call waiting for an older version ends then. The other rows hear of an edit
+   * only through VS Code's cancellation, which comes with its next call.
    */
-  cancelledByNextCall?: boolean;
+  hearsEdits?: boolean;
 }
 
 export interface SimOptions {
@@ -293,14 +293,15 @@ export async function simulate(
       call = undefined;
     };
 
-    /** The edit at `at` makes VS Code call the provider `vscodeDelayMs` later. */
+    const docKey = `file:///${session.path}`;
+    /** The edit (version `v`) heard at `at` makes VS Code call the provider `vscodeDelayMs` later. */
     const scheduleCall = (
       at: number,
+      v: number,
       watchPause: typeof pause,
       text = head + typed + tail,
       offset = head.length + typed.length,
     ) => {
-      const v = ++version;
       callTimer = clock.setTimeout(
         () => {
           callTimer = undefined;
@@ -312,7 +313,7 @@ export async function simulate(
           void engine
             .provide(
               {
-                docKey: `file:///${session.path}`,
+                docKey,
                 path: session.path,
                 languageId: session.languageId,
                 text,
@@ -342,17 +343,20 @@ export async function simulate(
      * later, edits in the order they were made, and VS Code calls again after its own wait.
      */
     const edited = (t: number) => {
+      const v = ++version;
       const lag = options.hostLagMs?.() ?? 0;
       if (lag <= 0) {
+        if (spec.hearsEdits) engine.noteEdit(docKey, v);
         cancelCall();
-        scheduleCall(t, pause);
+        scheduleCall(t, v, pause);
         return;
       }
       const at = (heardAt = Math.max(heardAt, t + lag));
       const [p, text, offset] = [pause, head + typed + tail, head.length + typed.length];
       clock.setTimeout(() => {
-        cancelCall(spec.cancelledByNextCall);
-        scheduleCall(at, p, text, offset);
+        if (spec.hearsEdits) engine.noteEdit(docKey, v);
+        cancelCall(!spec.hearsEdits);
+        scheduleCall(at, v, p, text, offset);
       }, at - t);
     };
 
@@ -360,7 +364,7 @@ export async function simulate(
     let k = 0;
     t += 5000; // a new session starts after a break
     await clock.runUntil(t);
-    scheduleCall(t, undefined);
+    scheduleCall(t, ++version, undefined);
     while (k < keys.length) {
       const key = keys[k]!;
       t += key.gapMs;

@@ -35,6 +35,9 @@ import { FULL_REUSE } from './completionTypes';
 
 const INLINE_MAX_TOKENS = 64;
 
+/** VS Code asks for inline completions this long after an edit, when nothing holds it up. */
+const VSCODE_CALL_DELAY_MS = 50;
+
 /** A place where the user may stop, and the chance the cursor is really there. */
 interface Cue {
   cue: FireCue;
@@ -110,7 +113,7 @@ export class CompletionEngine {
    * at the new text: a call still waiting to ask for an older version gives up at once.
    */
   noteEdit(docKey: string, version: number): void {
-    this.edits.edited(docKey, version);
+    this.edits.edited(docKey, version, this.options.clock.now());
   }
 
   /** A closed document is no longer context, nor remembered as such. */
@@ -146,8 +149,11 @@ export class CompletionEngine {
     const lineStart = offset - lines.linePrefix.length;
     const cue = this.cueAt(docKey, input.text, prefix, suffix, lineStart, lines);
     const keystroke = input.version === undefined || this.versions.get(docKey) !== input.version;
+    // The key's time is when its change was heard (see EditWatch), else the call's: the gaps
+    // learned are then this user's rhythm, not VS Code's scheduling.
+    const keyAt = this.edits.heardAt(docKey, input.version) ?? calledAt;
     if (keystroke) {
-      this.options.debouncer.observeKey(docKey, calledAt, keyContext, cue?.cue, lineStart);
+      this.options.debouncer.observeKey(docKey, keyAt, keyContext, cue?.cue, lineStart);
       if (input.version !== undefined) {
         this.versions.delete(docKey);
         this.versions.set(docKey, input.version);
@@ -184,7 +190,9 @@ export class CompletionEngine {
     this.inflight.supersedeOrphans(docKey);
 
     const delay = input.explicit ? 0 : this.delayMs(keyContext, cue);
-    const wait = delay - (clock.now() - calledAt);
+    // The debounce's waits assume VS Code called on time; a call that came late has spent the rest.
+    const waitStart = Math.min(calledAt, keyAt + VSCODE_CALL_DELAY_MS);
+    const wait = delay - (clock.now() - waitStart);
     const cause: RequestCause = {
       keystroke,
       explicit: !!input.explicit,

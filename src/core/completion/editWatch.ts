@@ -3,7 +3,9 @@
 // (typingEditor on a loaded machine: 170 ms after the key at the median, 700 ms at p90). A
 // debounce that ends in between sends a request for text the user has already typed past, and
 // the in-flight grace then keeps it alive until it is sent and billed. The document change
-// event comes first: a wait for an older version ends there, before anything is sent.
+// event comes first: a wait for an older version ends there, before anything is sent. It also
+// says when the key was typed (`heardAt`): VS Code calls 50 ms after an edit at best, and
+// 100-350 ms after it in a busy window; the engine does not add that delay to its wait.
 
 interface Waiter {
   version: number;
@@ -12,13 +14,19 @@ interface Waiter {
 
 export class EditWatch {
   private readonly newest = new Map<string, number>();
+  private readonly heard = new Map<string, number>();
   private readonly waiters = new Map<string, Set<Waiter>>();
 
-  /** The document changed: waits for any older version of it end now. */
-  edited(docKey: string, version: number): void {
+  /** The document changed (at `at`): waits for any older version of it end now. */
+  edited(docKey: string, version: number, at: number): void {
     this.newest.delete(docKey);
     this.newest.set(docKey, version);
-    if (this.newest.size > 200) this.newest.delete(this.newest.keys().next().value as string);
+    this.heard.set(docKey, at);
+    if (this.newest.size > 200) {
+      const oldest = this.newest.keys().next().value as string;
+      this.newest.delete(oldest);
+      this.heard.delete(oldest);
+    }
     for (const w of this.waiters.get(docKey) ?? []) {
       if (w.version < version) w.controller.abort();
     }
@@ -28,6 +36,11 @@ export class EditWatch {
   isStale(docKey: string, version: number | undefined): boolean {
     const newest = this.newest.get(docKey);
     return version !== undefined && newest !== undefined && newest > version;
+  }
+
+  /** When the change that made `version` was heard, while it is the newest one heard of. */
+  heardAt(docKey: string, version: number | undefined): number | undefined {
+    return version !== undefined && this.newest.get(docKey) === version ? this.heard.get(docKey) : undefined;
   }
 
   /**
@@ -62,5 +75,6 @@ export class EditWatch {
 
   forget(docKey: string): void {
     this.newest.delete(docKey);
+    this.heard.delete(docKey);
   }
 }

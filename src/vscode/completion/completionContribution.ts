@@ -103,7 +103,9 @@ export class CompletionContribution extends Disposable {
     if (!bench)
       this._register(
         vscode.workspace.onDidChangeTextDocument((e) => {
-          if (e.contentChanges.length > 0) engine.noteEdit(e.document.uri.toString(), e.document.version);
+          if (e.contentChanges.length === 0) return;
+          engine.noteEdit(e.document.uri.toString(), e.document.version);
+          trace?.({ ev: 'edited', version: e.document.version });
         }),
       );
     this._register(

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CompletionEngine } from '../../../../src/core/completion/completionEngine';
 import type { CompletionSettings } from '../../../../src/core/completion/completionTypes';
+import type { KeyContext } from '../../../../src/core/completion/debounce';
 import { FixedDebounce } from '../../../../src/core/completion/debounce';
 import type { CompletionResult, FimRequest, ModelService } from '../../../../src/core/providers/modelService';
 import { FakeClock } from '../../../helpers/fakeClock';
@@ -30,15 +31,10 @@ class Model implements ModelService {
   }
 }
 
-function setup() {
+function setup(debouncer = new FixedDebounce(300)) {
   const clock = new FakeClock();
   const model = new Model(clock);
-  const engine = new CompletionEngine({
-    models: model,
-    clock,
-    debouncer: new FixedDebounce(300),
-    settings: SETTINGS,
-  });
+  const engine = new CompletionEngine({ models: model, clock, debouncer, settings: SETTINGS });
   const provide = (text: string, version: number, signal = new AbortController().signal) =>
     engine.provide(
       { docKey: 'file:///a.ts', path: 'a.ts', languageId: 'typescript', text, offset: text.length, version },
@@ -75,5 +71,82 @@ describe('typing on before VS Code asks again', () => {
     await clock.advance(400);
     assert.equal(await late, undefined);
     assert.equal(model.prompts.length, 0);
+  });
+});
+
+/** A 300 ms wait that records when the engine says each key was typed. */
+class RecordingDebounce extends FixedDebounce {
+  readonly keyTimes: number[] = [];
+  constructor() {
+    super(300);
+  }
+  override observeKey(_docKey: string, now: number, _ctx: KeyContext): void {
+    this.keyTimes.push(now);
+  }
+}
+
+describe('a late call from VS Code does not add its delay to the wait', () => {
+  test('a call on time (VS Code waits 50 ms after an edit) waits the whole debounce', async () => {
+    const { clock, model, engine, provide } = setup();
+    engine.noteEdit('file:///a.ts', 2);
+    await clock.advance(50);
+    void provide('const ab', 2);
+    await clock.advance(299);
+    assert.equal(model.prompts.length, 0);
+    await clock.advance(1);
+    assert.equal(model.prompts.length, 1);
+  });
+
+  test('a call that comes late (busy window) waits only the rest of the debounce', async () => {
+    const { clock, model, engine, provide } = setup();
+    engine.noteEdit('file:///a.ts', 2);
+    await clock.advance(150); // 100 ms later than VS Code's own wait
+    const answer = provide('const ab', 2);
+    await clock.advance(199);
+    assert.equal(model.prompts.length, 0, 'nothing before 50 + 300 ms after the key');
+    await clock.advance(1);
+    assert.equal(model.prompts.length, 1, 'asked 350 ms after the key, not 300 ms after the call');
+    await clock.advance(100);
+    assert.deepEqual(await answer, { text: 'answer', source: 'request' });
+  });
+
+  test('a call later than the whole wait asks at once', async () => {
+    const { clock, model, engine, provide } = setup();
+    engine.noteEdit('file:///a.ts', 2);
+    await clock.advance(500);
+    void provide('const ab', 2);
+    await clock.advance(0);
+    assert.equal(model.prompts.length, 1);
+  });
+
+  test('without a change heard for the version (an explicit call, a bench row) it counts from the call', async () => {
+    const { clock, model, engine, provide } = setup();
+    engine.noteEdit('file:///a.ts', 1);
+    await clock.advance(150);
+    void provide('const ab', 2);
+    await clock.advance(299);
+    assert.equal(model.prompts.length, 0);
+    await clock.advance(1);
+    assert.equal(model.prompts.length, 1);
+  });
+
+  test('the debounce learns the gaps between the keys as heard, not between the calls', async () => {
+    const debouncer = new RecordingDebounce();
+    const { clock, engine, provide } = setup(debouncer);
+    const start = clock.now();
+    engine.noteEdit('file:///a.ts', 1);
+    await clock.advance(120);
+    const first = new AbortController();
+    void provide('const a', 1, first.signal);
+    await clock.advance(80);
+    engine.noteEdit('file:///a.ts', 2);
+    first.abort();
+    await clock.advance(40);
+    void provide('const ab', 2);
+    assert.deepEqual(
+      debouncer.keyTimes.map((t) => t - start),
+      [0, 200],
+      'the keys 200 ms apart, though VS Code called 120 ms after one and 40 ms after the other',
+    );
   });
 });
