@@ -150,8 +150,9 @@ export class CompletionEngine {
     const cue = this.cueAt(docKey, input.text, prefix, suffix, lineStart, lines);
     const keystroke = input.version === undefined || this.versions.get(docKey) !== input.version;
     // The key's time is when its change was heard (see EditWatch), else the call's: the gaps
-    // learned are then this user's rhythm, not VS Code's scheduling.
-    const keyAt = this.edits.heardAt(docKey, input.version) ?? calledAt;
+    // learned are then this user's rhythm, not VS Code's scheduling. A call again for the same
+    // version (the cursor moved, no key) counts from itself.
+    const keyAt = (keystroke ? this.edits.heardAt(docKey, input.version) : undefined) ?? calledAt;
     if (keystroke) {
       this.options.debouncer.observeKey(docKey, keyAt, keyContext, cue?.cue, lineStart);
       if (input.version !== undefined) {

@@ -130,6 +130,22 @@ describe('a late call from VS Code does not add its delay to the wait', () => {
     assert.equal(model.prompts.length, 1);
   });
 
+  test('a call again for the same version (the cursor moved, no key) waits from that call', async () => {
+    const { clock, model, engine, provide } = setup();
+    engine.noteEdit('file:///a.ts', 2);
+    await clock.advance(50);
+    const first = new AbortController();
+    void provide('const ab', 2, first.signal);
+    await clock.advance(100);
+    first.abort();
+    await clock.advance(400); // long after the edit
+    void provide('const ab', 2);
+    await clock.advance(299);
+    assert.equal(model.prompts.length, 0, 'no request at once for a position the user only moved to');
+    await clock.advance(1);
+    assert.equal(model.prompts.length, 1);
+  });
+
   test('the debounce learns the gaps between the keys as heard, not between the calls', async () => {
     const debouncer = new RecordingDebounce();
     const { clock, engine, provide } = setup(debouncer);
