@@ -12,21 +12,21 @@ interface Waiter {
   controller: AbortController;
 }
 
+/** A document's newest version, and when its change was heard. */
+interface Heard {
+  version: number;
+  at: number;
+}
+
 export class EditWatch {
-  private readonly newest = new Map<string, number>();
-  private readonly heard = new Map<string, number>();
+  private readonly newest = new Map<string, Heard>();
   private readonly waiters = new Map<string, Set<Waiter>>();
 
   /** The document changed (at `at`): waits for any older version of it end now. */
   edited(docKey: string, version: number, at: number): void {
     this.newest.delete(docKey);
-    this.newest.set(docKey, version);
-    this.heard.set(docKey, at);
-    if (this.newest.size > 200) {
-      const oldest = this.newest.keys().next().value as string;
-      this.newest.delete(oldest);
-      this.heard.delete(oldest);
-    }
+    this.newest.set(docKey, { version, at });
+    if (this.newest.size > 200) this.newest.delete(this.newest.keys().next().value as string);
     for (const w of this.waiters.get(docKey) ?? []) {
       if (w.version < version) w.controller.abort();
     }
@@ -35,12 +35,13 @@ export class EditWatch {
   /** Whether the document has moved past `version`. */
   isStale(docKey: string, version: number | undefined): boolean {
     const newest = this.newest.get(docKey);
-    return version !== undefined && newest !== undefined && newest > version;
+    return version !== undefined && newest !== undefined && newest.version > version;
   }
 
   /** When the change that made `version` was heard, while it is the newest one heard of. */
   heardAt(docKey: string, version: number | undefined): number | undefined {
-    return version !== undefined && this.newest.get(docKey) === version ? this.heard.get(docKey) : undefined;
+    const newest = this.newest.get(docKey);
+    return version !== undefined && newest?.version === version ? newest.at : undefined;
   }
 
   /**
@@ -75,6 +76,5 @@ export class EditWatch {
 
   forget(docKey: string): void {
     this.newest.delete(docKey);
-    this.heard.delete(docKey);
   }
 }

@@ -10,6 +10,7 @@ import type { Debouncer } from '../../../../src/core/completion/debounce';
 import { AdaptiveDebounce, FixedDebounce } from '../../../../src/core/completion/debounce';
 import type { CompletionResult, FimRequest, ModelService } from '../../../../src/core/providers/modelService';
 import { PacerError } from '../../../../src/core/common/errors';
+import { assertAskedAfter } from '../../../helpers/askedAfter';
 import { FakeClock } from '../../../helpers/fakeClock';
 
 const SETTINGS: CompletionSettings = {
@@ -69,14 +70,6 @@ function setup(debouncer: Debouncer, text: string, answer: (r: FimRequest) => st
   return { clock, model, call, type };
 }
 
-/** The request goes out exactly `ms` after the keystroke, not a millisecond sooner. */
-async function assertAskedAfter(clock: FakeClock, model: Model, ms: number): Promise<void> {
-  await clock.advance(ms - 1);
-  assert.equal(model.calls.length, 0, `nothing asked before ${ms} ms`);
-  await clock.advance(1);
-  assert.equal(model.calls.length, 1, `asked at ${ms} ms`);
-}
-
 // No rhythm learned yet: the adaptive debounce waits the middle of its bounds (210 ms).
 const adaptive = () => new AdaptiveDebounce({ minMs: 20, maxMs: 400 });
 
@@ -96,7 +89,7 @@ describe('asking early where the user is likely to stop', () => {
     const calls = 'f(a, b);\nf(c, d);\nf(e, g);\nf(h, i);\nf(j, k);\n';
     const { clock, model, type } = setup(adaptive(), `${calls}f(l|`);
     void type(',');
-    await assertAskedAfter(clock, model, 210);
+    await assertAskedAfter(clock, () => model.calls.length, 210);
   });
 
   test('a , that ends the lines of this document (one item a line) is asked for early', async () => {
@@ -110,7 +103,7 @@ describe('asking early where the user is likely to stop', () => {
   test('the same character in the middle of a line waits the learned time', async () => {
     const { clock, model, type } = setup(adaptive(), 'f(a|b)\n');
     void type(',');
-    await assertAskedAfter(clock, model, 210);
+    await assertAskedAfter(clock, () => model.calls.length, 210);
   });
 
   test('right after a suggestion is accepted, the next one is asked for at once', async () => {
@@ -130,7 +123,7 @@ describe('asking early where the user is likely to stop', () => {
   test('a fixed debounce (the bench rows that are not Pacer) has no cues', async () => {
     const { clock, model, type } = setup(new FixedDebounce(350), `${STATEMENTS}let f = 6|`);
     void type(';');
-    await assertAskedAfter(clock, model, 350);
+    await assertAskedAfter(clock, () => model.calls.length, 350);
   });
 });
 
